@@ -1,0 +1,243 @@
+//! Inputs and outputs of `analyze` (SDK.md §2), mirroring the JSON contract.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::Alternative;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum MetricKind {
+    /// Conversions out of users.
+    Proportion,
+    /// Mean of a per-user value, from its sum and sum of squares.
+    Mean,
+    /// Ratio of two per-user sums (e.g. revenue / orders), delta method.
+    Ratio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum AnalysisMethod {
+    #[default]
+    Frequentist,
+    Bayesian,
+    Sequential,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum Correction {
+    #[default]
+    None,
+    Holm,
+    Bonferroni,
+    BenjaminiHochberg,
+}
+
+/// Sufficient statistics of one per-user column: its sum, sum of squares and,
+/// on a covariate, the sum of metric × covariate.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Moments {
+    pub sum: f64,
+    pub sum_squares: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cross_sum: Option<f64>,
+}
+
+/// One arm's aggregated data. Which fields are required depends on the metric:
+/// proportion `conversions`; mean `sum`, `sumSquares` (and optionally `covariate`);
+/// ratio `numerator`, `denominator`, `crossSum`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Variant {
+    pub name: String,
+    pub users: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub conversions: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub sum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub sum_squares: Option<f64>,
+    /// Pre-period covariate for CUPED; `crossSum` = sum of metric × covariate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub covariate: Option<Moments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub numerator: Option<Moments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub denominator: Option<Moments>,
+    /// Ratio metrics: sum over users of numerator × denominator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cross_sum: Option<f64>,
+}
+
+/// Settings of an analysis, shared by `analyze` and the CSV evaluator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct AnalysisOptions {
+    /// Name of the control variant; default: the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub control: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub method: AnalysisMethod,
+    #[serde(default = "default_alpha")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub alpha: f64,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub alternative: Alternative,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub correction: Correction,
+    /// Expected share of users per variant for the SRM check; default equal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub expected_allocation: Option<Vec<f64>>,
+    #[serde(default = "default_srm_alpha")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub srm_alpha: f64,
+    /// Sequential only: the confidence sequence's tuning N*.
+    #[serde(default = "default_tuning")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub sequential_tuning: f64,
+    /// Default: true when every variant carries a covariate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cuped: Option<bool>,
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub higher_is_better: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            control: None,
+            method: AnalysisMethod::default(),
+            alpha: default_alpha(),
+            alternative: Alternative::default(),
+            correction: Correction::default(),
+            expected_allocation: None,
+            srm_alpha: default_srm_alpha(),
+            sequential_tuning: default_tuning(),
+            cuped: None,
+            higher_is_better: true,
+        }
+    }
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+fn default_srm_alpha() -> f64 {
+    0.001
+}
+fn default_tuning() -> f64 {
+    5000.0
+}
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+pub struct AnalyzeInput {
+    pub metric: MetricKind,
+    /// At least 2, names unique.
+    pub variants: Vec<Variant>,
+    #[serde(flatten)]
+    pub options: AnalysisOptions,
+}
+
+/// `[low, high]`; `null` is the unbounded side of a one-sided interval.
+pub type Bound2 = [Option<f64>; 2];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct ArmSummary {
+    pub name: String,
+    pub users: f64,
+    pub mean: f64,
+    pub std_dev: f64,
+    pub ci: [f64; 2],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum Verdict {
+    Better,
+    Worse,
+    Inconclusive,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Comparison {
+    pub variant: String,
+    pub control: String,
+    pub absolute_lift: f64,
+    /// `null` when the control mean is 0.
+    pub relative_lift: Option<f64>,
+    pub absolute_ci: Bound2,
+    pub relative_ci: Option<Bound2>,
+    /// `null` for bayesian.
+    pub p_value: Option<f64>,
+    pub adjusted_p_value: Option<f64>,
+    pub significant: bool,
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub chance_to_beat_control: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub expected_loss: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Srm {
+    pub chi_square: f64,
+    pub p_value: f64,
+    pub mismatch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Warning {
+    /// e.g. `"SRM"`, `"CUPED_SKIPPED"`, `"MANY_SEGMENTS"`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct AnalyzeResult {
+    pub variants: Vec<ArmSummary>,
+    /// Non-control variants in input order, each against the control.
+    pub comparisons: Vec<Comparison>,
+    pub srm: Srm,
+    pub warnings: Vec<Warning>,
+}

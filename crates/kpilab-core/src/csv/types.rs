@@ -1,0 +1,214 @@
+//! Inputs and outputs of the row-level evaluation (SDK.md §3), mirroring the JSON contract.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::{AnalysisOptions, AnalyzeResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum KpiRole {
+    /// The KPI the test is meant to move; decides ship / do-not-ship.
+    Primary,
+    /// Reported, never decisive.
+    Secondary,
+    /// Must not get (significantly, or beyond its margin) worse.
+    Guardrail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum KpiKind {
+    /// A 0/1 or true/false column: a proportion.
+    Conversion,
+    /// A numeric per-user column.
+    Mean,
+    /// `numerator / denominator`, both per-user columns (e.g. revenue / orders).
+    Ratio,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct KpiSpec {
+    pub name: String,
+    pub role: KpiRole,
+    pub kind: KpiKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub numerator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub denominator: Option<String>,
+    /// Pre-period column for CUPED (mean KPIs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub covariate: Option<String>,
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub higher_is_better: bool,
+    /// Guardrails: largest acceptable relative harm, e.g. 0.02.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub non_inferiority_margin: Option<f64>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `analyze`'s options plus the planned size that turns "inconclusive" into "keep-running".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct EvalAnalysis {
+    #[serde(flatten)]
+    pub options: AnalysisOptions,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub planned_users_per_variant: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum OnBadRow {
+    /// Skip the row and report its line.
+    #[default]
+    Skip,
+    /// Stop with a `CSV_PARSE` error naming the line.
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+pub struct EvalConfig {
+    pub variant_column: String,
+    /// When given, rows of the same user are summed first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub user_column: Option<String>,
+    pub kpis: Vec<KpiSpec>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub segment_columns: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub analysis: EvalAnalysis,
+    #[serde(default = "default_delimiter")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub delimiter: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub on_bad_row: OnBadRow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub annual_users: Option<f64>,
+    /// Name of a mean KPI (per user) to project over `annualUsers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub revenue_kpi: Option<String>,
+}
+
+fn default_delimiter() -> String {
+    ",".to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct KpiResult {
+    pub name: String,
+    pub role: KpiRole,
+    pub result: AnalyzeResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct SegmentResult {
+    pub column: String,
+    pub value: String,
+    pub kpis: Vec<KpiResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum DecisionVerdict {
+    Ship,
+    DoNotShip,
+    KeepRunning,
+    Inconclusive,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Decision {
+    pub verdict: DecisionVerdict,
+    /// With `ship`: the best qualifying treatment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub variant: Option<String>,
+    /// Each names the KPI and the number behind it.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct RevenueImpact {
+    pub annual: f64,
+    pub ci: [f64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct RowError {
+    /// 1-based physical line; the header is line 1.
+    pub line: f64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct RowReport {
+    pub read: f64,
+    pub used: f64,
+    pub skipped: f64,
+    /// The first bad rows with their lines (at most `MAX_ROW_ERRORS`).
+    pub errors: Vec<RowError>,
+    /// Bad rows counted in `skipped` but not listed in `errors` (memory stays bounded).
+    pub errors_not_listed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct Evaluation {
+    pub kpis: Vec<KpiResult>,
+    pub segments: Vec<SegmentResult>,
+    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub revenue_impact: Option<RevenueImpact>,
+    pub rows: RowReport,
+    /// Warnings about the evaluation as a whole (e.g. many segments sliced).
+    pub warnings: Vec<crate::analyze::Warning>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct Progress {
+    pub bytes: f64,
+    pub rows: f64,
+}

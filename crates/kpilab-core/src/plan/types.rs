@@ -1,0 +1,163 @@
+//! Inputs and outputs of the planning functions (SDK.md §1), mirroring the JSON contract.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::Alternative;
+
+/// The KPI being planned for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum PlanMetric {
+    /// A conversion rate; `baseline` is the control's rate, 0 < baseline < 1.
+    Proportion { baseline: f64 },
+    /// A per-user mean (e.g. revenue per visitor) with its per-user standard deviation.
+    #[serde(rename_all = "camelCase")]
+    Mean { mean: f64, std_dev: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum MdeType {
+    /// `0.1` = +10 % of the baseline.
+    #[default]
+    Relative,
+    /// In the metric's own unit (`0.01` = one percentage point for a rate).
+    Absolute,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum PlanCorrection {
+    #[default]
+    None,
+    /// alpha / (variants - 1) per comparison.
+    Bonferroni,
+}
+
+/// How the test statistic's variance is modelled (see the table in SDK.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum PlanMethod {
+    /// Proportions: pooled H0 variance (R power.prop.test); means: normal approximation.
+    #[default]
+    Pooled,
+    Unpooled,
+    EvanMiller,
+    Arcsine,
+    /// Means only: pooled-variance noncentral t (statsmodels TTestIndPower).
+    T,
+}
+
+/// Everything a plan needs; `mde` is required by planSampleSize, planPower, planDuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+pub struct PlanInput {
+    pub metric: PlanMetric,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub mde: Option<f64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub mde_type: MdeType,
+    #[serde(default = "default_alpha")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub alpha: f64,
+    #[serde(default = "default_power")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub power: f64,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub alternative: Alternative,
+    /// Arms including the control.
+    #[serde(default = "default_variants")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub variants: u32,
+    /// Weight per arm, control first; default equal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub allocation: Option<Vec<f64>>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub correction: PlanCorrection,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub method: PlanMethod,
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+fn default_power() -> f64 {
+    0.8
+}
+fn default_variants() -> u32 {
+    2
+}
+fn default_traffic_fraction() -> f64 {
+    1.0
+}
+
+/// `planMde` / `planPower`: a plan with a fixed number of users per variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+pub struct FixedSizeInput {
+    #[serde(flatten)]
+    pub plan: PlanInput,
+    pub users_per_variant: f64,
+}
+
+/// `planDuration`: a plan plus the traffic that feeds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+pub struct DurationInput {
+    #[serde(flatten)]
+    pub plan: PlanInput,
+    pub daily_users: f64,
+    /// Share of the daily users that enter the test, 0 < f <= 1.
+    #[serde(default = "default_traffic_fraction")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub traffic_fraction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct SampleSizePlan {
+    /// Whole users per arm (ceilings), control first.
+    pub users_per_variant: Vec<f64>,
+    pub users_per_variant_exact: Vec<f64>,
+    pub total_users: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct MdePlan {
+    pub absolute: f64,
+    pub relative: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct DurationPlan {
+    pub days: f64,
+    pub weeks: f64,
+    pub total_users: f64,
+    pub users_per_variant: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+pub struct PowerPoint {
+    pub users_per_variant: f64,
+    pub power: f64,
+}

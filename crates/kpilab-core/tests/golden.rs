@@ -1,0 +1,136 @@
+//! Runs every golden case of `shared/reference/cases.json` (statsmodels, scipy,
+//! gbstats) through the core. Cases are data: each test below takes one family of
+//! functions, runs all its cases and reports every failing id at once.
+
+use std::path::PathBuf;
+
+use kpilab_core::plan::{DurationInput, FixedSizeInput};
+use kpilab_core::*;
+use serde_json::{json, Value};
+
+fn cases_path() -> PathBuf {
+    match std::env::var_os("KPILAB_CASES") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json"),
+    }
+}
+
+fn load_cases() -> Vec<Value> {
+    let path = cases_path();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("golden cases missing at {} ({e}); the shared/ folder must sit beside the repo, or set KPILAB_CASES", path.display())
+    });
+    serde_json::from_str::<Vec<Value>>(&text).expect("cases.json is a JSON array")
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> std::result::Result<T, String> {
+    serde_json::from_value(v.clone()).map_err(|e| format!("input does not deserialize: {e}"))
+}
+
+fn out<T: serde::Serialize>(r: Result<T>) -> std::result::Result<Value, String> {
+    r.map(|x| serde_json::to_value(x).unwrap()).map_err(|e| format!("{:?} at {:?}: {}", e.code, e.field, e.message))
+}
+
+/// Calls the SDK function `name` the way the npm package does: JSON in, JSON out.
+fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
+    match name {
+        "planSampleSize" => out(plan_sample_size(&parse(input)?)),
+        "planMde" => out(plan_mde(&parse::<FixedSizeInput>(input)?)),
+        "planPower" => out(plan_power(&parse::<FixedSizeInput>(input)?)),
+        "planDuration" => out(plan_duration(&parse::<DurationInput>(input)?)),
+        "analyze" => out(analyze(&parse(input)?)),
+        "kpis" => Ok(serde_json::to_value(kpis(&parse(input)?)).unwrap()),
+        "evaluateCsv" => {
+            let data = input["data"].as_str().ok_or("data is not a string")?;
+            out(evaluate_csv(data.as_bytes(), &parse(&input["config"])?))
+        }
+        other => Err(format!("unknown fn {other}")),
+    }
+}
+
+/// Resolves `comparisons[0].relativeCi[1]` (or `$`) inside `root`; `None` when absent.
+fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    if path == "$" {
+        return Some(root);
+    }
+    let mut cur = root;
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            cur = cur.get(key)?;
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur)
+}
+
+fn check_value(path: &str, expected: &Value, actual: Option<&Value>, tol: &Value) -> Option<String> {
+    let actual = actual.filter(|a| !a.is_null());
+    match (expected, actual) {
+        (Value::Null, None) => None,
+        (Value::Null, Some(a)) => Some(format!("{path}: expected absent, got {a}")),
+        (_, None) => Some(format!("{path}: expected {expected}, got nothing")),
+        (Value::Number(e), Some(Value::Number(a))) => {
+            let (e, a) = (e.as_f64().unwrap(), a.as_f64().unwrap());
+            let exact = expected.is_i64() || expected.is_u64();
+            let bound = tol["abs"].as_f64().unwrap() + tol["rel"].as_f64().unwrap() * e.abs();
+            let ok = if exact { a == e } else { (a - e).abs() <= bound };
+            (!ok).then(|| format!("{path}: expected {e:e}, got {a:e} (diff {:e}, allowed {bound:e})", (a - e).abs()))
+        }
+        (e, Some(a)) => (e != a).then(|| format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+/// Runs every case whose `fn` is in `fns`; panics listing every failure.
+fn run_family(fns: &[&str]) {
+    let cases: Vec<Value> = load_cases().into_iter().filter(|c| fns.contains(&c["fn"].as_str().unwrap())).collect();
+    assert!(!cases.is_empty(), "no golden cases for {fns:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        match call(case["fn"].as_str().unwrap(), &case["input"]) {
+            Err(e) => failures.push(format!("{id}: {e}")),
+            Ok(actual) => {
+                for (path, expected) in case["expect"].as_object().unwrap() {
+                    if let Some(msg) = check_value(path, expected, lookup(&actual, path), &case["tol"]) {
+                        failures.push(format!("{id}: {msg}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    eprintln!("{} golden cases of {fns:?} passed", cases.len());
+}
+
+#[test]
+fn golden_planning() {
+    run_family(&["planSampleSize", "planMde", "planPower", "planDuration"]);
+}
+
+#[test]
+fn golden_analyze() {
+    run_family(&["analyze"]);
+}
+
+#[test]
+fn golden_kpis() {
+    run_family(&["kpis"]);
+}
+
+#[test]
+fn golden_evaluate_csv() {
+    run_family(&["evaluateCsv"]);
+}
+
+#[test]
+fn lookup_resolves_nested_paths() {
+    let v = json!({"a": [{"b": [1, 2]}], "c": null});
+    assert_eq!(lookup(&v, "a[0].b[1]"), Some(&json!(2)));
+    assert_eq!(lookup(&v, "$"), Some(&v));
+    assert_eq!(lookup(&v, "a[3].b"), None);
+    assert!(check_value("c", &Value::Null, lookup(&v, "c"), &json!({"rel": 0.0, "abs": 0.0})).is_none());
+    assert!(check_value("x", &json!(2), Some(&json!(2.5)), &json!({"rel": 1.0, "abs": 1.0})).is_some());
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Idempotent set-up for `make serve` / `make test`: installs only what is missing.
+# Usage: scripts/bootstrap.sh [rust] [wasm] [browser] [node]   (no argument: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate in Cargo.lock
+TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
+
+want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+WANTS=("$@")
+[ ${#WANTS[@]} -eq 0 ] && WANTS=(rust wasm browser node)
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+if want rust || want wasm; then
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding rustup target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+fi
+
+if want wasm; then
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 min)"
+    # no --locked: its lock file pins a crate version the registry here lacks
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+    log "installing trunk $TRUNK_VERSION (about 7 min)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked --force
+  fi
+fi
+
+if want browser; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing Debian chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  fi
+fi
+
+if want node; then
+  # package-lock.json pins every tool (binaryen, playwright-core, typescript, papaparse)
+  if [ ! -f node_modules/.bootstrap-stamp ] || [ package-lock.json -nt node_modules/.bootstrap-stamp ]; then
+    log "installing npm dev tools"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch node_modules/.bootstrap-stamp
+  fi
+fi
