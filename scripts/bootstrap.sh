@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Idempotent set-up for `make serve` / `make test`: installs only what is missing.
-# Usage: scripts/bootstrap.sh [rust] [wasm] [browser] [node]   (no argument: all)
+# Usage: scripts/bootstrap.sh [rust] [wasm] [browser] [node] [fuzz]
+# (no argument: all but fuzz, which only `make fuzz` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate in Cargo.lock
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
+CARGO_FUZZ_VERSION=0.13.1
 
 want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANTS=("$@")
@@ -37,6 +39,14 @@ if want browser; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  fi
+fi
+
+if want fuzz; then
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
   fi
 fi
 

@@ -33,7 +33,6 @@ impl ErrorCode {
 /// `variants[1].conversions` (empty when the error concerns the input as a whole).
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
 #[error("{message}")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct KpilabError {
     pub code: ErrorCode,
     pub field: String,

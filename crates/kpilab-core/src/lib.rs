@@ -11,6 +11,7 @@ pub mod csv;
 pub mod error;
 pub mod kpi;
 pub mod plan;
+mod special;
 mod validate;
 
 pub use analyze::{analyze, AnalyzeInput, AnalyzeResult};

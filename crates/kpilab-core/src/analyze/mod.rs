@@ -1,9 +1,356 @@
-//! Analysis of aggregated results (SDK.md §2). PLACEHOLDER: being written by the analysis helper.
+//! Analysis of aggregated results (SDK.md §2): per-arm summaries, each treatment
+//! against the control (frequentist, sequential or Bayesian), multiple-testing
+//! corrections, the SRM check and plain-language warnings.
+//!
+//! One concept per file: `arms` (moments → mean/variance, input checks), `cuped`,
+//! `frequentist`, `sequential`, `bayesian` (+ `beta_posterior` for the exact
+//! Evan Miller sums), `corrections`, `srm`. The normal, t and Beta functions
+//! they share with planning are in `crate::special`.
+
+mod arms;
+mod bayesian;
+mod beta_posterior;
+mod corrections;
+mod cuped;
+mod frequentist;
+mod sequential;
+mod srm;
 mod types;
+
+#[cfg(test)]
+mod tests;
+
 pub use types::*;
 
-use crate::error::Result;
+use std::collections::HashSet;
 
-pub fn analyze(_input: &AnalyzeInput) -> Result<AnalyzeResult> {
-    unimplemented!("analysis is being written")
+use arms::Arm;
+use frequentist::{Effect, Reference};
+
+use crate::common::Alternative;
+use crate::error::{KpilabError, Result};
+use crate::special::beta::{beta_quantile, Tail};
+use crate::validate;
+
+/// Below this many users per arm the normal approximations get shaky.
+const SMALL_ARM: f64 = 30.0;
+
+/// Analyses aggregated A/B results (SDK.md §2 `analyze`). References per
+/// statistic: statsmodels `test_proportions_2indep`/`confint_proportions_2indep`
+/// (Wald, diff), scipy `ttest_ind_from_stats(equal_var=False)`, the delta method of
+/// gbstats `RatioStatistic`, gbstats `SequentialTwoSidedTTest`, Evan Miller's exact
+/// Beta formulas, statsmodels `multipletests`, scipy `chisquare`.
+///
+/// Invalid input gives an `INVALID_INPUT` error naming the field; a one-sided
+/// sequential request gives `UNSUPPORTED`. The output never holds NaN or Infinity.
+pub fn analyze(input: &AnalyzeInput) -> Result<AnalyzeResult> {
+    let opts = &input.options;
+    check_options(input)?;
+    let control = control_index(input)?;
+    let raw: Vec<Arm> =
+        input.variants.iter().enumerate().map(|(i, v)| arms::build_arm(input.metric, v, i)).collect::<Result<_>>()?;
+
+    let mut warnings = Vec::new();
+    let tested = cuped_arms(input, &raw, &mut warnings)?;
+    let variants = input.variants.iter().zip(&raw).map(|(v, arm)| summarize(input, &v.name, arm)).collect();
+
+    let mut comparisons = Vec::new();
+    for (j, v) in input.variants.iter().enumerate().filter(|&(j, _)| j != control) {
+        comparisons.push(compare(input, &tested[control], &tested[j], &v.name, &input.variants[control].name));
+    }
+    apply_corrections(&mut comparisons, opts);
+
+    let users: Vec<f64> = raw.iter().map(|a| a.n).collect();
+    let weights = validate::weights("expectedAllocation", opts.expected_allocation.as_deref(), users.len())?;
+    let srm = srm::check(&users, &weights, opts.srm_alpha);
+
+    add_data_warnings(input, &raw, control, &comparisons, &mut warnings);
+    if srm.mismatch {
+        warnings.push(srm_warning(input, &users, &weights, srm.p_value));
+    }
+    let result = AnalyzeResult { variants, comparisons, srm, warnings };
+    ensure_finite(&result)?;
+    Ok(result)
+}
+
+fn check_options(input: &AnalyzeInput) -> Result<()> {
+    let opts = &input.options;
+    validate::open_unit("alpha", opts.alpha)?;
+    validate::open_unit("srmAlpha", opts.srm_alpha)?;
+    validate::positive("sequentialTuning", opts.sequential_tuning)?;
+    if opts.method == AnalysisMethod::Sequential && opts.alternative != Alternative::TwoSided {
+        return Err(KpilabError::unsupported(
+            "alternative",
+            "sequential testing is two-sided only; use alternative \"two-sided\" or the frequentist method",
+        ));
+    }
+    if input.variants.len() < 2 {
+        return Err(KpilabError::invalid(
+            "variants",
+            format!("an A/B test needs at least 2 variants (a control and a treatment), got {}", input.variants.len()),
+        ));
+    }
+    validate::weights("expectedAllocation", opts.expected_allocation.as_deref(), input.variants.len())?;
+    let mut seen = HashSet::new();
+    for (i, v) in input.variants.iter().enumerate() {
+        if !seen.insert(v.name.as_str()) {
+            return Err(KpilabError::invalid(
+                arms::field(i, "name"),
+                format!("the variant name \"{}\" is used twice; every variant needs its own name", v.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn control_index(input: &AnalyzeInput) -> Result<usize> {
+    match &input.options.control {
+        None => Ok(0),
+        Some(name) => input.variants.iter().position(|v| &v.name == name).ok_or_else(|| {
+            let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
+            KpilabError::invalid(
+                "control",
+                format!("the control \"{name}\" is not one of the variants ({})", names.join(", ")),
+            )
+        }),
+    }
+}
+
+/// The arms the comparisons use: CUPED-adjusted when it applies (mean metric,
+/// every variant with a covariate, not switched off), else the raw arms.
+fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) -> Result<Vec<Arm>> {
+    let requested = input.options.cuped;
+    if requested == Some(false) {
+        return Ok(raw.to_vec());
+    }
+    let missing: Vec<&str> = input.variants.iter().filter(|v| v.covariate.is_none()).map(|v| v.name.as_str()).collect();
+    let any_covariate = missing.len() < input.variants.len();
+    if input.metric != MetricKind::Mean {
+        if requested == Some(true) || any_covariate {
+            warnings.push(warning("CUPED_SKIPPED", "CUPED (variance reduction with pre-period data) only applies to mean metrics such as revenue per user, so it was not used."));
+        }
+        return Ok(raw.to_vec());
+    }
+    if !missing.is_empty() {
+        if requested == Some(true) || any_covariate {
+            warnings.push(warning(
+                "CUPED_SKIPPED",
+                format!(
+                    "CUPED was not applied because pre-period data is missing for {}; results are correct but less precise.",
+                    quoted_list(&missing)
+                ),
+            ));
+        }
+        return Ok(raw.to_vec());
+    }
+    match cuped::adjust(&input.variants, raw)? {
+        Ok(adjusted) => Ok(adjusted),
+        Err(cuped::Skipped::ConstantCovariate) => {
+            warnings.push(warning(
+                "CUPED_SKIPPED",
+                "CUPED was not applied because the pre-period value is the same for every user, so it cannot explain any variation.",
+            ));
+            Ok(raw.to_vec())
+        }
+    }
+}
+
+/// Per-arm display: always two-sided 1-alpha. Proportion: Wald z interval
+/// (statsmodels `proportion_confint(method="normal")`), or equal-tailed Beta
+/// quantiles when Bayesian (scipy `beta.ppf`/`beta.isf`); mean: t interval with
+/// n-1 df (scipy `t.interval`), normal when Bayesian; ratio: delta-method z interval.
+/// Shows the observed (not CUPED-adjusted) values.
+fn summarize(input: &AnalyzeInput, name: &str, arm: &Arm) -> ArmSummary {
+    let alpha = input.options.alpha;
+    let se = arm.var_of_mean().sqrt();
+    let bayesian = input.options.method == AnalysisMethod::Bayesian;
+    let ci = match input.metric {
+        MetricKind::Proportion if bayesian => {
+            let (a, b) = bayesian::beta_posterior(arm);
+            [Some(beta_quantile(a, b, alpha / 2.0, Tail::Lower)), Some(beta_quantile(a, b, alpha / 2.0, Tail::Upper))]
+        }
+        MetricKind::Mean if !bayesian => {
+            frequentist::interval(arm.mean, se, alpha, Reference::StudentT(arm.n - 1.0), Alternative::TwoSided)
+        }
+        _ => frequentist::interval(arm.mean, se, alpha, Reference::Normal, Alternative::TwoSided),
+    };
+    ArmSummary {
+        name: name.to_string(),
+        users: arm.n,
+        mean: arm.mean,
+        std_dev: arm.var.sqrt(),
+        ci: [ci[0].unwrap_or(arm.mean), ci[1].unwrap_or(arm.mean)],
+    }
+}
+
+fn compare(input: &AnalyzeInput, control: &Arm, treatment: &Arm, variant: &str, control_name: &str) -> Comparison {
+    let opts = &input.options;
+    let (effect, chance, loss): (Effect, _, _) = match opts.method {
+        AnalysisMethod::Frequentist => {
+            (frequentist::compare(input.metric, control, treatment, opts.alpha, opts.alternative), None, None)
+        }
+        AnalysisMethod::Sequential => {
+            (sequential::compare(control, treatment, opts.alpha, opts.sequential_tuning), None, None)
+        }
+        AnalysisMethod::Bayesian => {
+            let b = if input.metric == MetricKind::Proportion {
+                bayesian::compare_proportions(control, treatment, opts.alpha)
+            } else {
+                bayesian::compare_normal(control, treatment, opts.alpha)
+            };
+            (b.effect, Some(b.chance_to_beat_control), Some(b.expected_loss))
+        }
+    };
+    // Bayesian significance is decided here; p-value methods after the correction.
+    let up = chance.map(|c| c > 1.0 - opts.alpha);
+    let significant = chance.is_some_and(|c| c > 1.0 - opts.alpha || c < opts.alpha);
+    let direction = match up {
+        Some(true) => 1.0,
+        Some(false) => -1.0,
+        None => effect.absolute_lift,
+    };
+    Comparison {
+        variant: variant.to_string(),
+        control: control_name.to_string(),
+        absolute_lift: effect.absolute_lift,
+        relative_lift: effect.relative_lift,
+        absolute_ci: effect.absolute_ci,
+        relative_ci: effect.relative_ci,
+        p_value: effect.p_value,
+        adjusted_p_value: None,
+        significant,
+        verdict: verdict(significant, direction, opts.higher_is_better),
+        chance_to_beat_control: chance,
+        expected_loss: loss,
+    }
+}
+
+/// Better/worse by the sign of the effect (flipped when lower is better) when
+/// significant, else inconclusive.
+fn verdict(significant: bool, direction: f64, higher_is_better: bool) -> Verdict {
+    let oriented = if higher_is_better { direction } else { -direction };
+    if !significant || oriented == 0.0 {
+        Verdict::Inconclusive
+    } else if oriented > 0.0 {
+        Verdict::Better
+    } else {
+        Verdict::Worse
+    }
+}
+
+/// Adjusts the p-values across the comparisons (statsmodels `multipletests`) and
+/// sets `significant = adjustedPValue < alpha` and the verdict.
+fn apply_corrections(comparisons: &mut [Comparison], opts: &AnalysisOptions) {
+    let p: Vec<f64> = comparisons.iter().filter_map(|c| c.p_value).collect();
+    if p.len() != comparisons.len() {
+        return; // Bayesian: no p-values
+    }
+    for (c, adj) in comparisons.iter_mut().zip(corrections::adjust(&p, opts.correction)) {
+        c.adjusted_p_value = Some(adj);
+        c.significant = adj < opts.alpha;
+        c.verdict = verdict(c.significant, c.absolute_lift, opts.higher_is_better);
+    }
+}
+
+fn warning(code: &str, message: impl Into<String>) -> Warning {
+    Warning { code: code.to_string(), message: message.into() }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
+fn add_data_warnings(
+    input: &AnalyzeInput,
+    raw: &[Arm],
+    control: usize,
+    comparisons: &[Comparison],
+    warnings: &mut Vec<Warning>,
+) {
+    for (v, arm) in input.variants.iter().zip(raw) {
+        if arm.n < SMALL_ARM {
+            warnings.push(warning(
+                "LOW_SAMPLE",
+                format!("Variant \"{}\" has only {} users; with fewer than {SMALL_ARM} per variant the results are unreliable. Keep the test running.", v.name, arm.n),
+            ));
+        }
+    }
+    let beta_posteriors = input.metric == MetricKind::Proportion && input.options.method == AnalysisMethod::Bayesian;
+    if !beta_posteriors {
+        for (v, arm) in input.variants.iter().zip(raw) {
+            if arm.var == 0.0 && arm.n > 1.0 {
+                let what = match input.metric {
+                    MetricKind::Proportion if arm.mean == 0.0 => "has no conversions".to_string(),
+                    MetricKind::Proportion => "converted every user".to_string(),
+                    _ => "shows the same value for every user".to_string(),
+                };
+                warnings.push(warning(
+                    "NO_VARIATION",
+                    format!("Variant \"{}\" {what}, so its uncertainty cannot be estimated and intervals may look too narrow. Collect more data.", v.name),
+                ));
+            }
+        }
+    }
+    if comparisons.iter().any(|c| c.relative_lift.is_none()) {
+        warnings.push(warning(
+            "ZERO_CONTROL_MEAN",
+            format!("The control \"{}\" averages 0, so a relative (percent) lift cannot be computed; use the absolute lift.", input.variants[control].name),
+        ));
+    }
+    if input.options.method == AnalysisMethod::Bayesian && input.options.alternative != Alternative::TwoSided {
+        warnings.push(warning(
+            "ALTERNATIVE_IGNORED",
+            "Bayesian results do not use a one-sided alternative; read the chance to beat control instead.",
+        ));
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn srm_warning(input: &AnalyzeInput, users: &[f64], weights: &[f64], p: f64) -> Warning {
+    let total: f64 = users.iter().sum();
+    let weight_total: f64 = weights.iter().sum();
+    let observed: Vec<String> = users.iter().map(|u| percent(u / total)).collect();
+    let expected: Vec<String> = weights.iter().map(|w| percent(w / weight_total)).collect();
+    let counts: Vec<String> = users.iter().map(|u| format!("{u}")).collect();
+    let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
+    let p_text = if p < 1e-4 { "p < 0.0001".to_string() } else { format!("p = {p:.4}") };
+    warning(
+        "SRM",
+        format!(
+            "Sample ratio mismatch: users split {} ({}) across {} but {} was expected ({p_text}). \
+             Assignment or tracking is probably broken, so these results may be biased; fix the cause before deciding.",
+            counts.join(" / "),
+            observed.join(" / "),
+            quoted_list(&names),
+            expected.join(" / "),
+        ),
+    )
+}
+
+/// Last line of defence for the "never NaN/Infinity" contract: inputs so extreme
+/// that a statistic overflows get a typed error instead of a non-finite number.
+fn ensure_finite(r: &AnalyzeResult) -> Result<()> {
+    let mut numbers: Vec<f64> = vec![r.srm.chi_square, r.srm.p_value];
+    for v in &r.variants {
+        numbers.extend([v.users, v.mean, v.std_dev, v.ci[0], v.ci[1]]);
+    }
+    for c in &r.comparisons {
+        numbers.push(c.absolute_lift);
+        numbers.extend(c.absolute_ci.iter().flatten());
+        numbers.extend(c.relative_lift);
+        numbers.extend(c.relative_ci.iter().flatten().flatten());
+        numbers
+            .extend([c.p_value, c.adjusted_p_value, c.chance_to_beat_control, c.expected_loss].into_iter().flatten());
+    }
+    if numbers.iter().all(|x| x.is_finite()) {
+        Ok(())
+    } else {
+        Err(KpilabError::no_solution(
+            "variants",
+            "these numbers are too extreme to analyse reliably (a statistic overflowed); check the sums for unit or scale errors",
+        ))
+    }
 }

@@ -157,7 +157,7 @@ fn default_true() -> bool {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct AnalyzeInput {
     pub metric: MetricKind,
     /// At least 2, names unique.
@@ -191,7 +191,8 @@ pub enum Verdict {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+// `null` (not `undefined`) for absent lifts and p-values, as the binding serializes them.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Comparison {
     pub variant: String,
     pub control: String,
@@ -233,7 +234,7 @@ pub struct Warning {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct AnalyzeResult {
     pub variants: Vec<ArmSummary>,
     /// Non-control variants in input order, each against the control.

@@ -1,27 +1,36 @@
-//! Row-level KPI evaluation (SDK.md §3). PLACEHOLDER: being written by the CSV helper.
+//! Row-level KPI evaluation (SDK.md §3): a CSV of one row per user (or per event,
+//! with `userColumn`) in, per-KPI analyses, segments and a ship decision out.
+//!
+//! - `reader`: streaming RFC 4180 record splitter (memchr fast path)
+//! - `number`: field → f64 as the reference's `_num`
+//! - `layout`: config validation, used columns and the sums each KPI needs
+//! - `labels`: variant / segment / user lookups by bytes
+//! - `rows`: row checks and accounting, hand-off to the moments
+//! - `sum`, `accumulate`: compensated per-cell moments
+//! - `decision`: the SDK decision rule
+//! - `evaluator`: `CsvEvaluator`, glue to `analyze`
+mod accumulate;
+mod decision;
+mod evaluator;
+mod labels;
+mod layout;
+mod number;
+mod reader;
+mod rows;
+mod sum;
+#[cfg(test)]
+mod tests;
 mod types;
+
+pub use evaluator::CsvEvaluator;
+pub use rows::MAX_ROW_ERRORS;
 pub use types::*;
 
 use crate::error::Result;
 
-pub fn evaluate_csv(_data: &[u8], _config: &EvalConfig) -> Result<Evaluation> {
-    unimplemented!("csv evaluation is being written")
-}
-
-/// Streaming evaluator: push chunks split anywhere; memory bounded by variants × segments × KPIs.
-pub struct CsvEvaluator {}
-
-impl CsvEvaluator {
-    pub fn new(_config: EvalConfig) -> Result<Self> {
-        unimplemented!()
-    }
-    pub fn push(&mut self, _chunk: &[u8]) -> Result<()> {
-        unimplemented!()
-    }
-    pub fn progress(&self) -> Progress {
-        unimplemented!()
-    }
-    pub fn finish(self) -> Result<Evaluation> {
-        unimplemented!()
-    }
+/// One-shot evaluation of a whole file (= `CsvEvaluator` with a single push).
+pub fn evaluate_csv(data: &[u8], config: &EvalConfig) -> Result<Evaluation> {
+    let mut evaluator = CsvEvaluator::new(config.clone())?;
+    evaluator.push(data)?;
+    evaluator.finish()
 }

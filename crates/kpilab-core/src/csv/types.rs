@@ -86,7 +86,7 @@ pub enum OnBadRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct EvalConfig {
     pub variant_column: String,
     /// When given, rows of the same user are summed first.
@@ -192,7 +192,7 @@ pub struct RowReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Evaluation {
     pub kpis: Vec<KpiResult>,
     pub segments: Vec<SegmentResult>,
@@ -207,7 +207,7 @@ pub struct Evaluation {
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Progress {
     pub bytes: f64,
     pub rows: f64,

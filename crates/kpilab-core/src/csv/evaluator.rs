@@ -1,0 +1,256 @@
+//! `CsvEvaluator`: bytes in (any chunking), `Evaluation` out (SDK.md §3).
+//!
+//! push → `RecordReader` (records) → `Rows` (checks, accounting, moments);
+//! finish → one `AnalyzeInput` per KPI (and per segment) → `analyze` → decision
+//! and revenue projection. Memory: the moments (groups × variants × terms), one
+//! partial record, and with `userColumn` one entry per distinct user.
+
+use super::decision::decide;
+use super::layout::Layout;
+use super::reader::RecordReader;
+use super::rows::Rows;
+use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
+use crate::analyze::{analyze, AnalysisOptions, AnalyzeInput, MetricKind, Warning};
+use crate::error::{KpilabError, Result};
+
+/// Segment comparisons beyond which a multiplicity warning is added.
+const MANY_SEGMENT_COMPARISONS: usize = 10;
+
+/// Streaming evaluator: push chunks split anywhere; memory bounded by variants ×
+/// segments × KPIs (plus distinct users with `userColumn`), never by file size.
+pub struct CsvEvaluator {
+    config: EvalConfig,
+    reader: RecordReader,
+    rows: Rows,
+    bytes: u64,
+    /// After an error the stream is unusable; later calls repeat the error.
+    failed: Option<KpilabError>,
+}
+
+/// The `analyze` inputs the moments give, before any statistics (testable alone).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Prepared {
+    pub kpis: Vec<AnalyzeInput>,
+    /// `(column, value, one input per KPI)` in segmentColumns, then first-appearance order.
+    pub segments: Vec<(String, String, Vec<AnalyzeInput>)>,
+    pub rows: RowReport,
+    pub warnings: Vec<Warning>,
+}
+
+impl CsvEvaluator {
+    pub fn new(config: EvalConfig) -> Result<Self> {
+        let layout = Layout::from_config(&config)?;
+        let reader = RecordReader::new(layout.delimiter);
+        let rows = Rows::new(layout, &config);
+        Ok(CsvEvaluator { config, reader, rows, bytes: 0, failed: None })
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        self.bytes += chunk.len() as u64;
+        let (rows, config) = (&mut self.rows, &self.config);
+        let outcome = self.reader.push(chunk, &mut |rec| rows.handle(rec, config));
+        if let Err(e) = &outcome {
+            self.failed = Some(e.clone());
+        }
+        outcome
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress { bytes: self.bytes as f64, rows: self.rows.tally.read as f64 }
+    }
+
+    pub fn finish(self) -> Result<Evaluation> {
+        let config = self.config.clone();
+        let prepared = self.prepare()?;
+        evaluate(prepared, &config)
+    }
+
+    /// Ends the stream and turns the moments into `analyze` inputs.
+    pub(crate) fn prepare(mut self) -> Result<Prepared> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let (rows, config) = (&mut self.rows, &self.config);
+        self.reader.finish(&mut |rec| rows.handle(rec, config))?;
+        self.rows.fold_users();
+        prepare(&self.rows, &self.config)
+    }
+}
+
+fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
+    if rows.columns.is_none() {
+        return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
+    }
+    let names = rows.variants.names();
+    if names.len() < 2 {
+        let found = match names.first() {
+            None => "no usable data rows".to_string(),
+            Some(n) => format!("only one variant (\"{n}\") in column \"{}\"", config.variant_column),
+        };
+        let first_error = rows.tally.errors.first().map_or(String::new(), |e| {
+            format!(" ({} rows were skipped; the first, line {}: {})", rows.tally.skipped, e.line, e.message)
+        });
+        return Err(KpilabError::csv(
+            "variantColumn",
+            format!("found {found}; a test needs a control and at least one treatment{first_error}"),
+        ));
+    }
+    let control = match &config.analysis.options.control {
+        Some(c) if names.contains(c) => c.clone(),
+        Some(c) => {
+            return Err(KpilabError::csv(
+                "analysis.control",
+                format!(
+                    "control \"{c}\" is not a value of column \"{}\"; found: {}",
+                    config.variant_column,
+                    names.join(", ")
+                ),
+            ))
+        }
+        // SDK.md §3: a variant named "control" (any case), else the first.
+        None => names.iter().find(|n| n.eq_ignore_ascii_case("control")).unwrap_or(&names[0]).clone(),
+    };
+
+    let inputs_for = |group: u32| -> Result<Vec<AnalyzeInput>> {
+        config
+            .kpis
+            .iter()
+            .zip(&rows.layout.kpis)
+            .enumerate()
+            .map(|(i, (spec, terms))| {
+                let variants: Vec<_> =
+                    (0..names.len()).map(|v| rows.acc.variant(terms, group, v as u32, &names[v])).collect();
+                if !variants.iter().all(variant_is_finite) {
+                    return Err(KpilabError::csv(
+                        format!("kpis[{i}]"),
+                        format!("KPI \"{}\": the values are too large to add up (the sums overflow)", spec.name),
+                    ));
+                }
+                let metric = match spec.kind {
+                    KpiKind::Conversion => MetricKind::Proportion,
+                    KpiKind::Mean => MetricKind::Mean,
+                    KpiKind::Ratio => MetricKind::Ratio,
+                };
+                let options = AnalysisOptions {
+                    control: Some(control.clone()),
+                    higher_is_better: spec.higher_is_better,
+                    ..config.analysis.options.clone()
+                };
+                Ok(AnalyzeInput { metric, variants, options })
+            })
+            .collect()
+    };
+
+    let kpis = inputs_for(0)?;
+    let mut segments = Vec::new();
+    for (j, column) in config.segment_columns.iter().enumerate() {
+        for (value, &group) in rows.segments[j].names().iter().zip(&rows.segment_groups[j]) {
+            segments.push((column.clone(), value.clone(), inputs_for(group)?));
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let comparisons = segments.len() * (names.len() - 1);
+    if comparisons > MANY_SEGMENT_COMPARISONS {
+        let alpha = config.analysis.options.alpha;
+        warnings.push(Warning {
+            code: "MANY_SEGMENTS".into(),
+            message: format!(
+                "{comparisons} segment comparisons ({} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
+                segments.len(),
+                names.len() - 1,
+                comparisons as f64 * alpha
+            ),
+        });
+    }
+    if let Some(switched) = rows.users.as_ref().map(|u| u.switched_variant).filter(|&n| n > 0) {
+        warnings.push(Warning {
+            code: "USER_IN_SEVERAL_VARIANTS".into(),
+            message: format!(
+                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
+            ),
+        });
+    }
+    Ok(Prepared { kpis, segments, rows: rows.tally.report(), warnings })
+}
+
+fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
+    let moments = |m: &Option<crate::analyze::Moments>| {
+        m.as_ref()
+            .is_none_or(|m| m.sum.is_finite() && m.sum_squares.is_finite() && m.cross_sum.is_none_or(f64::is_finite))
+    };
+    [v.conversions, v.sum, v.sum_squares, v.cross_sum].iter().all(|x| x.is_none_or(f64::is_finite))
+        && moments(&v.covariate)
+        && moments(&v.numerator)
+        && moments(&v.denominator)
+}
+
+/// Statistics, decision and revenue projection from the prepared inputs.
+fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
+    let Prepared { kpis: inputs, segments: segment_inputs, rows, mut warnings } = prepared;
+    let mut kpis = Vec::with_capacity(inputs.len());
+    for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
+        let result = analyze(input).map_err(|e| {
+            KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
+        })?;
+        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result });
+    }
+
+    // Each segment is analysed on its own rows with the same settings; one that
+    // cannot be (e.g. a variant without users there) is left out with a warning.
+    let mut segments = Vec::with_capacity(segment_inputs.len());
+    'segments: for (column, value, inputs) in segment_inputs {
+        let mut seg_kpis = Vec::with_capacity(inputs.len());
+        for (spec, input) in config.kpis.iter().zip(&inputs) {
+            match analyze(input) {
+                Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
+                Err(e) => {
+                    warnings.push(Warning {
+                        code: "SEGMENT_SKIPPED".into(),
+                        message: format!(
+                            "segment {column} = \"{value}\" left out: KPI \"{}\": {}",
+                            spec.name, e.message
+                        ),
+                    });
+                    continue 'segments;
+                }
+            }
+        }
+        segments.push(SegmentResult { column, value, kpis: seg_kpis });
+    }
+
+    let decision = decide(&config.kpis, &kpis, &config.analysis);
+    let revenue_impact = revenue_impact(config, &kpis, decision.variant.as_deref(), &mut warnings);
+    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, warnings })
+}
+
+/// SDK.md §3: `annual = absoluteLift × annualUsers`, `ci = absoluteCi × annualUsers`,
+/// for the shipped treatment, else the first.
+fn revenue_impact(
+    config: &EvalConfig,
+    kpis: &[KpiResult],
+    shipped: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Option<RevenueImpact> {
+    let (name, annual_users) = (config.revenue_kpi.as_ref()?, config.annual_users?);
+    let kpi = kpis.iter().find(|k| &k.name == name)?;
+    let comparisons = &kpi.result.comparisons;
+    let c = shipped.and_then(|v| comparisons.iter().find(|c| c.variant == v)).or(comparisons.first())?;
+    match c.absolute_ci {
+        [Some(lo), Some(hi)] => {
+            let impact =
+                RevenueImpact { annual: c.absolute_lift * annual_users, ci: [lo * annual_users, hi * annual_users] };
+            (impact.annual.is_finite() && impact.ci.iter().all(|x| x.is_finite())).then_some(impact)
+        }
+        _ => {
+            warnings.push(Warning {
+                code: "REVENUE_IMPACT_ONE_SIDED".into(),
+                message: format!("no revenue projection for \"{name}\": a one-sided test has an unbounded interval"),
+            });
+            None
+        }
+    }
+}

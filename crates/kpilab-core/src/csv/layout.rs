@@ -1,0 +1,290 @@
+//! What the evaluator reads: the KPI value columns, the sums each KPI needs, and
+//! (once the header is known) the field index of every used column. Worked out
+//! once so the per-row path only indexes.
+
+use super::types::{EvalConfig, KpiKind, KpiSpec};
+use crate::error::{KpilabError, Result};
+use crate::validate;
+
+/// A header column read as a number by at least one KPI.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ValueColumn {
+    pub name: String,
+    /// Config path of its first use, e.g. `kpis[1].column` (for error messages).
+    pub field: String,
+    /// Used as a conversion: `true`/`false` accepted, values must be 0 or 1.
+    pub conversion: bool,
+}
+
+/// One per-arm sum, over rows (or users), of a value column expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Term {
+    Value(usize),
+    Square(usize),
+    Product(usize, usize),
+}
+
+/// Indices into `Layout::terms` of the sums behind one KPI's `Variant`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KpiTerms {
+    Conversion {
+        conversions: usize,
+    },
+    Mean {
+        sum: usize,
+        sum_squares: usize,
+        covariate: Option<[usize; 3]>,
+    },
+    /// `[sum, sumSquares]` of numerator and denominator, and the sum of their product.
+    Ratio {
+        numerator: [usize; 2],
+        denominator: [usize; 2],
+        cross: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Layout {
+    pub delimiter: u8,
+    pub values: Vec<ValueColumn>,
+    pub terms: Vec<Term>,
+    pub kpis: Vec<KpiTerms>,
+}
+
+/// Field indices of the used columns in the header.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Columns {
+    pub width: usize,
+    pub variant: usize,
+    pub user: Option<usize>,
+    pub segments: Vec<usize>,
+    /// Parallel to `Layout::values`.
+    pub values: Vec<usize>,
+}
+
+impl Layout {
+    /// Validates the config (everything that does not need the data).
+    pub fn from_config(config: &EvalConfig) -> Result<Layout> {
+        let delimiter = match config.delimiter.as_bytes() {
+            [d] if !matches!(d, b'"' | b'\r' | b'\n') => *d,
+            _ => {
+                return Err(KpilabError::invalid(
+                    "delimiter",
+                    format!(
+                        "delimiter must be a single character such as \",\", \";\" or \"\\t\" (not a quote or line break), got {:?}",
+                        config.delimiter
+                    ),
+                ))
+            }
+        };
+        if config.kpis.is_empty() {
+            return Err(KpilabError::invalid("kpis", "add at least one KPI to evaluate"));
+        }
+        if let Some(n) = config.annual_users {
+            validate::non_negative("annualUsers", n)?;
+        }
+        if let Some(n) = config.analysis.planned_users_per_variant {
+            validate::positive("analysis.plannedUsersPerVariant", n)?;
+        }
+        if let Some(name) = &config.revenue_kpi {
+            match config.kpis.iter().find(|k| &k.name == name) {
+                Some(k) if k.kind == KpiKind::Mean => {}
+                Some(_) => {
+                    return Err(KpilabError::invalid(
+                        "revenueKpi",
+                        format!("revenueKpi \"{name}\" must name a mean KPI (a per-user value such as revenue)"),
+                    ))
+                }
+                None => {
+                    return Err(KpilabError::invalid(
+                        "revenueKpi",
+                        format!("revenueKpi \"{name}\" is not one of the KPI names ({})", kpi_names(&config.kpis)),
+                    ))
+                }
+            }
+        }
+
+        let mut layout = Layout { delimiter, values: Vec::new(), terms: Vec::new(), kpis: Vec::new() };
+        for (i, k) in config.kpis.iter().enumerate() {
+            if k.name.is_empty() {
+                return Err(KpilabError::invalid(format!("kpis[{i}].name"), "every KPI needs a name"));
+            }
+            if config.kpis[..i].iter().any(|o| o.name == k.name) {
+                return Err(KpilabError::invalid(
+                    format!("kpis[{i}].name"),
+                    format!("two KPIs are named \"{}\"; names must be unique", k.name),
+                ));
+            }
+            if let Some(m) = k.non_inferiority_margin {
+                validate::non_negative(&format!("kpis[{i}].nonInferiorityMargin"), m)?;
+            }
+            if k.covariate.is_some() && k.kind != KpiKind::Mean {
+                return Err(KpilabError::invalid(
+                    format!("kpis[{i}].covariate"),
+                    format!("KPI \"{}\": a covariate (CUPED) applies to mean KPIs only", k.name),
+                ));
+            }
+            let terms = match k.kind {
+                KpiKind::Conversion => {
+                    let c = layout.value(k, i, "column", k.column.as_deref(), true)?;
+                    KpiTerms::Conversion { conversions: layout.term(Term::Value(c)) }
+                }
+                KpiKind::Mean => {
+                    let c = layout.value(k, i, "column", k.column.as_deref(), false)?;
+                    let (sum, sum_squares) = (layout.term(Term::Value(c)), layout.term(Term::Square(c)));
+                    let covariate = match k.covariate.as_deref() {
+                        None => None,
+                        Some(name) => {
+                            let x = layout.value(k, i, "covariate", Some(name), false)?;
+                            Some([
+                                layout.term(Term::Value(x)),
+                                layout.term(Term::Square(x)),
+                                layout.term(Term::Product(c, x)),
+                            ])
+                        }
+                    };
+                    KpiTerms::Mean { sum, sum_squares, covariate }
+                }
+                KpiKind::Ratio => {
+                    let a = layout.value(k, i, "numerator", k.numerator.as_deref(), false)?;
+                    let b = layout.value(k, i, "denominator", k.denominator.as_deref(), false)?;
+                    KpiTerms::Ratio {
+                        numerator: [layout.term(Term::Value(a)), layout.term(Term::Square(a))],
+                        denominator: [layout.term(Term::Value(b)), layout.term(Term::Square(b))],
+                        cross: layout.term(Term::Product(a, b)),
+                    }
+                }
+            };
+            layout.kpis.push(terms);
+        }
+        Ok(layout)
+    }
+
+    /// The slot of a KPI's value column (added on first use).
+    fn value(&mut self, k: &KpiSpec, i: usize, key: &str, name: Option<&str>, conversion: bool) -> Result<usize> {
+        let field = format!("kpis[{i}].{key}");
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            let kind = match k.kind {
+                KpiKind::Conversion => "a conversion",
+                KpiKind::Mean => "a mean",
+                KpiKind::Ratio => "a ratio",
+            };
+            return Err(KpilabError::invalid(
+                field,
+                format!("KPI \"{}\" is {kind} KPI and needs `{key}` (a column name)", k.name),
+            ));
+        };
+        if let Some(slot) = self.values.iter().position(|v| v.name == name) {
+            self.values[slot].conversion |= conversion;
+            return Ok(slot);
+        }
+        self.values.push(ValueColumn { name: name.to_string(), field, conversion });
+        Ok(self.values.len() - 1)
+    }
+
+    fn term(&mut self, t: Term) -> usize {
+        self.terms.iter().position(|&u| u == t).unwrap_or_else(|| {
+            self.terms.push(t);
+            self.terms.len() - 1
+        })
+    }
+
+    /// Finds every used column in the header; a missing one is a `CSV_PARSE` error
+    /// naming the config field and listing the header.
+    pub fn resolve(&self, config: &EvalConfig, header: &[String]) -> Result<Columns> {
+        let find = |field: &str, name: &str| -> Result<usize> {
+            header.iter().position(|h| h == name).ok_or_else(|| {
+                KpilabError::csv(
+                    field,
+                    format!("column \"{name}\" ({field}) is not in the header; the columns are: {}", header.join(", ")),
+                )
+            })
+        };
+        Ok(Columns {
+            width: header.len(),
+            variant: find("variantColumn", &config.variant_column)?,
+            user: config.user_column.as_deref().map(|u| find("userColumn", u)).transpose()?,
+            segments: config
+                .segment_columns
+                .iter()
+                .enumerate()
+                .map(|(j, s)| find(&format!("segmentColumns[{j}]"), s))
+                .collect::<Result<_>>()?,
+            values: self.values.iter().map(|v| find(&v.field, &v.name)).collect::<Result<_>>()?,
+        })
+    }
+}
+
+fn kpi_names(kpis: &[KpiSpec]) -> String {
+    kpis.iter().map(|k| format!("\"{}\"", k.name)).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    pub(crate) fn config(json: &str) -> EvalConfig {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn shares_columns_and_sums_between_kpis() {
+        let c = config(
+            r#"{"variantColumn":"variant","kpis":[
+                {"name":"conv","role":"primary","kind":"conversion","column":"converted"},
+                {"name":"rev","role":"secondary","kind":"mean","column":"revenue","covariate":"pre"},
+                {"name":"aov","role":"secondary","kind":"ratio","numerator":"revenue","denominator":"orders"}]}"#,
+        );
+        let l = Layout::from_config(&c).unwrap();
+        let names: Vec<_> = l.values.iter().map(|v| (v.name.as_str(), v.conversion)).collect();
+        assert_eq!(names, [("converted", true), ("revenue", false), ("pre", false), ("orders", false)]);
+        assert_eq!(l.kpis[0], KpiTerms::Conversion { conversions: 0 });
+        assert_eq!(l.kpis[1], KpiTerms::Mean { sum: 1, sum_squares: 2, covariate: Some([3, 4, 5]) });
+        // revenue's sum and square are shared with the mean KPI.
+        assert_eq!(l.kpis[2], KpiTerms::Ratio { numerator: [1, 2], denominator: [6, 7], cross: 8 });
+        assert_eq!(l.terms.len(), 9);
+        assert_eq!(l.terms[5], Term::Product(1, 2));
+    }
+
+    #[test]
+    fn rejects_bad_configs_naming_the_field() {
+        let base = r#""variantColumn":"v","kpis":[{"name":"a","role":"primary","kind":"conversion","column":"c"}]"#;
+        let err = |extra: &str| Layout::from_config(&config(&format!("{{{base}{extra}}}"))).unwrap_err();
+        assert_eq!(err(r#","delimiter":";;""#).field, "delimiter");
+        assert_eq!(err(r#","delimiter":"\"""#).field, "delimiter");
+        assert_eq!(err(r#","revenueKpi":"a","annualUsers":10"#).field, "revenueKpi");
+        assert_eq!(err(r#","annualUsers":-1"#).field, "annualUsers");
+        let e = Layout::from_config(&config(
+            r#"{"variantColumn":"v","kpis":[{"name":"r","role":"primary","kind":"ratio","numerator":"x"}]}"#,
+        ))
+        .unwrap_err();
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "kpis[0].denominator"));
+        let e = Layout::from_config(&config(r#"{"variantColumn":"v","kpis":[]}"#)).unwrap_err();
+        assert_eq!(e.field, "kpis");
+        assert_eq!(
+            Layout::from_config(&config(&format!("{{{base},\"delimiter\":\"\\t\"}}"))).unwrap().delimiter,
+            b'\t'
+        );
+    }
+
+    #[test]
+    fn missing_columns_name_the_config_field_and_list_the_header() {
+        let c = config(
+            r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
+                {"name":"conv","role":"primary","kind":"conversion","column":"converted"},
+                {"name":"rev","role":"secondary","kind":"mean","column":"revenue"}]}"#,
+        );
+        let l = Layout::from_config(&c).unwrap();
+        let header: Vec<String> = ["variant", "converted", "device"].map(String::from).to_vec();
+        let e = l.resolve(&c, &header).unwrap_err();
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[1].column"));
+        assert_eq!(
+            e.message,
+            "column \"revenue\" (kpis[1].column) is not in the header; the columns are: variant, converted, device"
+        );
+        let header: Vec<String> = ["device", "revenue", "variant", "converted"].map(String::from).to_vec();
+        let cols = l.resolve(&c, &header).unwrap();
+        assert_eq!(cols, Columns { width: 4, variant: 2, user: None, segments: vec![0], values: vec![3, 1] });
+    }
+}

@@ -1,0 +1,245 @@
+//! One record at a time: the header, then row checks, row accounting and the
+//! hand-off of good rows to the accumulator (SDK.md §3 "CSV rules", reference
+//! `parse_csv`). No allocation per row: labels are looked up by their bytes and the
+//! parsed values land in a reused buffer.
+
+use super::accumulate::Accumulator;
+use super::labels::{Labels, UserIds};
+use super::layout::{Columns, Layout};
+use super::number::parse_number;
+use super::reader::Record;
+use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
+use crate::error::{KpilabError, Result};
+
+/// Bad rows listed in `rows.errors`; the rest are only counted (bounded memory).
+pub const MAX_ROW_ERRORS: usize = 1000;
+
+/// Row accounting: `read` data records, of which `skipped` were bad.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub read: u64,
+    pub skipped: u64,
+    pub errors: Vec<RowError>,
+    pub errors_not_listed: u64,
+    fail: bool,
+}
+
+impl Tally {
+    /// Records a bad row; with `onBadRow: "fail"` it is a `CSV_PARSE` error instead.
+    fn bad(&mut self, line: u64, message: String) -> Result<()> {
+        self.skipped += 1;
+        if self.fail {
+            return Err(KpilabError::csv(
+                "",
+                format!("line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"),
+            ));
+        }
+        if self.errors.len() < MAX_ROW_ERRORS {
+            self.errors.push(RowError { line: line as f64, message });
+        } else {
+            self.errors_not_listed += 1;
+        }
+        Ok(())
+    }
+
+    pub fn report(&self) -> RowReport {
+        RowReport {
+            read: self.read as f64,
+            used: (self.read - self.skipped) as f64,
+            skipped: self.skipped as f64,
+            errors: self.errors.clone(),
+            errors_not_listed: self.errors_not_listed as f64,
+        }
+    }
+}
+
+/// With `userColumn`: each user's variant and segments (from their first row) and
+/// the sums of their value columns; folded into the accumulator at the end.
+#[derive(Default)]
+pub(crate) struct Users {
+    ids: UserIds,
+    variant: Vec<u32>,
+    /// `segment_columns` group ids per user.
+    groups: Vec<u32>,
+    /// `layout.values.len()` sums per user.
+    values: Vec<f64>,
+    /// Users whose later rows name another variant than their first row.
+    pub switched_variant: u64,
+}
+
+pub(crate) struct Rows {
+    pub layout: Layout,
+    pub columns: Option<Columns>,
+    pub tally: Tally,
+    pub variants: Labels,
+    /// Per segment column: its values, and the group id of each value.
+    pub segments: Vec<Labels>,
+    pub segment_groups: Vec<Vec<u32>>,
+    group_count: u32,
+    pub acc: Accumulator,
+    pub users: Option<Users>,
+    /// Scratch: parsed value columns and the row's groups (0 = whole test first).
+    values: Vec<f64>,
+    groups: Vec<u32>,
+    segment_ids: Vec<Option<u32>>,
+}
+
+impl Rows {
+    pub fn new(layout: Layout, config: &EvalConfig) -> Self {
+        let segments = config.segment_columns.len();
+        Rows {
+            acc: Accumulator::new(layout.terms.clone()),
+            values: vec![0.0; layout.values.len()],
+            layout,
+            columns: None,
+            tally: Tally { fail: config.on_bad_row == OnBadRow::Fail, ..Tally::default() },
+            variants: Labels::default(),
+            segments: (0..segments).map(|_| Labels::default()).collect(),
+            segment_groups: vec![Vec::new(); segments],
+            group_count: 1,
+            users: config.user_column.as_ref().map(|_| Users::default()),
+            groups: Vec::with_capacity(segments + 1),
+            segment_ids: vec![None; segments],
+        }
+    }
+
+    pub fn handle(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        let Some(cols) = &self.columns else {
+            return self.header(rec, config);
+        };
+        self.tally.read += 1;
+        if let Some(why) = rec.malformed {
+            return self.tally.bad(rec.line, format!("{why} (RFC 4180 quoting)"));
+        }
+        if rec.len() != cols.width {
+            return self
+                .tally
+                .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
+        }
+        for (slot, (&index, column)) in cols.values.iter().zip(&self.layout.values).enumerate() {
+            let field = rec.field(index);
+            match parse_number(field, column.conversion) {
+                Some(x) if !column.conversion || x == 0.0 || x == 1.0 => self.values[slot] = x,
+                Some(_) => {
+                    return self
+                        .tally
+                        .bad(rec.line, format!("{} {} is not 0/1 or true/false", column.name, show(field)))
+                }
+                None => return self.tally.bad(rec.line, format!("{} {} is not a number", column.name, show(field))),
+            }
+        }
+
+        if let Some(users) = &mut self.users {
+            if let Some(user) = users.ids.get(rec.field(cols.user.expect("userColumn resolved"))) {
+                // Variant and segments come from the user's first row; KPI columns add up.
+                let u = user as usize;
+                if self.variants.names()[users.variant[u] as usize].as_bytes() != rec.field(cols.variant) {
+                    users.switched_variant += 1;
+                }
+                let n = self.values.len();
+                for (sum, &x) in users.values[u * n..(u + 1) * n].iter_mut().zip(&self.values) {
+                    *sum += x;
+                }
+                return Ok(());
+            }
+        }
+
+        // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
+        let variant_bytes = rec.field(cols.variant);
+        let variant = self.variants.find(variant_bytes);
+        if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
+            return self.tally.bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column));
+        }
+        for (j, &index) in cols.segments.iter().enumerate() {
+            let bytes = rec.field(index);
+            self.segment_ids[j] = self.segments[j].find(bytes);
+            if self.segment_ids[j].is_none() && std::str::from_utf8(bytes).is_err() {
+                return self
+                    .tally
+                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]));
+            }
+        }
+        let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
+        self.groups.clear();
+        self.groups.push(0);
+        for (j, &index) in cols.segments.iter().enumerate() {
+            let id = match self.segment_ids[j] {
+                Some(id) => id,
+                None => {
+                    self.segment_groups[j].push(self.group_count);
+                    self.group_count += 1;
+                    self.segments[j].insert(utf8(rec.field(index)))
+                }
+            };
+            self.groups.push(self.segment_groups[j][id as usize]);
+        }
+
+        match &mut self.users {
+            None => self.acc.add(variant, &self.groups, &self.values),
+            Some(users) => {
+                users.ids.insert(rec.field(cols.user.expect("userColumn resolved")));
+                users.variant.push(variant);
+                users.groups.extend_from_slice(&self.groups[1..]);
+                users.values.extend_from_slice(&self.values);
+            }
+        }
+        Ok(())
+    }
+
+    fn header(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        if let Some(why) = rec.malformed {
+            return Err(KpilabError::csv("", format!("the header (line {}) is malformed: {why}", rec.line)));
+        }
+        let names = (0..rec.len())
+            .map(|i| std::str::from_utf8(rec.field(i)).map(str::to_string))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|_| {
+                KpilabError::csv(
+                    "",
+                    format!("the header (line {}) is not valid UTF-8 text; save the file as UTF-8", rec.line),
+                )
+            })?;
+        self.columns = Some(self.layout.resolve(config, &names)?);
+        Ok(())
+    }
+
+    /// With `userColumn`: adds every user, in first-appearance order, to the moments.
+    /// A user's conversion is 1 when any of their rows converted (0/1 columns summed
+    /// and capped, so conversions never exceed users).
+    pub fn fold_users(&mut self) {
+        let Some(users) = self.users.take() else { return };
+        let n = self.values.len();
+        let s = self.segments.len();
+        let mut groups = Vec::with_capacity(s + 1);
+        for (u, &variant) in users.variant.iter().enumerate() {
+            let values = &mut self.values;
+            values.copy_from_slice(&users.values[u * n..(u + 1) * n]);
+            for (x, column) in values.iter_mut().zip(&self.layout.values) {
+                if column.conversion {
+                    *x = x.min(1.0);
+                }
+            }
+            groups.clear();
+            groups.push(0);
+            groups.extend_from_slice(&users.groups[u * s..(u + 1) * s]);
+            self.acc.add(variant, &groups, values);
+        }
+        self.users = Some(Users { switched_variant: users.switched_variant, ..Users::default() });
+    }
+}
+
+fn utf8(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("checked before insertion")
+}
+
+/// A field for an error message: quoted, lossy UTF-8, at most 40 characters.
+fn show(field: &[u8]) -> String {
+    let text = String::from_utf8_lossy(field);
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() {
+        format!("\"{head}…\"")
+    } else {
+        format!("\"{head}\"")
+    }
+}

@@ -1,0 +1,541 @@
+//! End-to-end tests of the evaluator up to the `analyze` inputs: row accounting,
+//! bad rows, config errors, userColumn, segments, streaming = one-shot, and the
+//! golden cases' moments against values computed the reference's way
+//! (`testdata/gen_moments.py`: Python csv + math.fsum).
+
+use super::evaluator::{CsvEvaluator, Prepared};
+use super::types::*;
+use crate::analyze::{AnalyzeInput, Moments, Variant};
+use crate::error::{ErrorCode, KpilabError, Result};
+
+const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
+    {"name":"conversion","role":"primary","kind":"conversion","column":"converted"},
+    {"name":"revenue","role":"secondary","kind":"mean","column":"revenue","covariate":"pre"},
+    {"name":"aov","role":"secondary","kind":"ratio","numerator":"revenue","denominator":"orders"}]}"#;
+
+fn config(json: &str) -> EvalConfig {
+    serde_json::from_str(json).unwrap()
+}
+
+fn prepare_chunks(chunks: &[&[u8]], config: &EvalConfig) -> Result<Prepared> {
+    let mut e = CsvEvaluator::new(config.clone())?;
+    for c in chunks {
+        e.push(c)?;
+    }
+    e.prepare()
+}
+
+fn prepare(data: &str, config: &EvalConfig) -> Result<Prepared> {
+    prepare_chunks(&[data.as_bytes()], config)
+}
+
+fn conv(name: &str, users: f64, conversions: f64) -> Variant {
+    Variant { name: name.into(), users, conversions: Some(conversions), ..Variant::default() }
+}
+
+fn variant<'a>(input: &'a AnalyzeInput, name: &str) -> &'a Variant {
+    input.variants.iter().find(|v| v.name == name).unwrap()
+}
+
+fn errors(p: &Prepared) -> Vec<(f64, &str)> {
+    p.rows.errors.iter().map(|e| (e.line, e.message.as_str())).collect()
+}
+
+/// Small file exercising BOM, CRLF, quoting, blank lines, true/false.
+const SMALL: &str = "\u{feff}user,variant,device,converted,revenue,orders,pre,note\r\n\
+u1,control,desktop,0,0,0,10,plain\r\n\
+u2,treatment,mobile,true,25.5,1,12.5,\"quoted, with comma\"\r\n\
+\r\n\
+u3,control,mobile,1,\"40\",2,30,\"two\r\nlines\"\r\n\
+u4,treatment,desktop,FALSE,0.00,0,0,\"say \"\"hi\"\"\"\r\n\
+u5,treatment,desktop,1,12.25,1,8,x\r\n";
+
+#[test]
+fn sums_a_small_file_with_bom_crlf_quotes_and_blank_lines() {
+    let p = prepare(SMALL, &config(CONFIG)).unwrap();
+    assert_eq!(p.rows, RowReport { read: 5.0, used: 5.0, skipped: 0.0, errors: vec![], errors_not_listed: 0.0 });
+    let [conversion, revenue, aov] = &p.kpis[..] else { panic!() };
+    assert_eq!(conversion.variants, vec![conv("control", 2.0, 1.0), conv("treatment", 3.0, 2.0)]);
+    assert_eq!(conversion.options.control.as_deref(), Some("control"));
+    let t = variant(revenue, "treatment");
+    assert_eq!((t.users, t.sum, t.sum_squares), (3.0, Some(37.75), Some(25.5 * 25.5 + 12.25 * 12.25)));
+    assert_eq!(
+        t.covariate,
+        Some(Moments { sum: 20.5, sum_squares: 12.5 * 12.5 + 64.0, cross_sum: Some(25.5 * 12.5 + 12.25 * 8.0) })
+    );
+    let c = variant(aov, "control");
+    assert_eq!(c.numerator, Some(Moments { sum: 40.0, sum_squares: 1600.0, cross_sum: None }));
+    assert_eq!(c.denominator, Some(Moments { sum: 2.0, sum_squares: 4.0, cross_sum: None }));
+    assert_eq!(c.cross_sum, Some(80.0));
+    // Segments: device values in first-appearance order, each on its own rows.
+    let segs: Vec<_> = p.segments.iter().map(|(c, v, k)| (c.as_str(), v.as_str(), k[0].variants.clone())).collect();
+    assert_eq!(
+        segs,
+        vec![
+            ("device", "desktop", vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 1.0)]),
+            ("device", "mobile", vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 1.0)]),
+        ]
+    );
+    assert!(p.warnings.is_empty());
+}
+
+#[test]
+fn bad_rows_are_skipped_with_their_physical_lines() {
+    let data = "variant,device,converted,revenue,orders,pre,note\n\
+control,desktop,0,0,0,1,ok\n\
+treatment,mobile,1,abc,1,2,ok\n\
+control,desktop,1,5\n\
+\n\
+treatment,\"mobile\nphone\",1,3,1,2,ok\n\
+control,desktop,2,1,1,1,ok\n\
+treatment,desktop,1,,1,1,ok\n\
+control,desktop,0,1,1,nan,ok\n\
+treatment,desktop,1,4,1,1,not-a-number-but-unused\n\
+control,mobile,yes,1,1,1,ok\n\
+treatment,\"x\"y,1,1,1,1,ok\n\
+control,desktop,true,1e999,1,1,ok\n";
+    let p = prepare(data, &config(CONFIG)).unwrap();
+    assert_eq!(
+        errors(&p),
+        vec![
+            (3.0, "revenue \"abc\" is not a number"),
+            (4.0, "expected 7 fields like the header, got 4"),
+            (8.0, "converted \"2\" is not 0/1 or true/false"),
+            (9.0, "revenue \"\" is not a number"),
+            (10.0, "pre \"nan\" is not a number"),
+            (12.0, "converted \"yes\" is not a number"),
+            (13.0, "text follows a closing quote (RFC 4180 quoting)"),
+            (14.0, "revenue \"1e999\" is not a number"),
+        ]
+    );
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (11.0, 3.0, 8.0));
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 2.0)]);
+    // The quoted segment value with a newline is a value like any other.
+    assert_eq!(p.segments.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(), ["desktop", "mobile\nphone"]);
+}
+
+#[test]
+fn on_bad_row_fail_names_the_line() {
+    let cfg = config(&CONFIG.replacen('{', r#"{"onBadRow":"fail","#, 1));
+    let data =
+        "variant,device,converted,revenue,orders,pre\ncontrol,d,0,1,1,1\n\ntreatment,d,1,x7,1,1\ncontrol,d,0,1,1,1\n";
+    let e = prepare(data, &cfg).unwrap_err();
+    assert_eq!(e.code, ErrorCode::CsvParse);
+    assert!(e.message.starts_with("line 4: revenue \"x7\" is not a number"), "{}", e.message);
+    // The streaming evaluator stays failed.
+    let mut ev = CsvEvaluator::new(cfg).unwrap();
+    assert!(ev.push(data.as_bytes()).is_err());
+    assert_eq!(ev.push(b"more").unwrap_err(), e);
+    assert_eq!(ev.finish().unwrap_err(), e);
+}
+
+#[test]
+fn missing_columns_and_empty_files_are_csv_parse_errors() {
+    let e = prepare("variant,device,converted,revenue,orders\ncontrol,d,0,1,1\n", &config(CONFIG)).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[1].covariate"));
+    assert!(e.message.contains("the columns are: variant, device, converted, revenue, orders"), "{}", e.message);
+    let e = prepare("group,device,converted,revenue,orders,pre\n", &config(CONFIG)).unwrap_err();
+    assert_eq!(e.field, "variantColumn");
+    let cfg = config(&CONFIG.replacen('{', r#"{"userColumn":"uid","#, 1));
+    let e = prepare("variant,device,converted,revenue,orders,pre\n", &cfg).unwrap_err();
+    assert_eq!(e.field, "userColumn");
+    let cfg = config(&CONFIG.replace(r#"["device"]"#, r#"["device","channel"]"#));
+    let e = prepare("variant,device,converted,revenue,orders,pre\n", &cfg).unwrap_err();
+    assert_eq!(e.field, "segmentColumns[1]");
+    for empty in ["", "\u{feff}", "\n\r\n\n"] {
+        let e = prepare(empty, &config(CONFIG)).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::CsvParse, "the CSV is empty: it has no header row"));
+    }
+    // A header alone: no variants.
+    let e = prepare("variant,device,converted,revenue,orders,pre\n", &config(CONFIG)).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "variantColumn"));
+    let e = prepare("variant,device,converted,revenue,orders,pre\nA,d,0,1,1,1\nA,d,x,1,1,1\n", &config(CONFIG))
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "found only one variant (\"A\") in column \"variant\"; a test needs a control and at least one treatment (1 rows were skipped; the first, line 3: converted \"x\" is not a number)"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_bad_row_in_used_fields_and_an_error_in_the_header() {
+    let data = b"variant,device,converted,revenue,orders,pre,note\n\
+control,d,0,1,1,1,\xff\xfe\n\
+treat\xffment,d,1,1,1,1,x\n\
+treatment,\xc3,1,1,1,1,x\n\
+treatment,d,1,\xff1,1,1,x\n\
+treatment,d\xc3\xa9,1,2,1,1,x\n";
+    let p = prepare_chunks(&[data], &config(CONFIG)).unwrap();
+    assert_eq!(
+        errors(&p),
+        vec![
+            (3.0, "variant value is not valid UTF-8 text"),
+            (4.0, "device value is not valid UTF-8 text"),
+            (5.0, "revenue \"\u{fffd}1\" is not a number"),
+        ]
+    );
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 0.0), conv("treatment", 1.0, 1.0)]);
+    assert_eq!(p.segments[1].1, "dé");
+    let e = prepare_chunks(&[b"vari\xffant,converted\n"], &config(CONFIG)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::CsvParse);
+    assert!(e.message.contains("not valid UTF-8"), "{}", e.message);
+}
+
+#[test]
+fn semicolon_delimiter_and_tab() {
+    let cfg = config(&CONFIG.replacen('{', r#"{"delimiter":";","#, 1));
+    let data = "variant;device;converted;revenue;orders;pre\ncontrol;\"a;b\";1;2.5;1;0\ntreatment;c;0;0;0;1\n";
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]);
+    assert_eq!(p.segments[0].1, "a;b");
+    let cfg = config(&CONFIG.replacen('{', r#"{"delimiter":"\t","#, 1));
+    let p = prepare(&data.replace(';', "\t").replace("a\tb", "ab"), &cfg).unwrap();
+    assert_eq!(p.rows.used, 2.0);
+    let e = CsvEvaluator::new(config(&CONFIG.replacen('{', r#"{"delimiter":"ab","#, 1))).err().unwrap();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "delimiter"));
+}
+
+#[test]
+fn error_list_is_capped_and_the_rest_counted() {
+    let mut data =
+        String::from("variant,device,converted,revenue,orders,pre\ncontrol,d,0,1,1,1\ntreatment,d,1,1,1,1\n");
+    for _ in 0..1500 {
+        data.push_str("control,d,bad,1,1,1\n");
+    }
+    let p = prepare(&data, &config(CONFIG)).unwrap();
+    assert_eq!(p.rows.errors.len(), super::MAX_ROW_ERRORS);
+    assert_eq!(p.rows.errors_not_listed, 500.0);
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (1502.0, 2.0, 1500.0));
+    assert_eq!(p.rows.errors[999].line, 1003.0);
+}
+
+#[test]
+fn user_column_sums_rows_per_user_from_the_first_row() {
+    let cfg = config(&CONFIG.replacen('{', r#"{"userColumn":"user","#, 1));
+    let data = "user,variant,device,converted,revenue,orders,pre\n\
+u1,control,desktop,0,10,1,5\n\
+u2,treatment,mobile,1,20,1,0\n\
+u1,control,mobile,1,5,1,5\n\
+u2,control,desktop,1,1.5,1,0\n\
+u3,treatment,desktop,0,0,0,1\n\
+u3,treatment,desktop,bad,0,0,1\n";
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (6.0, 5.0, 1.0));
+    // u2 converted twice: a user converts once (conversions never exceed users).
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 2.0, 1.0)]);
+    let t = variant(&p.kpis[1], "treatment");
+    assert_eq!((t.sum, t.sum_squares), (Some(21.5), Some(21.5 * 21.5)));
+    let c = variant(&p.kpis[1], "control");
+    assert_eq!((c.sum, c.covariate.map(|m| (m.sum, m.cross_sum))), (Some(15.0), Some((10.0, Some(150.0)))));
+    // Segments from the user's first row: u1 is desktop.
+    assert_eq!(p.segments[0].1, "desktop");
+    assert_eq!(p.segments[0].2[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]);
+    assert_eq!(p.warnings.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["USER_IN_SEVERAL_VARIANTS"]);
+}
+
+#[test]
+fn control_is_named_or_found_case_insensitively() {
+    let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\nCONTROL,d,1,1,1,1\nA,d,1,1,1,1\n";
+    let p = prepare(data, &config(CONFIG)).unwrap();
+    assert_eq!(p.kpis[0].options.control.as_deref(), Some("CONTROL"));
+    assert_eq!(p.kpis[0].variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["B", "CONTROL", "A"]);
+    let cfg = config(&CONFIG.replacen('{', r#"{"analysis":{"control":"A","alpha":0.1},"#, 1));
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!((p.kpis[2].options.control.as_deref(), p.kpis[2].options.alpha), (Some("A"), 0.1));
+    let cfg = config(&CONFIG.replacen('{', r#"{"analysis":{"control":"Z"},"#, 1));
+    assert_eq!(prepare(data, &cfg).unwrap_err().field, "analysis.control");
+    let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\nA,d,1,1,1,1\n";
+    assert_eq!(prepare(data, &config(CONFIG)).unwrap().kpis[0].options.control.as_deref(), Some("B"));
+}
+
+#[test]
+fn many_segments_warn_about_multiplicity() {
+    let mut data = String::from("variant,device,converted,revenue,orders,pre\n");
+    for i in 0..12 {
+        data.push_str(&format!("control,d{i},0,1,1,1\ntreatment,d{i},1,1,1,1\n"));
+    }
+    let p = prepare(&data, &config(CONFIG)).unwrap();
+    assert_eq!(p.segments.len(), 12);
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].code, "MANY_SEGMENTS");
+    assert!(p.warnings[0].message.starts_with("12 segment comparisons"), "{}", p.warnings[0].message);
+}
+
+#[test]
+fn higher_is_better_reaches_the_analysis() {
+    let cfg = config(
+        r#"{"variantColumn":"variant","kpis":[{"name":"bounce","role":"guardrail","kind":"conversion","column":"b","higherIsBetter":false}]}"#,
+    );
+    let p = prepare("variant,b\nx,1\ny,0\n", &cfg).unwrap();
+    assert!(!p.kpis[0].options.higher_is_better);
+}
+
+/// Streaming: every chunk size and a few random splits give exactly the one-shot result.
+fn assert_streaming_matches(data: &[u8], cfg: &EvalConfig) {
+    let whole = prepare_chunks(&[data], cfg);
+    for size in 1..=data.len() {
+        let chunks: Vec<&[u8]> = data.chunks(size).collect();
+        assert_eq!(prepare_chunks(&chunks, cfg), whole, "chunk size {size}");
+    }
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..50 {
+        let mut cuts = vec![0, data.len()];
+        for _ in 0..(seed % 9) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            cuts.push((seed % (data.len() as u64 + 1)) as usize);
+        }
+        cuts.sort_unstable();
+        let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &data[w[0]..w[1]]).collect();
+        assert_eq!(prepare_chunks(&chunks, cfg), whole, "cuts {cuts:?}");
+    }
+}
+
+#[test]
+fn streaming_equals_one_shot() {
+    assert_streaming_matches(SMALL.as_bytes(), &config(CONFIG));
+    let user_cfg = config(&CONFIG.replacen('{', r#"{"userColumn":"user","#, 1));
+    assert_streaming_matches(SMALL.as_bytes(), &user_cfg);
+    let messy = "variant,device,converted,revenue,orders,pre\r\ncontrol,\"dé\r\nsk\",0,1,1,1\r\n\r\ntreatment,m,1,x,1,1\rtreatment,m,1,2,1,1\ncontrol,m,true,3.5,2,1\ncontrol,m,1";
+    assert_streaming_matches(messy.as_bytes(), &config(CONFIG));
+    let p = prepare(messy, &config(CONFIG)).unwrap();
+    assert_eq!(
+        errors(&p),
+        vec![(5.0, "revenue \"x\" is not a number"), (8.0, "expected 6 fields like the header, got 3")]
+    );
+    // Errors are streamed identically too.
+    let fail = config(&CONFIG.replacen('{', r#"{"onBadRow":"fail","#, 1));
+    assert_streaming_matches(messy.as_bytes(), &fail);
+    assert_streaming_matches(b"vari\xffant,device\n", &config(CONFIG));
+}
+
+#[test]
+fn golden_case_moments_match_the_reference_sums() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} not found", path.display());
+        return;
+    };
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(include_str!("testdata/golden_moments.json")).unwrap();
+    let mut checked = 0;
+    for case in cases.iter().filter(|c| c["fn"] == "evaluateCsv") {
+        let id = case["id"].as_str().unwrap();
+        let cfg: EvalConfig = serde_json::from_value(case["input"]["config"].clone()).unwrap();
+        let data = case["input"]["data"].as_str().unwrap().as_bytes();
+        let p = prepare_chunks(&[data], &cfg).unwrap();
+        let want = &expected[id];
+        assert_eq!(p.rows.read, want["read"].as_f64().unwrap(), "{id}");
+        assert_eq!(p.rows.skipped, 0.0, "{id}");
+        let groups = want["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1 + p.segments.len(), "{id}");
+        for (g, group) in groups.iter().enumerate() {
+            let inputs = if g == 0 { &p.kpis } else { &p.segments[g - 1].2 };
+            if g > 0 {
+                assert_eq!(p.segments[g - 1].0, group["column"], "{id}");
+                assert_eq!(p.segments[g - 1].1, group["value"], "{id}");
+            }
+            for (k, want_variants) in group["kpis"].as_array().unwrap().iter().enumerate() {
+                let want_variants: Vec<Variant> = serde_json::from_value(want_variants.clone()).unwrap();
+                let got = &inputs[k].variants;
+                assert_eq!(got.len(), want_variants.len());
+                for (a, b) in got.iter().zip(&want_variants) {
+                    assert_variant_close(a, b, &format!("{id} group {g} kpi {k} {}", b.name));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+fn assert_variant_close(a: &Variant, b: &Variant, ctx: &str) {
+    let close = |x: Option<f64>, y: Option<f64>, what: &str| match (x, y) {
+        (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-13 * y.abs() + 1e-12, "{ctx} {what}: {x} vs {y}"),
+        (x, y) => assert_eq!(x, y, "{ctx} {what}"),
+    };
+    let moments = |x: Option<Moments>, y: Option<Moments>, what: &str| {
+        assert_eq!(x.is_some(), y.is_some(), "{ctx} {what}");
+        if let (Some(x), Some(y)) = (x, y) {
+            close(Some(x.sum), Some(y.sum), what);
+            close(Some(x.sum_squares), Some(y.sum_squares), what);
+            close(x.cross_sum, y.cross_sum, what);
+        }
+    };
+    assert_eq!((&a.name, a.users), (&b.name, b.users), "{ctx}");
+    assert_eq!(a.conversions, b.conversions, "{ctx}");
+    close(a.sum, b.sum, "sum");
+    close(a.sum_squares, b.sum_squares, "sumSquares");
+    close(a.cross_sum, b.cross_sum, "crossSum");
+    moments(a.covariate, b.covariate, "covariate");
+    moments(a.numerator, b.numerator, "numerator");
+    moments(a.denominator, b.denominator, "denominator");
+}
+
+#[test]
+fn evaluator_errors_are_kpilab_errors() {
+    // Type check: the public API returns the crate's error type.
+    let e: KpilabError = CsvEvaluator::new(config(r#"{"variantColumn":"v","kpis":[]}"#)).err().unwrap();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+}
+
+#[test]
+fn progress_counts_bytes_and_rows() {
+    let mut e = CsvEvaluator::new(config(CONFIG)).unwrap();
+    e.push(&SMALL.as_bytes()[..60]).unwrap();
+    e.push(&SMALL.as_bytes()[60..]).unwrap();
+    let p = e.progress();
+    assert_eq!(p.bytes, SMALL.len() as f64);
+    // The last record waits for its line end or finish().
+    assert!(p.rows >= 4.0 && p.rows <= 5.0, "{p:?}");
+}
+
+fn golden_case(id: &str) -> Option<(Vec<u8>, serde_json::Value)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let case = cases.into_iter().find(|c| c["id"] == id)?;
+    Some((case["input"]["data"].as_str()?.as_bytes().to_vec(), case["input"]["config"].clone()))
+}
+
+#[test]
+fn ship_decision_with_reasons_and_revenue_impact() {
+    let Some((data, mut cfg)) = golden_case("csv-ship-001") else { return };
+    cfg["annualUsers"] = 1_000_000.into();
+    cfg["revenueKpi"] = "revenue_per_user".into();
+    let cfg: EvalConfig = serde_json::from_value(cfg).unwrap();
+    let ev = super::evaluate_csv(&data, &cfg).unwrap();
+    if std::env::var_os("KPILAB_SHOW").is_some() {
+        eprintln!("{}", serde_json::to_string_pretty(&ev).unwrap());
+    }
+    assert_eq!((ev.decision.verdict, ev.decision.variant.as_deref()), (DecisionVerdict::Ship, Some("treatment")));
+    assert!(
+        ev.decision.reasons[0].starts_with("conversion (primary): treatment is significantly better than control: +"),
+        "{:?}",
+        ev.decision.reasons
+    );
+    assert!(
+        ev.decision.reasons[1].starts_with("bounce_rate (guardrail): not significantly worse"),
+        "{:?}",
+        ev.decision.reasons
+    );
+    let c = &ev.kpis[1].result.comparisons[0];
+    let impact = ev.revenue_impact.unwrap();
+    assert_eq!(impact.annual, c.absolute_lift * 1e6);
+    assert_eq!(impact.ci, [c.absolute_ci[0].unwrap() * 1e6, c.absolute_ci[1].unwrap() * 1e6]);
+    assert_eq!(ev.segments.len(), 3);
+    // Streaming in odd chunks gives the identical evaluation.
+    let mut e = CsvEvaluator::new(cfg.clone()).unwrap();
+    for chunk in data.chunks(4093) {
+        e.push(chunk).unwrap();
+    }
+    assert_eq!(e.finish().unwrap(), ev);
+}
+
+#[test]
+fn planned_size_turns_inconclusive_into_keep_running() {
+    let Some((data, mut cfg)) = golden_case("csv-inconclusive-003") else { return };
+    cfg["analysis"]["plannedUsersPerVariant"] = 20_000.into();
+    let cfg: EvalConfig = serde_json::from_value(cfg).unwrap();
+    let ev = super::evaluate_csv(&data, &cfg).unwrap();
+    assert_eq!(ev.decision.verdict, DecisionVerdict::KeepRunning);
+    assert_eq!(
+        ev.decision.reasons[0],
+        "conversion: the smallest variant has 1300 of the 20000 planned users per variant"
+    );
+}
+
+/// Throughput on a real file: `KPILAB_BENCH_CSV=/path/file.csv cargo test --release -p kpilab-core
+/// --lib csv::tests::throughput -- --ignored --nocapture` (the golden ship config: 4 KPIs,
+/// CUPED covariate, a ratio, device segments). Reports parse + moments, then the full evaluation.
+#[test]
+#[ignore]
+fn throughput() {
+    let Some(path) = std::env::var_os("KPILAB_BENCH_CSV") else { return };
+    let data = std::fs::read(path).unwrap();
+    let cfg = config(
+        r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
+        {"name":"conversion","role":"primary","kind":"conversion","column":"converted"},
+        {"name":"revenue_per_user","role":"secondary","kind":"mean","column":"revenue","covariate":"pre_revenue"},
+        {"name":"aov","role":"secondary","kind":"ratio","numerator":"revenue","denominator":"orders"},
+        {"name":"bounce_rate","role":"guardrail","kind":"conversion","column":"bounced","higherIsBetter":false}]}"#,
+    );
+    let mb = data.len() as f64 / 1e6;
+    for round in 0..3 {
+        let t = std::time::Instant::now();
+        let mut fields = 0;
+        let mut reader = super::reader::RecordReader::new(b',');
+        let mut count = |r: &super::reader::Record| {
+            fields += r.len();
+            Ok(())
+        };
+        reader.push(&data, &mut count).unwrap();
+        reader.finish(&mut count).unwrap();
+        eprintln!("round {round}: records only: {:.0} MB/s ({fields} fields)", mb / t.elapsed().as_secs_f64());
+        // Baseline as in DESIGN.md's table: memchr lines + fields, fast-float2, naive sums.
+        let t = std::time::Instant::now();
+        let mut sums = [[0.0f64; 12]; 2];
+        let mut f: Vec<&[u8]> = Vec::with_capacity(16);
+        for line in data.split(|&b| b == b'\n').skip(1).filter(|l| !l.is_empty()) {
+            f.clear();
+            f.extend(line.split(|&b| b == b','));
+            let v = usize::from(f[1] == b"treatment");
+            let x: [f64; 5] = [4, 5, 6, 7, 8].map(|i| fast_float2::parse::<f64, _>(f[i]).unwrap_or(0.0));
+            let s = &mut sums[v];
+            s[0] += 1.0;
+            for (k, &x) in x.iter().enumerate() {
+                s[1 + 2 * k] += x;
+                s[2 + 2 * k] += x * x;
+            }
+            s[11] += x[1] * x[3];
+        }
+        std::hint::black_box(sums);
+        eprintln!(
+            "round {round}: baseline (naive split + fast-float2 + plain sums): {:.0} MB/s",
+            mb / t.elapsed().as_secs_f64()
+        );
+        let t = std::time::Instant::now();
+        let p = prepare_chunks(&[&data], &cfg).unwrap();
+        let one_shot = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        let chunks: Vec<&[u8]> = data.chunks(1 << 16).collect();
+        let q = prepare_chunks(&chunks, &cfg).unwrap();
+        let streamed = t.elapsed().as_secs_f64();
+        assert_eq!(p, q);
+        let t = std::time::Instant::now();
+        let ev = super::evaluate_csv(&data, &cfg).unwrap();
+        let full = t.elapsed().as_secs_f64();
+        eprintln!(
+            "round {round}: {mb:.1} MB, {} rows: one-shot {:.0} MB/s, 64 KiB chunks {:.0} MB/s, full evaluation {:.0} MB/s",
+            ev.rows.read,
+            mb / one_shot,
+            mb / streamed,
+            mb / full
+        );
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_and_stream_identically() {
+    let user_cfg = config(&CONFIG.replacen('{', r#"{"userColumn":"user","#, 1));
+    let header = b"user,variant,device,converted,revenue,orders,pre\n";
+    let alphabet = b"u1,,,\"\r\n\n01.e-x\xff\xc3\xa9controltreatment";
+    let mut seed = 0xdead_beef_cafe_f00d_u64;
+    for round in 0..400 {
+        let mut data = if round % 2 == 0 { header.to_vec() } else { Vec::new() };
+        for _ in 0..(seed % 120) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            data.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for cfg in [&config(CONFIG), &user_cfg] {
+            let whole = prepare_chunks(&[&data], cfg);
+            let chunks: Vec<&[u8]> = data.chunks(1 + round % 7).collect();
+            assert_eq!(prepare_chunks(&chunks, cfg), whole, "{:?}", String::from_utf8_lossy(&data));
+            if let Ok(p) = whole {
+                assert_eq!(p.rows.used + p.rows.skipped, p.rows.read);
+            }
+        }
+    }
+}

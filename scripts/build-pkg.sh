@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds pkg/, the npm package `kpilab`: one wasm build, bound for Node (CommonJS,
+# no init), the web (ES module + init) and bundlers, shrunk with wasm-opt, plus
+# the hand-written entry points in www/entry and the package's README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+cargo build -p kpilab-wasm --target wasm32-unknown-unknown --release
+wasm=target/wasm32-unknown-unknown/release/kpilab_wasm.wasm
+
+rm -rf pkg && mkdir -p pkg
+for target in nodejs web bundler; do
+  dir=pkg/${target%js}   # nodejs -> node
+  wasm-bindgen --target "$target" --out-dir "$dir" "$wasm"
+  # the features rustc 1.95 emits for wasm32 (bulk memory etc.) plus simd128
+  wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
+    -o "$dir/kpilab_wasm_bg.wasm" "$dir/kpilab_wasm_bg.wasm"
+done
+echo '{ "type": "commonjs" }' > pkg/node/package.json
+echo '{ "type": "module" }' > pkg/web/package.json
+echo '{ "type": "module" }' > pkg/bundler/package.json
+
+cp www/entry/* pkg/
+cp www/README.md pkg/README.md
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/package.json > pkg/package.json
+
+# Let tests and examples import "kpilab" as a user would.
+mkdir -p node_modules && ln -sfn ../pkg node_modules/kpilab
+
+raw=$(stat -c %s pkg/web/kpilab_wasm_bg.wasm)
+gz=$(gzip -9 -c pkg/web/kpilab_wasm_bg.wasm | wc -c)
+echo "pkg/: kpilab $version; wasm $raw bytes raw, $gz bytes gzipped (budget 153600)"
+[ "$gz" -le 153600 ] || { echo "wasm over the 150 KB gzipped budget" >&2; exit 1; }

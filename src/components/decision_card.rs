@@ -1,0 +1,125 @@
+//! The answer of the Evaluate view: ship / do-not-ship / keep-running /
+//! inconclusive with the core's reasons, the primary KPI's lift and p-value, the
+//! SRM warning, the revenue projection and the exports.
+
+use std::rc::Rc;
+
+use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiRole};
+use yew::prelude::*;
+
+use crate::browser;
+use crate::format::{group_thousands, lift, p_value, percent};
+use crate::report::{self, verdict_name};
+
+#[derive(Properties, PartialEq)]
+pub struct DecisionCardProps {
+    pub evaluation: Rc<Evaluation>,
+    /// File name, for the report and the downloads.
+    pub source: AttrValue,
+}
+
+fn headline(v: DecisionVerdict) -> &'static str {
+    match v {
+        DecisionVerdict::Ship => "Ship it",
+        DecisionVerdict::DoNotShip => "Do not ship",
+        DecisionVerdict::KeepRunning => "Keep running",
+        DecisionVerdict::Inconclusive => "Inconclusive",
+    }
+}
+
+#[function_component(DecisionCard)]
+pub fn decision_card(props: &DecisionCardProps) -> Html {
+    let e = &props.evaluation;
+    let d = &e.decision;
+    let primary = e.kpis.iter().find(|k| k.role == KpiRole::Primary);
+    // The comparison the decision names, else the first treatment.
+    let comparison = primary.and_then(|k| {
+        let named = d.variant.as_ref().and_then(|v| k.result.comparisons.iter().find(|c| &c.variant == v));
+        named.or(k.result.comparisons.first())
+    });
+    let srm = primary.or(e.kpis.first()).map(|k| k.result.srm).filter(|s| s.mismatch);
+    let stem = props.source.trim_end_matches(".csv").to_string();
+    // On a phone the card sits below the settings: bring each new decision into view.
+    let card = use_node_ref();
+    {
+        let card = card.clone();
+        use_effect_with(props.evaluation.clone(), move |_| {
+            if let Some(element) = card.cast::<web_sys::Element>() {
+                element.scroll_into_view_with_bool(true);
+            }
+        });
+    }
+
+    let export_md = {
+        let (e, source, stem) = (e.clone(), props.source.clone(), stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            browser::download(&format!("{stem}-evaluation.md"), "text/markdown", &report::markdown(&e, &source));
+        })
+    };
+    let export_csv = {
+        let (e, stem) = (e.clone(), stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            browser::download(&format!("{stem}-results.csv"), "text/csv", &report::csv(&e));
+        })
+    };
+
+    html! {
+        <section class={classes!("card", "decision-card", verdict_name(d.verdict))} data-testid="decision-card" ref={card}
+            aria-labelledby="decision-title" aria-live="polite">
+            if let Some(srm) = srm {
+                <p class="srm-banner" role="alert" data-testid="srm-banner">
+                    <strong>{ "Sample ratio mismatch. " }</strong>
+                    { format!("Users are not split between the variants as expected (p = {}). The assignment may be broken: check it before trusting any result.", p_value(srm.p_value)) }
+                </p>
+            }
+            <p class="decision-kicker">{ "Decision" }</p>
+            <h2 id="decision-title" class="verdict">
+                { headline(d.verdict) }
+                <span class="verdict-code" data-testid="decision-verdict">{ verdict_name(d.verdict) }</span>
+                if let Some(v) = &d.variant {
+                    <span class="verdict-variant">{ format!("→ {v}") }</span>
+                }
+            </h2>
+            if let (Some(k), Some(c)) = (primary, comparison) {
+                <dl class="headline">
+                    <div>
+                        <dt>{ format!("{} lift ({} vs {})", k.name, c.variant, c.control) }</dt>
+                        <dd data-testid="primary-lift" data-value={c.relative_lift.map(|x| x.to_string())}>
+                            { c.relative_lift.map(lift).unwrap_or("—".into()) }
+                        </dd>
+                    </div>
+                    if let Some(p) = c.p_value {
+                        <div>
+                            <dt>{ "p-value" }</dt>
+                            <dd data-testid="primary-p-value" data-value={p.to_string()}>{ p_value(p) }</dd>
+                        </div>
+                    }
+                    if let Some(chance) = c.chance_to_beat_control {
+                        <div>
+                            <dt>{ "Chance to beat control" }</dt>
+                            <dd data-testid="primary-chance">{ percent(chance) }</dd>
+                        </div>
+                    }
+                    if let Some(r) = &e.revenue_impact {
+                        <div>
+                            <dt>{ "Revenue a year" }</dt>
+                            <dd data-testid="revenue-impact">{ format!("{}{}", if r.annual > 0.0 { "+" } else { "" }, group_thousands(r.annual)) }</dd>
+                        </div>
+                    }
+                </dl>
+            }
+            if let Some(r) = &e.revenue_impact {
+                <p class="muted">{ format!("Revenue projection over a year: {} (95 % interval {} to {}).",
+                    group_thousands(r.annual), group_thousands(r.ci[0]), group_thousands(r.ci[1])) }</p>
+            }
+            <ul class="reasons">
+                { for d.reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }
+            </ul>
+            { for e.warnings.iter().map(|w| html! { <p class="warning">{ w.message.clone() }</p> }) }
+            <div class="actions">
+                <button type="button" data-testid="export-markdown" onclick={export_md}>{ "Download report (Markdown)" }</button>
+                <button type="button" data-testid="export-csv" onclick={export_csv}>{ "Download results (CSV)" }</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,88 @@
+//! Per-KPI results: one row per KPI and treatment with both arms' values, the
+//! relative lift and its interval, the evidence (p-value or chance to beat
+//! control) and the verdict, above a forest plot on a shared axis.
+
+use std::rc::Rc;
+
+use kpilab_core::analyze::Verdict;
+use kpilab_core::csv::{KpiKind, KpiResult};
+use yew::prelude::*;
+
+use crate::charts::forest_plot::{ForestPlot, ForestRow};
+use crate::eval_form::role_name;
+use crate::format::{lift, percent, trimmed};
+use crate::report::{evidence, relative_ci};
+
+#[derive(Properties, PartialEq)]
+pub struct KpiResultsProps {
+    pub kpis: Rc<Vec<KpiResult>>,
+    /// Each KPI's kind by name, to write values as rates or amounts.
+    pub kinds: Rc<Vec<(String, KpiKind)>>,
+}
+
+pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
+    match kind {
+        Some(KpiKind::Conversion) => percent(x),
+        _ => trimmed(x, 2),
+    }
+}
+
+pub fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Better => "better",
+        Verdict::Worse => "worse",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+#[function_component(KpiResults)]
+pub fn kpi_results(props: &KpiResultsProps) -> Html {
+    let kind_of = |name: &str| props.kinds.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
+    let many_arms = props.kpis.iter().any(|k| k.result.comparisons.len() > 1);
+    let forest: Vec<ForestRow> = props
+        .kpis
+        .iter()
+        .flat_map(|k| {
+            k.result.comparisons.iter().map(move |c| ForestRow {
+                label: if many_arms { format!("{} · {}", k.name, c.variant) } else { k.name.clone() },
+                lift: c.relative_lift,
+                low: c.relative_ci.and_then(|ci| ci[0]),
+                high: c.relative_ci.and_then(|ci| ci[1]),
+                verdict: c.verdict,
+            })
+        })
+        .collect();
+
+    html! {
+        <section class="card kpi-results" aria-labelledby="kpi-results-title">
+            <h2 id="kpi-results-title">{ "KPIs" }</h2>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead><tr>
+                        <th>{ "KPI" }</th><th>{ "Variant" }</th><th class="num">{ "Control" }</th><th class="num">{ "Variant value" }</th>
+                        <th class="num">{ "Relative lift" }</th><th>{ "95 % interval" }</th><th>{ "Evidence" }</th><th>{ "Verdict" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.kpis.iter().flat_map(|k| {
+                            let kind = kind_of(&k.name);
+                            let mean = |name: &str| k.result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN);
+                            k.result.comparisons.iter().map(move |c| html! {
+                                <tr>
+                                    <th scope="row">{ k.name.clone() }<span class="role">{ role_name(k.role) }</span></th>
+                                    <td>{ c.variant.clone() }</td>
+                                    <td class="num">{ value_text(kind, mean(&c.control)) }</td>
+                                    <td class="num">{ value_text(kind, mean(&c.variant)) }</td>
+                                    <td class="num">{ c.relative_lift.map(lift).unwrap_or("—".into()) }</td>
+                                    <td>{ relative_ci(c) }</td>
+                                    <td>{ evidence(c) }</td>
+                                    <td><span class={classes!("badge", verdict_class(c.verdict))}>{ verdict_class(c.verdict) }</span></td>
+                                </tr>
+                            }).collect::<Vec<_>>()
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <ForestPlot rows={forest} />
+        </section>
+    }
+}

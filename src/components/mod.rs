@@ -1,0 +1,16 @@
+//! Building blocks of the planner and evaluate pages.
+pub mod column_mapper;
+pub mod copy_button;
+pub mod csv_drop;
+pub mod csv_preview_table;
+pub mod csv_progress;
+pub mod decision_card;
+pub mod field;
+pub mod kpi_results;
+pub mod mde_table;
+pub mod plan_card;
+pub mod plan_inputs;
+pub mod result_card;
+pub mod row_report;
+pub mod segment_table;
+pub mod totals_input;

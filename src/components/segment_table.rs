@@ -1,0 +1,53 @@
+//! Results per segment (device = mobile, channel = paid, …): each KPI's lift,
+//! evidence and verdict on that segment's users alone.
+
+use std::rc::Rc;
+
+use kpilab_core::csv::SegmentResult;
+use yew::prelude::*;
+
+use crate::components::kpi_results::verdict_class;
+use crate::format::{group_thousands, lift};
+use crate::report::evidence;
+
+#[derive(Properties, PartialEq)]
+pub struct SegmentTableProps {
+    pub segments: Rc<Vec<SegmentResult>>,
+}
+
+#[function_component(SegmentTable)]
+pub fn segment_table(props: &SegmentTableProps) -> Html {
+    if props.segments.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="card" aria-labelledby="segments-title">
+            <h2 id="segments-title">{ "Segments" }</h2>
+            <p class="muted">{ "Each segment analysed on its own users. Many slices mean some will look significant by chance: treat them as leads, not verdicts." }</p>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="segment-table">
+                    <thead><tr>
+                        <th>{ "Segment" }</th><th>{ "KPI" }</th><th>{ "Variant" }</th><th class="num">{ "Users" }</th>
+                        <th class="num">{ "Relative lift" }</th><th>{ "Evidence" }</th><th>{ "Verdict" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.segments.iter().flat_map(|s| s.kpis.iter().flat_map(move |k| {
+                            let users: f64 = k.result.variants.iter().map(|a| a.users).sum();
+                            k.result.comparisons.iter().map(move |c| html! {
+                                <tr>
+                                    <th scope="row">{ format!("{} = {}", s.column, s.value) }</th>
+                                    <td>{ k.name.clone() }</td>
+                                    <td>{ c.variant.clone() }</td>
+                                    <td class="num">{ group_thousands(users) }</td>
+                                    <td class="num">{ c.relative_lift.map(lift).unwrap_or("—".into()) }</td>
+                                    <td>{ evidence(c) }</td>
+                                    <td><span class={classes!("badge", verdict_class(c.verdict))}>{ verdict_class(c.verdict) }</span></td>
+                                </tr>
+                            }).collect::<Vec<_>>()
+                        })) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,177 @@
+//! The first rows of a CSV, read on the page before any evaluation: the header,
+//! a few rows to show, and what each column looks like (0/1, numbers, text) so
+//! the columns can be mapped on their own. Only a slice of the file is read.
+
+/// How much of the file the preview reads.
+pub const PREVIEW_BYTES: f64 = 256.0 * 1024.0;
+/// Rows shown in the preview table.
+pub const SHOWN_ROWS: usize = 6;
+/// Distinct values counted per column before giving up (a text column with more is no segment).
+const DISTINCT_CAP: usize = 50;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvPreview {
+    pub header: Vec<String>,
+    /// The first `SHOWN_ROWS` data rows.
+    pub rows: Vec<Vec<String>>,
+    pub delimiter: char,
+    pub columns: Vec<ColumnProfile>,
+    /// Data rows seen in the slice.
+    pub sampled_rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnProfile {
+    pub name: String,
+    pub kind: ColumnKind,
+    /// Distinct non-empty values in the slice, capped at `DISTINCT_CAP`.
+    pub distinct: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Only 0/1 or true/false: a conversion.
+    Binary,
+    Numeric,
+    Text,
+    /// No values in the slice.
+    Empty,
+}
+
+impl ColumnProfile {
+    pub fn is_numeric(&self) -> bool {
+        matches!(self.kind, ColumnKind::Binary | ColumnKind::Numeric)
+    }
+}
+
+/// Reads the preview from the file's first bytes; `complete` when that is the whole file
+/// (otherwise the last, possibly cut, record is dropped).
+pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim().is_empty() {
+        return Err("The file is empty or its first line is blank: the first line must name the columns.".into());
+    }
+    let delimiter = guess_delimiter(first_line);
+    let mut records = split_records(&text, delimiter);
+    if !complete && records.len() > 1 {
+        records.pop();
+    }
+    let mut records = records.into_iter();
+    let header: Vec<String> = records.next().unwrap_or_default().into_iter().map(|h| h.trim().to_string()).collect();
+    if header.len() < 2 {
+        return Err(format!(
+            "Found only one column (\"{}\"). kpilab needs at least a variant column and a KPI column, separated by , ; or tab.",
+            header.first().map(String::as_str).unwrap_or("")
+        ));
+    }
+    let data: Vec<Vec<String>> = records.filter(|r| r.len() == header.len()).collect();
+    let columns = header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()))).collect();
+    Ok(CsvPreview {
+        rows: data.iter().take(SHOWN_ROWS).cloned().collect(),
+        sampled_rows: data.len(),
+        header,
+        delimiter,
+        columns,
+    })
+}
+
+/// The most frequent of , ; and tab in the header line (comma on a tie).
+fn guess_delimiter(header_line: &str) -> char {
+    [',', ';', '\t'].into_iter().rev().max_by_key(|d| header_line.matches(*d).count()).unwrap_or(',')
+}
+
+fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> ColumnProfile {
+    let mut distinct: Vec<&str> = Vec::new();
+    let (mut seen, mut binary, mut numeric) = (0usize, 0usize, 0usize);
+    for v in values.filter(|v| !v.is_empty()) {
+        seen += 1;
+        let lower = v.to_ascii_lowercase();
+        binary += usize::from(matches!(lower.as_str(), "0" | "1" | "true" | "false"));
+        numeric += usize::from(v.parse::<f64>().is_ok_and(f64::is_finite));
+        if distinct.len() < DISTINCT_CAP && !distinct.contains(&v) {
+            distinct.push(v);
+        }
+    }
+    // A few bad values (the evaluator skips those rows) do not change what a column is.
+    let mostly = |n: usize| n * 100 >= seen * 95;
+    let kind = if seen == 0 {
+        ColumnKind::Empty
+    } else if mostly(binary) {
+        ColumnKind::Binary
+    } else if mostly(numeric) {
+        ColumnKind::Numeric
+    } else {
+        ColumnKind::Text
+    };
+    ColumnProfile { name: name.to_string(), kind, distinct: distinct.len() }
+}
+
+/// RFC 4180 records (quotes, "" escapes, LF or CRLF); blank lines are skipped.
+fn split_records(text: &str, delimiter: char) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if quoted => field.push(c),
+            c if c == delimiter => record.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                if !(record.len() == 1 && record[0].is_empty()) {
+                    records.push(std::mem::take(&mut record));
+                }
+                record.clear();
+            }
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_columns() {
+        let csv = "\u{feff}user_id,variant,device,converted,revenue\nu1,control,mobile,0,0\nu2,treatment,\"desk, top\",1,12.5\nu3,control,mobile,true,3\nu4,treat";
+        let p = preview(csv.as_bytes(), false).unwrap();
+        assert_eq!(p.header, ["user_id", "variant", "device", "converted", "revenue"]);
+        assert_eq!(p.sampled_rows, 3);
+        assert_eq!(p.rows[1][2], "desk, top");
+        let kinds: Vec<ColumnKind> = p.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ColumnKind::Text, ColumnKind::Text, ColumnKind::Text, ColumnKind::Binary, ColumnKind::Numeric]);
+        assert_eq!(p.columns[1].distinct, 2);
+    }
+
+    #[test]
+    fn a_few_bad_values_do_not_change_the_kind() {
+        let mut csv = String::from("variant,converted\n");
+        for i in 0..40 {
+            csv.push_str(&format!("A,{}\n", i % 2));
+        }
+        csv.push_str("B,maybe\n");
+        assert_eq!(preview(csv.as_bytes(), true).unwrap().columns[1].kind, ColumnKind::Binary);
+    }
+
+    #[test]
+    fn semicolons_and_errors() {
+        let p = preview(b"variant;converted\r\nA;1\r\n\r\nB;0\r\n", true).unwrap();
+        assert_eq!(p.delimiter, ';');
+        assert_eq!(p.sampled_rows, 2);
+        assert!(preview(b"", true).is_err());
+        assert!(preview(b"justone\n1\n", true).is_err());
+    }
+}

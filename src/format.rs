@@ -1,0 +1,260 @@
+//! How numbers and plan settings are written for people: "2,000", "10 %",
+//! "+10 % lift", and the one sentence a marketer pastes into a ticket.
+
+use kpilab_core::common::Alternative;
+use kpilab_core::plan::{MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric};
+
+/// "29502" -> "29,502"; non-finite -> "—".
+pub fn group_thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A number with at most `decimals` decimals and no trailing zeros: 0.050 -> "0.05".
+pub fn trimmed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+/// Plain value as typed in a plan (alpha 0.05).
+pub fn plain(x: f64) -> String {
+    trimmed(x, 6)
+}
+
+/// 0.05 -> "5 %", 0.0536 -> "5.36 %", 0.125 -> "12.5 %".
+pub fn percent(x: f64) -> String {
+    let pct = x * 100.0;
+    let decimals = if pct.abs() < 10.0 { 2 } else { 1 };
+    // A no-break space keeps "10 %" together when the sentence wraps.
+    format!("{}\u{a0}%", trimmed(pct, decimals))
+}
+
+/// Like `percent` but with an explicit sign: "+10 %", "−10 %".
+pub fn signed_percent(x: f64) -> String {
+    let p = percent(x.abs());
+    if x < 0.0 {
+        format!("−{p}")
+    } else {
+        format!("+{p}")
+    }
+}
+
+/// A value in the metric's unit: a rate as a percent, a mean as a number.
+pub fn metric_value(plan: &PlanInput, x: f64) -> String {
+    match plan.metric {
+        PlanMetric::Proportion { .. } => percent(x),
+        PlanMetric::Mean { .. } => trimmed(x, 3),
+    }
+}
+
+fn baseline_value(plan: &PlanInput) -> f64 {
+    match plan.metric {
+        PlanMetric::Proportion { baseline } => baseline,
+        PlanMetric::Mean { mean, .. } => mean,
+    }
+}
+
+/// "5 %" for a rate, "50 (standard deviation 30)" for a mean.
+pub fn baseline_phrase(plan: &PlanInput) -> String {
+    match plan.metric {
+        PlanMetric::Proportion { baseline } => percent(baseline),
+        PlanMetric::Mean { mean, std_dev } => format!("{} (standard deviation {})", trimmed(mean, 3), trimmed(std_dev, 3)),
+    }
+}
+
+/// The planned effect relative to the baseline (mde may be absolute).
+fn relative_effect(plan: &PlanInput) -> f64 {
+    let mde = plan.mde.unwrap_or(0.0);
+    match plan.mde_type {
+        MdeType::Relative => mde,
+        MdeType::Absolute => mde / baseline_value(plan),
+    }
+}
+
+/// "+10 % lift" / "−5 % drop" / "+1 percentage point lift".
+pub fn lift_phrase(plan: &PlanInput) -> String {
+    let mde = plan.mde.unwrap_or(0.0);
+    let word = if mde < 0.0 { "drop" } else { "lift" };
+    match (plan.mde_type, plan.metric) {
+        (MdeType::Relative, _) => format!("{} {word}", signed_percent(mde)),
+        (MdeType::Absolute, PlanMetric::Proportion { .. }) => {
+            let points = mde * 100.0;
+            let unit = if (points.abs() - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
+            let sign = if mde < 0.0 { "−" } else { "+" };
+            format!("{sign}{} {unit} {word}", trimmed(points.abs(), 3))
+        }
+        (MdeType::Absolute, PlanMetric::Mean { .. }) => {
+            let sign = if mde < 0.0 { "−" } else { "+" };
+            format!("{sign}{} {word} ({})", trimmed(mde.abs(), 3), signed_percent(relative_effect(plan)))
+        }
+    }
+}
+
+/// "+10 % relative (5 % → 5.5 %)".
+pub fn effect_phrase(plan: &PlanInput) -> String {
+    let base = baseline_value(plan);
+    let target = base * (1.0 + relative_effect(plan));
+    format!("{} ({} → {})", lift_phrase(plan), metric_value(plan, base), metric_value(plan, target))
+}
+
+pub fn alternative_phrase(a: Alternative) -> &'static str {
+    match a {
+        Alternative::TwoSided => "two-sided",
+        Alternative::Greater => "one-sided, variant better",
+        Alternative::Less => "one-sided, variant worse",
+    }
+}
+
+pub fn correction_phrase(plan: &PlanInput) -> String {
+    match plan.correction {
+        PlanCorrection::None => "no multiple-comparison correction".into(),
+        PlanCorrection::Bonferroni => {
+            let comparisons = plan.variants.saturating_sub(1).max(1);
+            format!("Bonferroni over {comparisons} comparison{} (α = {} each)", if comparisons == 1 { "" } else { "s" }, plain(plan.alpha / comparisons as f64))
+        }
+    }
+}
+
+pub fn method_phrase(m: PlanMethod) -> &'static str {
+    match m {
+        PlanMethod::Pooled => "pooled (normal approximation)",
+        PlanMethod::Unpooled => "unpooled",
+        PlanMethod::EvanMiller => "Evan Miller",
+        PlanMethod::Arcsine => "arcsine (Cohen's h)",
+        PlanMethod::T => "Student t",
+    }
+}
+
+/// "50 / 50" as shares of the traffic, control first.
+pub fn allocation_phrase(plan: &PlanInput) -> String {
+    let arms = plan.variants.max(1) as usize;
+    let weights = plan.allocation.clone().unwrap_or_else(|| vec![1.0; arms]);
+    let sum: f64 = weights.iter().sum();
+    if weights.is_empty() || sum <= 0.0 {
+        return "equal".into();
+    }
+    weights.iter().map(|w| percent(w / sum)).collect::<Vec<_>>().join(" / ")
+}
+
+/// "1 week" / "3 weeks".
+pub fn weeks(n: f64) -> String {
+    format!("{} week{}", group_thousands(n), if n == 1.0 { "" } else { "s" })
+}
+
+/// The sentence for a ticket: "With 2,000 users a day, you need 3 weeks to detect a
+/// +10 % lift in a 5 % conversion rate, 80 % of the time."
+pub fn ticket_sentence(plan: &PlanInput, kpi_name: &str, daily_users: f64, traffic_fraction: f64, weeks_needed: f64) -> String {
+    let traffic = if traffic_fraction < 1.0 {
+        format!("With {} users a day ({} of them in the test)", group_thousands(daily_users), percent(traffic_fraction))
+    } else {
+        format!("With {} users a day", group_thousands(daily_users))
+    };
+    let kpi = match plan.metric {
+        PlanMetric::Proportion { baseline } => format!("a {} {kpi_name}", percent(baseline)),
+        PlanMetric::Mean { mean, .. } => format!("{kpi_name} (now {})", trimmed(mean, 3)),
+    };
+    let arms = if plan.variants > 2 { format!(" for each of {} variants against control", plan.variants - 1) } else { String::new() };
+    format!(
+        "{traffic}, you need {} to detect a {} in {kpi}{arms}, {} of the time.",
+        weeks(weeks_needed),
+        lift_phrase(plan),
+        percent(plan.power)
+    )
+}
+
+/// A p-value as a plain number with 4 significant digits: "0.0002334", "0.5", "3.1e-9".
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        return "—".into();
+    }
+    if p > 0.0 && p < 1e-6 {
+        return format!("{p:.1e}");
+    }
+    let decimals = if p > 0.0 { (3 - p.log10().floor() as i32).clamp(0, 10) as usize } else { 4 };
+    trimmed(p, decimals)
+}
+
+/// A relative lift for the Evaluate view, ASCII sign and one decimal: "+6.0 %", "-2.5 %".
+pub fn lift(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let pct = x * 100.0;
+    format!("{}{:.1}\u{a0}%", if pct < 0.0 { "-" } else { "+" }, pct.abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(json: &str) -> PlanInput {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(29502.0), "29,502");
+        assert_eq!(group_thousands(999.0), "999");
+        assert_eq!(group_thousands(1_234_567.0), "1,234,567");
+        assert_eq!(group_thousands(f64::NAN), "—");
+    }
+
+    /// The tests read more easily with plain spaces.
+    fn spaced(s: String) -> String {
+        s.replace('\u{a0}', " ")
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(spaced(percent(0.05)), "5 %");
+        assert_eq!(spaced(percent(0.055)), "5.5 %");
+        assert_eq!(spaced(percent(0.8)), "80 %");
+        assert_eq!(spaced(signed_percent(-0.1)), "−10 %");
+    }
+
+    #[test]
+    fn the_issue_sentence() {
+        let p = plan(r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.1}"#);
+        assert_eq!(
+            spaced(ticket_sentence(&p, "conversion rate", 2000.0, 1.0, 3.0)),
+            "With 2,000 users a day, you need 3 weeks to detect a +10 % lift in a 5 % conversion rate, 80 % of the time."
+        );
+    }
+
+    #[test]
+    fn p_values_and_lifts() {
+        assert_eq!(p_value(0.00023341990262880287), "0.0002334");
+        assert_eq!(p_value(0.5), "0.5");
+        assert_eq!(p_value(0.054164), "0.05416");
+        assert_eq!(p_value(3.14e-9), "3.1e-9");
+        assert_eq!(spaced(lift(0.06)), "+6.0 %");
+        assert_eq!(spaced(lift(-0.0251)), "-2.5 %");
+    }
+
+    #[test]
+    fn effects() {
+        let p = plan(r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.01,"mdeType":"absolute"}"#);
+        assert_eq!(spaced(effect_phrase(&p)), "+1 percentage point lift (5 % → 6 %)");
+    }
+}

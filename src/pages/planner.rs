@@ -1,0 +1,91 @@
+//! The planner view: inputs on the left, answers on the right, all recomputed by
+//! kpilab_core on every keystroke and mirrored in the URL query.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::charts::power_curve::PowerCurve;
+use crate::components::copy_button::CopyButton;
+use crate::components::mde_table::MdeTable;
+use crate::components::plan_card::PlanCard;
+use crate::components::plan_inputs::PlanInputs;
+use crate::components::result_card::ResultCard;
+use crate::form::{FormEdit, PlannerForm};
+use crate::results::{compute, PlanResults};
+use crate::url_state;
+
+/// The form as reducer state, so quick successive edits all apply to the latest form.
+#[derive(PartialEq)]
+struct FormState(PlannerForm);
+
+impl Reducible for FormState {
+    type Action = FormEdit;
+
+    fn reduce(self: Rc<Self>, edit: FormEdit) -> Rc<Self> {
+        let mut form = self.0.clone();
+        form.apply(edit);
+        Rc::new(FormState(form))
+    }
+}
+
+#[function_component(Planner)]
+pub fn planner() -> Html {
+    let state = use_reducer(|| FormState(url_state::from_query(&browser::location_search())));
+    let form = &state.0;
+    let outcome = use_memo(form.clone(), compute);
+    // The last plan that computed, kept to show (greyed) while the inputs are invalid.
+    let last_good = use_mut_ref(|| None::<Rc<PlanResults>>);
+    if let Ok(results) = &*outcome {
+        let fresh = last_good.borrow().as_ref().is_none_or(|r| **r != *results);
+        if fresh {
+            *last_good.borrow_mut() = Some(Rc::new(results.clone()));
+        }
+    }
+    let shown = last_good.borrow().clone();
+    let error = outcome.as_ref().as_ref().err().cloned();
+    let stale = error.is_some();
+
+    // Mirror the plan in the address bar (no reload, no history entry per keystroke).
+    use_effect_with(form.clone(), |form| browser::replace_query(&url_state::to_query(form)));
+
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |edit: FormEdit| state.dispatch(edit))
+    };
+    let page_url = Callback::from(|_: ()| browser::page_url());
+    let kpi_name = AttrValue::from(form.kpi_display_name());
+
+    html! {
+        <div class="planner">
+            <div class="planner-intro">
+                <div>
+                    <h1>{ "Plan an A/B test" }</h1>
+                    <p class="lede">{ "How many users, and how many weeks, to detect the effect you care about." }</p>
+                </div>
+                <CopyButton id="copy-link" label="Copy link" text={page_url} />
+            </div>
+            <div class="planner-grid">
+                <PlanInputs form={form.clone()} error={error.clone()} on_edit={on_edit.clone()} />
+                <div class="planner-results">
+                    if let Some(results) = shown.clone() {
+                        <ResultCard results={results.clone()} stale={stale} kpi_name={kpi_name.clone()} />
+                        <PowerCurve points={results.curve.clone()} target_power={results.input.plan.power}
+                            plan_users={results.plan_users_per_variant} plan_power={results.achieved_power} stale={stale}
+                            averaged={results.duration.users_per_variant.windows(2).any(|w| w[0] != w[1])} />
+                        <MdeTable results={results.clone()} stale={stale} />
+                    } else {
+                        <section class="card result-card">
+                            <h2>{ "Plan" }</h2>
+                            <p class="muted">{ "Fix the highlighted field to see the plan." }</p>
+                        </section>
+                    }
+                </div>
+            </div>
+            if let Some(results) = shown {
+                <PlanCard form={form.clone()} results={results} stale={stale} on_edit={on_edit} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,225 @@
+// Browser test of the Evaluate view (the built site in dist/, headless Chromium):
+// a generated CSV goes in through the file input, is evaluated in the worker, and
+// the decision card must agree with the SDK's own evaluateCsv on the same bytes,
+// configured exactly as the app's auto-mapping configures it.
+// Run: `PATH=node_modules/.bin:$PATH trunk build --release && node --test tests/browser/`
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { evaluateCsv } from "kpilab";
+import { serveStatic, launchBrowser, recordForeignRequests } from "./harness.mjs";
+import { sampleCsv } from "../../scripts/sample-data.mjs";
+
+process.env.NO_PROXY = "127.0.0.1,localhost";
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = join(root, "dist");
+const outDir = join(root, "tests/out");
+
+/** What auto_map.rs makes of the conventional columns (see its module doc). */
+const AUTO_CONFIG = {
+  variantColumn: "variant",
+  userColumn: "user_id",
+  kpis: [
+    { name: "conversion rate", role: "primary", kind: "conversion", column: "converted" },
+    { name: "revenue per user", role: "guardrail", kind: "mean", column: "revenue", covariate: "pre_revenue" },
+    { name: "average order value", role: "secondary", kind: "ratio", numerator: "revenue", denominator: "orders" },
+  ],
+  segmentColumns: ["device", "channel"],
+};
+
+// Two bad rows: a non-numeric KPI value and a short record.
+const BAD_LINES = ["u900001,control,mobile,organic,maybe,1.00,1,0.00", "u900002,treatment,mobile"];
+
+let server, browser;
+const problems = [];
+
+before(async () => {
+  assert.ok(existsSync(join(dist, "index.html")), "dist/ is missing: run `trunk build --release` first");
+  assert.ok(existsSync(join(dist, "worker_loader.js")), "dist/worker_loader.js is missing: the worker was not built");
+  mkdirSync(outDir, { recursive: true });
+  server = await serveStatic(dist);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openEvaluate() {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  const foreign = recordForeignRequests(page, server.origin);
+  const workers = [];
+  page.on("worker", (w) => workers.push(w.url()));
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${server.origin}/?view=evaluate`);
+  await page.getByTestId("csv-file").waitFor({ state: "attached" });
+  return { page, foreign, workers };
+}
+
+async function closePage(page) {
+  const violations = await page.evaluate(() => window.__cspViolations);
+  await page.close();
+  return violations;
+}
+
+/** The number in "+6.0 %" / "-2.5 %". */
+const number = (text) => Number(text.replace(/[^0-9eE.+-]/g, ""));
+
+async function expectMatchesSdk(page, csvBytes) {
+  const sdk = evaluateCsv(csvBytes, AUTO_CONFIG);
+  const primary = sdk.kpis.find((k) => k.role === "primary").result.comparisons[0];
+  await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
+  assert.equal((await page.getByTestId("decision-verdict").textContent()).trim(), sdk.decision.verdict);
+
+  const lift = page.getByTestId("primary-lift");
+  assert.ok(Math.abs(number(await lift.textContent()) - primary.relativeLift * 100) <= 0.05 + 1e-9, "shown lift");
+  assert.ok(Math.abs(Number(await lift.getAttribute("data-value")) - primary.relativeLift) < 1e-12, "exact lift");
+
+  const p = page.getByTestId("primary-p-value");
+  const shown = Number((await p.textContent()).trim());
+  assert.ok(Math.abs(shown - primary.pValue) <= primary.pValue * 1e-3, `shown p ${shown} vs ${primary.pValue}`);
+  assert.ok(Math.abs(Number(await p.getAttribute("data-value")) - primary.pValue) <= 1e-12, "exact p");
+  return sdk;
+}
+
+test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
+  const csv = sampleCsv({ rows: 4000, seed: 7, lift: 0.3, extraLines: BAD_LINES });
+  const file = join(outDir, "evaluate-input.csv");
+  writeFileSync(file, csv);
+  const { page, foreign, workers } = await openEvaluate();
+
+  await page.getByTestId("csv-file").setInputFiles(file);
+  await page.getByTestId("csv-preview").waitFor();
+  assert.equal(await page.locator("#variantColumn").inputValue(), "variant");
+  assert.equal(await page.locator("#userColumn").inputValue(), "user_id");
+  assert.equal(await page.locator("#kpi-0-column").inputValue(), "converted");
+  assert.equal(await page.locator("#kpi-1-covariate").inputValue(), "pre_revenue");
+
+  await page.getByTestId("evaluate").click();
+  const sdk = await expectMatchesSdk(page, readFileSync(file));
+
+  // Bad rows are counted and named by line (header = line 1).
+  assert.equal(sdk.rows.skipped, 2);
+  const counts = await page.getByTestId("row-counts").textContent();
+  assert.match(counts, /Read 4,002, used 4,000, skipped 2\./);
+  const errors = await page.getByTestId("row-errors").textContent();
+  assert.match(errors, new RegExp(`Line ${(4002).toLocaleString("en-US")}`));
+  assert.match(errors, new RegExp(`Line ${(4003).toLocaleString("en-US")}`));
+  assert.ok(await page.getByTestId("segment-table").isVisible());
+  assert.ok(await page.locator("svg.forest-plot").isVisible());
+
+  assert.ok(workers.some((url) => url.endsWith("/worker_loader.js")), `the CSV was parsed in a worker (${workers})`);
+  await page.screenshot({ path: join(outDir, "evaluate.png"), fullPage: true });
+  assert.deepEqual(foreign, [], "no request may leave the page's origin");
+  assert.deepEqual(await closePage(page), [], "CSP violations");
+  assert.deepEqual(problems, []);
+});
+
+test("Try sample data gives a verdict in one click", async () => {
+  const { page, foreign } = await openEvaluate();
+  await page.getByTestId("try-sample").click();
+  const sdk = await expectMatchesSdk(page, readFileSync(join(root, "assets/sample.csv")));
+  assert.equal(sdk.decision.verdict, "ship");
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(await closePage(page), []);
+  assert.deepEqual(problems, []);
+});
+
+test("a big file shows progress, the page stays responsive, and Cancel stops it", async () => {
+  // ~200 MB: many copies of a block of rows (the path is handed to Chromium, not copied).
+  const block = sampleCsv({ rows: 5000, seed: 3 }).split("\n").slice(1).join("\n");
+  const file = join(tmpdir(), `kpilab-big-${process.pid}.csv`);
+  const fd = openSync(file, "w");
+  writeSync(fd, "user_id,variant,device,channel,converted,revenue,orders,pre_revenue\n");
+  const buffer = Buffer.from(block);
+  for (let written = 0; written < 200e6; written += buffer.length) writeSync(fd, buffer);
+  closeSync(fd);
+  try {
+    const { page, foreign } = await openEvaluate();
+    await page.getByTestId("csv-file").setInputFiles(file);
+    await page.getByTestId("csv-preview").waitFor();
+    // Rows are users here; skip the per-user table to keep memory small.
+    await page.locator("#userColumn").selectOption("");
+    await page.getByTestId("evaluate").click();
+    await page.getByTestId("csv-progress").waitFor();
+    // The main thread answers while the worker parses.
+    const started = Date.now();
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(ok)));
+    assert.ok(Date.now() - started < 1000, "page responsive during parsing");
+    await page.getByTestId("cancel").click();
+    await page.getByTestId("csv-progress").waitFor({ state: "detached" });
+    assert.equal(await page.getByTestId("decision-card").count(), 0);
+    assert.ok(await page.getByTestId("evaluate").isEnabled());
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(await closePage(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test("pasted per-variant totals are analysed without a file", async () => {
+  const { page, foreign } = await openEvaluate();
+  await page.getByTestId("totals-tab").click();
+  await page.fill("#totals", "variant, users, conversions\ncontrol, 10000, 500\ntreatment, 10000, 600");
+  // 600/10000 vs 500/10000 = +20 % relative.
+  await page.locator(".kpi-results td", { hasText: "+20.0" }).waitFor();
+  await page.fill("#totals", "control, 100, 500\ntreatment, 100, 5");
+  await page.getByRole("alert").first().waitFor();
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(await closePage(page), []);
+  assert.deepEqual(problems, []);
+});
+
+test("the planner's plan file prefills the KPIs and the planned size (keep-running)", async () => {
+  const file = join(outDir, "evaluate-input.csv"); // written by the first test
+  const plan = {
+    version: 1,
+    plan: { metric: { kind: "proportion", baseline: 0.1 }, mde: 0.05, alpha: 0.05 },
+    dailyUsers: 20000, trafficFraction: 1, usersPerVariant: [100000, 100000], days: 10,
+    hypothesis: "A shorter checkout raises conversion",
+    primaryKpi: { name: "checkout conversion", kind: "conversion", column: "converted" },
+    guardrails: [{ name: "revenue per user", kind: "mean", higherIsBetter: true, nonInferiorityMargin: 0.05 }],
+    actions: { win: "ship", loss: "roll back", inconclusive: "keep old" },
+  };
+  const planPath = join(outDir, "evaluate-plan.json");
+  writeFileSync(planPath, JSON.stringify(plan));
+  const { page, foreign } = await openEvaluate();
+  await page.getByTestId("csv-file").setInputFiles(file);
+  await page.getByTestId("plan-file").setInputFiles(planPath);
+  await page.getByTestId("plan-note").filter({ hasText: "Loaded the plan" }).waitFor();
+  assert.equal(await page.locator("#plannedUsers").inputValue(), "100000");
+  assert.equal(await page.locator("#kpi-1-nonInferiorityMargin").inputValue(), "5");
+  await page.getByTestId("evaluate").click();
+
+  const config = {
+    ...AUTO_CONFIG,
+    kpis: [
+      { ...AUTO_CONFIG.kpis[0], name: "checkout conversion" },
+      { ...AUTO_CONFIG.kpis[1], nonInferiorityMargin: 0.05 },
+      AUTO_CONFIG.kpis[2],
+    ],
+    analysis: { alpha: 0.05, plannedUsersPerVariant: 100000 },
+  };
+  const sdk = evaluateCsv(readFileSync(file), config);
+  assert.equal(sdk.decision.verdict, "keep-running");
+  await page.getByTestId("decision-verdict").waitFor();
+  assert.equal((await page.getByTestId("decision-verdict").textContent()).trim(), "keep-running");
+  const reasons = await page.locator(".reasons").textContent();
+  for (const reason of sdk.decision.reasons) assert.ok(reasons.includes(reason), `reason shown: ${reason}`);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(await closePage(page), []);
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,89 @@
+// Shared by every browser test: a static file server on 127.0.0.1, Debian's
+// headless Chromium driven by playwright-core, and a guard that records every
+// request leaving the page's own origin (privacy is the product).
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, statSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".csv": "text/csv; charset=utf-8",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+/** Serves `root` (and optional extra mounts {"/pkg/": dir}) on a free loopback port. */
+export async function serveStatic(root, mounts = {}) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let base = root;
+    let rel = path;
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (path.startsWith(prefix)) {
+        base = dir;
+        rel = path.slice(prefix.length - 1);
+      }
+    }
+    let file = normalize(join(resolve(base), rel));
+    if (!file.startsWith(resolve(base))) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Debian Chromium, headless, with the flags that keep it off the network. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "kpilab-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Records every request of `page` whose origin is not `origin` (data: and blob: URLs are local). */
+export function recordForeignRequests(page, origin) {
+  const foreign = [];
+  page.on("request", (req) => {
+    const url = req.url();
+    if (url.startsWith("data:") || url.startsWith("blob:")) return;
+    if (new URL(url).origin !== origin) foreign.push(url);
+  });
+  return foreign;
+}

@@ -1,0 +1,14 @@
+// Each line below must be a compile error: tsc fails if any of them compiles.
+import { planSampleSize, analyze } from "kpilab";
+
+// @ts-expect-error misspelled field (mdeTyp for mdeType)
+planSampleSize({ metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, mdeTyp: "relative" });
+
+// @ts-expect-error unknown metric kind
+planSampleSize({ metric: { kind: "percentage", baseline: 0.05 }, mde: 0.1 });
+
+// @ts-expect-error users must be a number
+analyze({ metric: "proportion", variants: [{ name: "A", users: "1000", conversions: 5 }] });
+
+// @ts-expect-error results are typed: there is no `pvalue` (it is pValue)
+analyze({ metric: "proportion", variants: [] }).comparisons[0].pvalue;

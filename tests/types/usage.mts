@@ -1,0 +1,36 @@
+// A typed usage example: compiles with `tsc --noEmit` against the built package.
+import { planSampleSize, analyze, evaluateCsv, kpis, KpilabError } from "kpilab";
+import type { PlanInput, AnalyzeResult, Evaluation, SampleSizePlan } from "kpilab";
+
+const input: PlanInput = { metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, alternative: "two-sided" };
+const plan: SampleSizePlan = planSampleSize(input);
+const perArm: number = plan.usersPerVariant[0];
+
+const result: AnalyzeResult = analyze({
+  metric: "proportion",
+  variants: [
+    { name: "control", users: 10_000, conversions: 500 },
+    { name: "new-checkout", users: 10_000, conversions: 560 },
+  ],
+  correction: "holm",
+});
+const lift: number | null = result.comparisons[0].relativeLift;
+const verdict: "better" | "worse" | "inconclusive" = result.comparisons[0].verdict;
+
+const evaluation: Evaluation = evaluateCsv("variant,converted\ncontrol,1\n", {
+  variantColumn: "variant",
+  kpis: [{ name: "Conversion", role: "primary", kind: "conversion", column: "converted" }],
+});
+const decision: "ship" | "do-not-ship" | "keep-running" | "inconclusive" = evaluation.decision.verdict;
+const aov: number | undefined = kpis({ revenue: 100, orders: 4 }).averageOrderValue;
+
+try {
+  planSampleSize(input);
+} catch (e) {
+  if (e instanceof KpilabError) {
+    const where: string = e.field;
+    const code: "INVALID_INPUT" | "UNSUPPORTED" | "CSV_PARSE" | "NO_SOLUTION" = e.code;
+    console.log(where, code);
+  }
+}
+console.log(perArm, lift, verdict, decision, aov);

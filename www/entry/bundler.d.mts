@@ -1,0 +1,2 @@
+export * from "./bundler/kpilab_wasm.js";
+export { KpilabError } from "./error.js";

@@ -1,0 +1,2 @@
+export * from "./node/kpilab_wasm.js";
+export { KpilabError } from "./error.js";

@@ -1,0 +1,3 @@
+export * from "./web/kpilab_wasm.js";
+export { default } from "./web/kpilab_wasm.js";
+export { KpilabError } from "./error.js";
