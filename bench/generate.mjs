@@ -1,6 +1,8 @@
 // Seeded per-user experiment export: one row per user, the columns a CRO team
 // exports (variant, segments, conversion, revenue, orders, pre-period revenue).
-// `rows(seed)` yields CSV text in blocks, so a 1 GB stream never sits in memory.
+// `csvBlocks` yields CSV text in blocks, so a 1 GB stream never sits in memory.
+
+import { prng } from "../scripts/sample-data.mjs";
 
 export const HEADER = "user_id,variant,device,channel,converted,revenue,orders,pre_revenue\n";
 
@@ -14,25 +16,13 @@ export const CONFIG = {
   ],
 };
 
-// mulberry32: small, fast, seeded
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const VARIANTS = ["control", "treatment"];
 const DEVICES = ["desktop", "mobile", "tablet"];
 const CHANNELS = ["ads", "email", "organic", "social"];
 
 /** CSV blocks of about `blockRows` rows each, `total` rows in all, header first. */
 export function* csvBlocks(total, { seed = 42, blockRows = 10_000 } = {}) {
-  const r = rng(seed);
+  const r = prng(seed);
   yield HEADER;
   for (let start = 0; start < total; start += blockRows) {
     let s = "";

@@ -23,6 +23,8 @@ echo '{ "type": "module" }' > pkg/web/package.json
 echo '{ "type": "module" }' > pkg/bundler/package.json
 
 cp www/entry/* pkg/
+# one class, two module formats
+{ sed -e 's/^export class/class/' www/entry/error.mjs; echo 'module.exports = { KpilabError };'; } > pkg/error.cjs
 cp www/README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/package.json > pkg/package.json

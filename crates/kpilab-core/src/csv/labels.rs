@@ -1,49 +1,11 @@
 //! Label → dense id (variants, segment values, user ids) without allocating per
 //! row: lookups borrow the field bytes; only a new label is copied.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
-/// FxHash (rustc's hasher): a multiply-rotate per 8 bytes, far cheaper than SipHash
-/// on short keys. Hash flooding is no concern for a file the user evaluates locally.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.add(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-        }
-        let tail = words.remainder();
-        if !tail.is_empty() {
-            let mut last = [0u8; 8];
-            last[..tail.len()].copy_from_slice(tail);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FxMap<V> = HashMap<Box<[u8]>, V, BuildHasherDefault<FxHasher>>;
+/// FxHash: far cheaper than SipHash on short keys; hash flooding is no concern
+/// for a file the user evaluates on their own machine.
+type FxMap<V> = FxHashMap<Box<[u8]>, V>;
 
 /// Linear search beats hashing for a handful of labels (typical: 2-4 variants).
 const LINEAR_MAX: usize = 8;
