@@ -42,11 +42,13 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
         }
         Model::Mean { std_dev, t: false, .. } => sign * z_sum * std_dev / effective_n.sqrt(),
         Model::Mean { std_dev, t: true, .. } => {
-            let guess = z_sum * std_dev / effective_n.sqrt();
+            // Solve for d = delta / stdDev: power depends on nothing else, and the
+            // tolerances stay meaningful even for a subnormal stdDev (found by fuzzing).
+            let guess = z_sum / effective_n.sqrt();
             if !(guess.is_finite() && guess > 0.0) {
                 return Err(undetectable(s));
             }
-            let gap = |delta: f64| weakest_power(delta) - s.power;
+            let gap = |d: f64| weakest_power(d * std_dev) - s.power;
             let mut hi = guess * 10.0;
             while gap(hi) < 0.0 {
                 hi *= 10.0;
@@ -54,9 +56,9 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
                     return Err(undetectable(s));
                 }
             }
-            let delta = brent(gap, guess * 1e-3, hi, Tolerance { xtol: 1e-15 * guess, rtol: 1e-15 })
+            let d = brent(gap, guess * 1e-3, hi, Tolerance { xtol: 1e-15 * guess, rtol: 1e-15 })
                 .ok_or_else(|| undetectable(s))?;
-            sign * delta
+            sign * d * std_dev
         }
     };
     if !absolute.is_finite() {

@@ -157,11 +157,10 @@ fn fixed_arms(s: &Setup, users_per_variant: f64) -> Result<Vec<f64>> {
     Ok(arms)
 }
 
-/// Users per variant below which the curve has no meaning: one user, or for the
-/// t test enough for df >= 1 in every comparison.
+/// Users per variant below which the curve has no meaning: one user per arm, or
+/// two for the t test (as `check_t_size` requires).
 fn smallest_valid_size(s: &Setup) -> f64 {
     let per_user = s.arms(1.0);
-    s.comparisons()
-        .map(|(j, _)| if s.is_t() { 3.0 / (per_user[0] + per_user[j]) } else { 1.0 / per_user[0].min(per_user[j]) })
-        .fold(0.0, f64::max)
+    let min_per_arm = if s.is_t() { 2.0 } else { 1.0 };
+    s.comparisons().map(|(j, _)| min_per_arm / per_user[0].min(per_user[j])).fold(0.0, f64::max)
 }

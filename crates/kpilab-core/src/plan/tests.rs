@@ -154,12 +154,14 @@ fn fixed_sizes_are_checked() {
         fails(plan_power(&fixed(proportion(0.1, 0.1), n)), ErrorCode::InvalidInput, "usersPerVariant");
         fails(plan_mde(&fixed(proportion(0.1, 0.1), n)), ErrorCode::InvalidInput, "usersPerVariant");
     }
-    // the t test needs df = n1 + n2 - 2 > 0
+    // the t test needs at least 2 users in every arm
     let t = mean(100.0, 20.0, 0.1, PlanMethod::T);
-    fails(plan_power(&fixed(t.clone(), 1.0)), ErrorCode::InvalidInput, "usersPerVariant");
-    fails(plan_mde(&fixed(t.clone(), 0.5)), ErrorCode::InvalidInput, "usersPerVariant");
-    let p = plan_power(&fixed(t, 1.5)).unwrap();
-    assert!(p > 0.0 && p < 0.05, "{p}");
+    for n in [0.5, 1.0, 1.5, 1.99] {
+        fails(plan_power(&fixed(t.clone(), n)), ErrorCode::InvalidInput, "usersPerVariant");
+        fails(plan_mde(&fixed(t.clone(), n)), ErrorCode::InvalidInput, "usersPerVariant");
+    }
+    let p = plan_power(&fixed(t, 2.0)).unwrap();
+    assert!(p > 0.0 && p < 0.1, "{p}");
 }
 
 #[test]
@@ -336,3 +338,17 @@ fn a_huge_effect_needs_the_smallest_t_test() {
         assert!(power_curve(&plan, 5).unwrap().iter().all(|p| p.power > 0.99));
     }
 }
+
+/// Found by fuzzing (fuzz/corpus-regressions/json_inputs/slow-t-mde-subnormal-sd.json):
+/// the t MDE solve ran 17 s for a subnormal stdDev and 1.1 users per arm. It now
+/// solves in units of stdDev, so the MDE scales exactly with it.
+#[test]
+fn t_mde_scales_with_std_dev() {
+    let at = |sd: f64| plan_mde(&fixed(mean(100.0, sd, 0.1, PlanMethod::T), 40.0)).unwrap().absolute;
+    let unit = at(1.0);
+    for sd in [1e-300, 1e-6, 1e6, 1e300] {
+        assert!((at(sd) / sd - unit).abs() <= 1e-12 * unit, "sd {sd}: {} vs {unit}", at(sd) / sd);
+    }
+    assert!(at(3e-319).is_finite());
+}
+
