@@ -10,14 +10,24 @@ use crate::analyze::{Moments, Variant};
 
 const NO_CELL: u32 = u32::MAX;
 
+/// Users per cell summed plainly before one compensated addition: far fewer
+/// compensated steps per row, and a block of 128 plain additions loses at most
+/// ~127 ulps of the block's absolute sum, still orders of magnitude inside the
+/// 1e-8 relative tolerance against `math.fsum`.
+const BLOCK: u32 = 128;
+
 pub(crate) struct Accumulator {
     terms: Vec<Term>,
     /// Scratch: this row's value of every term.
     term_values: Vec<f64>,
     /// Per cell.
     users: Vec<u64>,
-    /// Per cell × term.
+    /// Per cell × term: plain sums of the cell's current block of users…
+    partial: Vec<f64>,
+    /// …folded into these compensated sums every `BLOCK` users.
     sums: Vec<CompensatedSum>,
+    /// Per cell: users in the current block.
+    pending: Vec<u32>,
     /// `[group][variant]` → cell, `NO_CELL` while empty.
     cells: Vec<Vec<u32>>,
 }
@@ -28,7 +38,9 @@ impl Accumulator {
             term_values: vec![0.0; terms.len()],
             terms,
             users: Vec::new(),
+            partial: Vec::new(),
             sums: Vec::new(),
+            pending: Vec::new(),
             cells: Vec::new(),
         }
     }
@@ -47,8 +59,16 @@ impl Accumulator {
         for &g in groups {
             let cell = self.cell_or_new(g, variant);
             self.users[cell] += 1;
-            for (s, &x) in self.sums[cell * n..(cell + 1) * n].iter_mut().zip(&self.term_values) {
-                s.add(x);
+            for (s, &x) in self.partial[cell * n..(cell + 1) * n].iter_mut().zip(&self.term_values) {
+                *s += x;
+            }
+            self.pending[cell] += 1;
+            if self.pending[cell] == BLOCK {
+                self.pending[cell] = 0;
+                let block = &mut self.partial[cell * n..(cell + 1) * n];
+                for (s, p) in self.sums[cell * n..(cell + 1) * n].iter_mut().zip(block) {
+                    s.add(std::mem::take(p));
+                }
             }
         }
     }
@@ -70,6 +90,8 @@ impl Accumulator {
         let c = self.users.len();
         self.cells[g][v] = c as u32;
         self.users.push(0);
+        self.pending.push(0);
+        self.partial.resize(self.partial.len() + self.terms.len(), 0.0);
         self.sums.resize(self.sums.len() + self.terms.len(), CompensatedSum::default());
         c
     }
@@ -80,7 +102,14 @@ impl Accumulator {
             self.cells.get(group as usize).and_then(|r| r.get(variant as usize)).copied().filter(|&c| c != NO_CELL);
         let n = self.terms.len();
         let users = cell.map_or(0, |c| self.users[c as usize]);
-        (users, move |t: usize| cell.map_or(0.0, |c| self.sums[c as usize * n + t].value()))
+        let sum = move |t: usize| {
+            cell.map_or(0.0, |c| {
+                let mut s = self.sums[c as usize * n + t];
+                s.add(self.partial[c as usize * n + t]);
+                s.value()
+            })
+        };
+        (users, sum)
     }
 
     /// The `analyze` input of one variant for one KPI (SDK.md §2 `Variant`); matches

@@ -1,7 +1,10 @@
 //! Label → dense id (variants, segment values, user ids) without allocating per
 //! row: lookups borrow the field bytes; only a new label is copied.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// FxHash: far cheaper than SipHash on short keys; hash flooding is no concern
 /// for a file the user evaluates on their own machine.
@@ -55,21 +58,65 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Distinct user ids → dense ids in first-appearance order (memory grows with users).
+/// The keys live end to end in one arena (no allocation per user); hashbrown's
+/// `HashTable` holds just their ids and compares through the arena. About 13 bytes
+/// per user plus the key bytes.
 #[derive(Default)]
 pub(crate) struct UserIds {
-    index: FxMap<u32>,
+    /// Every key's bytes, end to end.
+    arena: Vec<u8>,
+    /// Per user: end of their key in `arena` (start = the previous end).
+    ends: Vec<usize>,
+    table: HashTable<u32>,
+}
+
+/// A key `find` reported missing, with its hash so that inserting it hashes nothing again.
+#[derive(Clone, Copy)]
+pub(crate) struct Vacant {
+    hash: u64,
+}
+
+fn hash(key: &[u8]) -> u64 {
+    FxBuildHasher.hash_one(key)
+}
+
+/// The key of user `id` in `arena`.
+fn key<'a>(arena: &'a [u8], ends: &[usize], id: u32) -> &'a [u8] {
+    let id = id as usize;
+    let start = if id == 0 { 0 } else { ends[id - 1] };
+    &arena[start..ends[id]]
 }
 
 impl UserIds {
+    /// The user's id, or the hash to insert them with.
     #[inline]
-    pub fn get(&self, key: &[u8]) -> Option<u32> {
-        self.index.get(key).copied()
+    pub fn find(&self, user: &[u8]) -> Result<u32, Vacant> {
+        let hash = hash(user);
+        match self.table.find(hash, |&id| key(&self.arena, &self.ends, id) == user) {
+            Some(&id) => Ok(id),
+            None => Err(Vacant { hash }),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn get(&self, user: &[u8]) -> Option<u32> {
+        self.find(user).ok()
     }
 
     /// Adds a user not yet present; returns their id.
-    pub fn insert(&mut self, key: &[u8]) -> u32 {
-        let id = self.index.len() as u32;
-        self.index.insert(key.into(), id);
+    #[cfg(test)]
+    pub fn insert(&mut self, user: &[u8]) -> u32 {
+        let vacant = self.find(user).expect_err("new user");
+        self.insert_at(vacant, user)
+    }
+
+    /// Adds the user `find` just reported missing; returns their id.
+    pub fn insert_at(&mut self, vacant: Vacant, user: &[u8]) -> u32 {
+        let id = self.ends.len() as u32;
+        self.arena.extend_from_slice(user);
+        self.ends.push(self.arena.len());
+        let (arena, ends) = (&self.arena, &self.ends);
+        self.table.insert_unique(vacant.hash, id, |&other| hash(key(arena, ends, other)));
         id
     }
 }
@@ -102,5 +149,25 @@ mod tests {
         assert_eq!(ids.get(b"u1"), Some(0));
         assert_eq!(ids.insert(b""), 2);
         assert_eq!(ids.get(b""), Some(2));
+    }
+
+    #[test]
+    fn user_ids_survive_growth_and_tell_similar_keys_apart() {
+        let mut ids = UserIds::default();
+        let keys: Vec<Vec<u8>> = (0..5000u32)
+            .map(|i| match i % 3 {
+                0 => i.to_string().into_bytes(),
+                1 => format!("user-{i:032}").into_bytes(),
+                _ => vec![0u8; (i % 40) as usize].into_iter().chain(i.to_le_bytes()).collect(),
+            })
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(ids.get(k), None);
+            assert_eq!(ids.insert(k), i as u32);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(ids.get(k), Some(i as u32));
+        }
+        assert_eq!(ids.get(b"user-"), None);
     }
 }

@@ -129,18 +129,22 @@ impl Rows {
             }
         }
 
+        let mut vacant = None;
         if let Some(users) = &mut self.users {
-            if let Some(user) = users.ids.get(rec.field(cols.user.expect("userColumn resolved"))) {
-                // Variant and segments come from the user's first row; KPI columns add up.
-                let u = user as usize;
-                if self.variants.names()[users.variant[u] as usize].as_bytes() != rec.field(cols.variant) {
-                    users.switched_variant += 1;
+            match users.ids.find(rec.field(cols.user.expect("userColumn resolved"))) {
+                Err(v) => vacant = Some(v),
+                Ok(user) => {
+                    // Variant and segments come from the user's first row; KPI columns add up.
+                    let u = user as usize;
+                    if self.variants.names()[users.variant[u] as usize].as_bytes() != rec.field(cols.variant) {
+                        users.switched_variant += 1;
+                    }
+                    let n = self.values.len();
+                    for (sum, &x) in users.values[u * n..(u + 1) * n].iter_mut().zip(&self.values) {
+                        *sum += x;
+                    }
+                    return Ok(());
                 }
-                let n = self.values.len();
-                for (sum, &x) in users.values[u * n..(u + 1) * n].iter_mut().zip(&self.values) {
-                    *sum += x;
-                }
-                return Ok(());
             }
         }
 
@@ -177,7 +181,8 @@ impl Rows {
         match &mut self.users {
             None => self.acc.add(variant, &self.groups, &self.values),
             Some(users) => {
-                users.ids.insert(rec.field(cols.user.expect("userColumn resolved")));
+                let vacant = vacant.expect("looked up above");
+                users.ids.insert_at(vacant, rec.field(cols.user.expect("userColumn resolved")));
                 users.variant.push(variant);
                 users.groups.extend_from_slice(&self.groups[1..]);
                 users.values.extend_from_slice(&self.values);
