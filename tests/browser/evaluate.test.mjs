@@ -3,20 +3,14 @@
 // the decision card must agree with the SDK's own evaluateCsv on the same bytes,
 // configured exactly as the app's auto-mapping configures it.
 // Run: `PATH=node_modules/.bin:$PATH trunk build --release && node --test tests/browser/`
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from "node:fs";
+import { readFileSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { evaluateCsv } from "kpilab";
-import { serveStatic, launchBrowser, recordForeignRequests } from "./harness.mjs";
+import { OUT_DIR, ROOT, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
-
-process.env.NO_PROXY = "127.0.0.1,localhost";
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = join(root, "dist");
-const outDir = join(root, "tests/out");
 
 /** What auto_map.rs makes of the conventional columns (see its module doc). */
 const AUTO_CONFIG = {
@@ -33,43 +27,23 @@ const AUTO_CONFIG = {
 // Two bad rows: a non-numeric KPI value and a short record.
 const BAD_LINES = ["u900001,control,mobile,organic,maybe,1.00,1,0.00", "u900002,treatment,mobile"];
 
-let server, browser;
+const site = useBuiltSite(["index.html", "worker_loader.js"]);
 const problems = [];
 
-before(async () => {
-  assert.ok(existsSync(join(dist, "index.html")), "dist/ is missing: run `trunk build --release` first");
-  assert.ok(existsSync(join(dist, "worker_loader.js")), "dist/worker_loader.js is missing: the worker was not built");
-  mkdirSync(outDir, { recursive: true });
-  server = await serveStatic(dist);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function openEvaluate() {
-  const page = await browser.context.newPage();
+  const page = await site.browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 1000 });
-  const foreign = recordForeignRequests(page, server.origin);
+  const foreign = recordForeignRequests(page, site.server.origin);
   const workers = [];
   page.on("worker", (w) => workers.push(w.url()));
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(`${server.origin}/?view=evaluate`);
+  await watchProblems(page, problems);
+  await page.goto(`${site.server.origin}/?view=evaluate`);
   await page.getByTestId("csv-file").waitFor({ state: "attached" });
   return { page, foreign, workers };
 }
 
 async function closePage(page) {
-  const violations = await page.evaluate(() => window.__cspViolations);
+  const violations = await cspViolations(page);
   await page.close();
   return violations;
 }
@@ -96,7 +70,7 @@ async function expectMatchesSdk(page, csvBytes) {
 
 test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
   const csv = sampleCsv({ rows: 4000, seed: 7, lift: 0.3, extraLines: BAD_LINES });
-  const file = join(outDir, "evaluate-input.csv");
+  const file = join(OUT_DIR, "evaluate-input.csv");
   writeFileSync(file, csv);
   const { page, foreign, workers } = await openEvaluate();
 
@@ -121,7 +95,7 @@ test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
   assert.ok(await page.locator("svg.forest-plot").isVisible());
 
   assert.ok(workers.some((url) => url.endsWith("/worker_loader.js")), `the CSV was parsed in a worker (${workers})`);
-  await page.screenshot({ path: join(outDir, "evaluate.png"), fullPage: true });
+  await page.screenshot({ path: join(OUT_DIR, "evaluate.png"), fullPage: true });
   assert.deepEqual(foreign, [], "no request may leave the page's origin");
   assert.deepEqual(await closePage(page), [], "CSP violations");
   assert.deepEqual(problems, []);
@@ -130,7 +104,7 @@ test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
 test("Try sample data gives a verdict in one click", async () => {
   const { page, foreign } = await openEvaluate();
   await page.getByTestId("try-sample").click();
-  const sdk = await expectMatchesSdk(page, readFileSync(join(root, "assets/sample.csv")));
+  const sdk = await expectMatchesSdk(page, readFileSync(join(ROOT, "assets/sample.csv")));
   assert.equal(sdk.decision.verdict, "ship");
   assert.deepEqual(foreign, []);
   assert.deepEqual(await closePage(page), []);
@@ -184,7 +158,7 @@ test("pasted per-variant totals are analysed without a file", async () => {
 });
 
 test("the planner's plan file prefills the KPIs and the planned size (keep-running)", async () => {
-  const file = join(outDir, "evaluate-input.csv"); // written by the first test
+  const file = join(OUT_DIR, "evaluate-input.csv"); // written by the first test
   const plan = {
     version: 1,
     plan: { metric: { kind: "proportion", baseline: 0.1 }, mde: 0.05, alpha: 0.05 },
@@ -194,7 +168,7 @@ test("the planner's plan file prefills the KPIs and the planned size (keep-runni
     guardrails: [{ name: "revenue per user", kind: "mean", higherIsBetter: true, nonInferiorityMargin: 0.05 }],
     actions: { win: "ship", loss: "roll back", inconclusive: "keep old" },
   };
-  const planPath = join(outDir, "evaluate-plan.json");
+  const planPath = join(OUT_DIR, "evaluate-plan.json");
   writeFileSync(planPath, JSON.stringify(plan));
   const { page, foreign } = await openEvaluate();
   await page.getByTestId("csv-file").setInputFiles(file);

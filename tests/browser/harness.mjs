@@ -1,11 +1,19 @@
 // Shared by every browser test: a static file server on 127.0.0.1, Debian's
 // headless Chromium driven by playwright-core, and a guard that records every
 // request leaving the page's own origin (privacy is the product).
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, statSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const DIST = join(ROOT, "dist");
+export const OUT_DIR = join(ROOT, "tests/out");
+process.env.NO_PROXY = "127.0.0.1,localhost";
 
 const MIME = {
   ".html": "text/html; charset=utf-8",
@@ -87,3 +95,41 @@ export function recordForeignRequests(page, origin) {
   });
   return foreign;
 }
+
+/**
+ * For one test file: serves the built site (dist/) and starts Chromium before its
+ * tests, stops both after. `site.server.origin` and `site.browser.context` are set
+ * once the tests run.
+ */
+export function useBuiltSite(requiredFiles = ["index.html"]) {
+  const site = { server: null, browser: null };
+  before(async () => {
+    for (const f of requiredFiles) {
+      assert.ok(existsSync(join(DIST, f)), `dist/${f} is missing: run \`make dist\` first`);
+    }
+    mkdirSync(OUT_DIR, { recursive: true });
+    site.server = await serveStatic(DIST);
+    site.browser = await launchBrowser();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
+}
+
+/** Pushes the page's errors and console errors into `problems`, and records CSP violations for `cspViolations`. */
+export async function watchProblems(page, problems) {
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  // init scripts are not subject to the CSP, so this listener always runs
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+/** The CSP violations `watchProblems` recorded on `page`. */
+export const cspViolations = (page) => page.evaluate(() => window.__cspViolations);

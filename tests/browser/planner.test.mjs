@@ -5,17 +5,11 @@
 // forms of SDK.md §1 (proportion pooled = R power.prop.test; mean = normal
 // approximation) and cross-checked against the statsmodels values in
 // shared/reference/cases.json (plan-pooled-001, plan-alloc-003, duration-002/003).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { serveStatic, launchBrowser, recordForeignRequests } from "./harness.mjs";
-
-process.env.NO_PROXY = "127.0.0.1,localhost";
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = join(root, "dist");
-const outDir = join(root, "tests/out");
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DIST, OUT_DIR, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
 
 // ---- independent expectations -------------------------------------------------
 
@@ -153,47 +147,25 @@ async function expectHeadline(page, expected, message) {
 
 // ---- the test ------------------------------------------------------------------------
 
-let server;
-let browser;
+const site = useBuiltSite();
 const problems = []; // page errors, console errors (CSP violations land here)
 const foreignByPage = [];
 
 /** Closes a page after recording any CSP violation it saw. */
 async function closePage(page) {
-  const violations = await page.evaluate(() => window.__cspViolations);
-  for (const v of violations) problems.push(`CSP violation: ${v}`);
+  for (const v of await cspViolations(page)) problems.push(`CSP violation: ${v}`);
   await page.close();
 }
 
 async function openPage(url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.context.newPage();
+  const page = await site.browser.context.newPage();
   await page.setViewportSize(viewport);
-  foreignByPage.push(recordForeignRequests(page, server.origin));
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  // CSP violations, straight from the browser (init scripts are not subject to the CSP).
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
+  foreignByPage.push(recordForeignRequests(page, site.server.origin));
+  await watchProblems(page, problems);
   await page.goto(url);
   await page.getByTestId("users-per-variant").waitFor();
   return page;
 }
-
-before(async () => {
-  assert.ok(existsSync(join(dist, "index.html")), "dist/ is missing: run `trunk build --release` first");
-  mkdirSync(outDir, { recursive: true });
-  server = await serveStatic(dist);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test("expectations agree with the statsmodels reference values", () => {
   for (const plan of PLANS) {
@@ -205,7 +177,7 @@ test("expectations agree with the statsmodels reference values", () => {
 });
 
 test("the CSP meta tag forbids other origins and inline scripts", () => {
-  const html = readFileSync(join(dist, "index.html"), "utf8");
+  const html = readFileSync(join(DIST, "index.html"), "utf8");
   const csp = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1] ?? "";
   for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "img-src 'self' data: blob:", "style-src 'self'"]) {
     assert.ok(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
@@ -217,7 +189,7 @@ test("the CSP meta tag forbids other origins and inline scripts", () => {
 
 for (const plan of PLANS) {
   test(`plan from the URL: ${plan.name}`, async () => {
-    const page = await openPage(`${server.origin}/?${plan.query}`);
+    const page = await openPage(`${site.server.origin}/?${plan.query}`);
     await expectHeadline(page, asHeadline(expectedPlan(plan.inputs)), plan.name);
     // The inputs show what the URL said.
     for (const [key, value] of new URLSearchParams(plan.query)) {
@@ -232,7 +204,7 @@ for (const plan of PLANS) {
 }
 
 test("editing updates the results, the URL keeps the plan, errors stay inline", async () => {
-  const page = await openPage(`${server.origin}/?${PLANS[0].query}`);
+  const page = await openPage(`${site.server.origin}/?${PLANS[0].query}`);
   await expectHeadline(page, asHeadline(expectedPlan(PLANS[0].inputs)));
 
   // Every keystroke recomputes: baseline 0.1 -> 0.05 (cases.json duration-002 has 31234 per arm).
@@ -273,7 +245,7 @@ test("editing updates the results, the URL keeps the plan, errors stay inline", 
   await closePage(copy);
 
   // "Copy link" puts exactly that URL on the clipboard.
-  await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+  await site.browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.server.origin });
   await page.locator("#copy-link").click();
   await page.getByText("Copied").first().waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
@@ -281,7 +253,7 @@ test("editing updates the results, the URL keeps the plan, errors stay inline", 
 });
 
 test("the test-plan card exports a JSON plan file and Markdown", async () => {
-  const page = await openPage(`${server.origin}/?${PLANS[1].query}`);
+  const page = await openPage(`${site.server.origin}/?${PLANS[1].query}`);
   await page.locator("#hypothesis").fill("A shorter checkout raises conversion");
   await page.locator("#add-guardrail").click();
   await page.locator("#guardrail-0-name").fill("refund rate");
@@ -316,8 +288,8 @@ test("the test-plan card exports a JSON plan file and Markdown", async () => {
 });
 
 test("screenshots (desktop, phone, dark) and keyboard use", async () => {
-  const page = await openPage(`${server.origin}/?${PLANS[0].query}&hypothesis=${encodeURIComponent("A shorter checkout raises conversion")}&guardrail=${encodeURIComponent("bounce rate~conversion~lower~2")}`);
-  await page.screenshot({ path: join(outDir, "planner.png"), fullPage: true });
+  const page = await openPage(`${site.server.origin}/?${PLANS[0].query}&hypothesis=${encodeURIComponent("A shorter checkout raises conversion")}&guardrail=${encodeURIComponent("bounce rate~conversion~lower~2")}`);
+  await page.screenshot({ path: join(OUT_DIR, "planner.png"), fullPage: true });
 
   // Keyboard: Tab from the top reaches the first input, typing there recomputes.
   await page.keyboard.press("Tab"); // skip link
@@ -331,11 +303,11 @@ test("screenshots (desktop, phone, dark) and keyboard use", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
-  await page.screenshot({ path: join(outDir, "planner-phone.png"), fullPage: true });
+  await page.screenshot({ path: join(OUT_DIR, "planner-phone.png"), fullPage: true });
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.screenshot({ path: join(outDir, "planner-dark.png"), fullPage: true });
+  await page.screenshot({ path: join(OUT_DIR, "planner-dark.png"), fullPage: true });
   await closePage(page);
 });
 
