@@ -12,8 +12,16 @@ use serde::{Deserialize, Serialize};
 pub enum WorkerReport {
     /// The worker's wasm is loaded: the job can be posted.
     Ready,
-    Progress { bytes: f64, rows: f64 },
-    Done { evaluation: Box<Evaluation> },
+    Progress {
+        bytes: f64,
+        rows: f64,
+    },
+    Done {
+        evaluation: Box<Evaluation>,
+    },
     /// `field` is the core's path of the problem ("" when not about a setting).
-    Failed { field: String, message: String },
+    Failed {
+        field: String,
+        message: String,
+    },
 }

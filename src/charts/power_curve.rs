@@ -33,22 +33,42 @@ pub fn nice_step(max: f64, target: f64) -> f64 {
     let raw = (max / target).max(f64::MIN_POSITIVE);
     let magnitude = 10f64.powf(raw.log10().floor());
     let residual = raw / magnitude;
-    let nice = if residual <= 1.0 { 1.0 } else if residual <= 2.0 { 2.0 } else if residual <= 5.0 { 5.0 } else { 10.0 };
+    let nice = if residual <= 1.0 {
+        1.0
+    } else if residual <= 2.0 {
+        2.0
+    } else if residual <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
     nice * magnitude
 }
 
 /// 12000 -> "12k", 1500000 -> "1.5M": short enough for a phone-sized axis.
 fn short_count(x: f64) -> String {
-    let (value, suffix) = if x >= 1e6 { (x / 1e6, "M") } else if x >= 1e4 { (x / 1e3, "k") } else { return group_thousands(x) };
+    let (value, suffix) = if x >= 1e6 {
+        (x / 1e6, "M")
+    } else if x >= 1e4 {
+        (x / 1e3, "k")
+    } else {
+        return group_thousands(x);
+    };
     let text = format!("{value:.1}");
     format!("{}{suffix}", text.trim_end_matches(".0"))
 }
 
 #[function_component(PowerCurve)]
 pub fn power_curve(props: &PowerCurveProps) -> Html {
-    let points: Vec<&PowerPoint> =
-        props.points.iter().filter(|p| p.users_per_variant.is_finite() && p.power.is_finite()).collect();
-    let x_max = points.iter().map(|p| p.users_per_variant).fold(props.plan_users, f64::max);
+    let points: Vec<&PowerPoint> = props
+        .points
+        .iter()
+        .filter(|p| p.users_per_variant.is_finite() && p.power.is_finite())
+        .collect();
+    let x_max = points
+        .iter()
+        .map(|p| p.users_per_variant)
+        .fold(props.plan_users, f64::max);
     // `x_max` may be NaN; only a positive finite width can be drawn.
     if points.len() < 2 || !x_max.is_finite() || x_max <= 0.0 {
         return html! {
@@ -66,16 +86,29 @@ pub fn power_curve(props: &PowerCurveProps) -> Html {
     let path: String = points
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(p.users_per_variant), y(p.power)))
+        .map(|(i, p)| {
+            format!(
+                "{}{:.1},{:.1}",
+                if i == 0 { "M" } else { "L" },
+                x(p.users_per_variant),
+                y(p.power)
+            )
+        })
         .collect();
-    let x_ticks: Vec<f64> = (0..=((x_end / step).round() as usize)).map(|i| i as f64 * step).collect();
+    let x_ticks: Vec<f64> = (0..=((x_end / step).round() as usize))
+        .map(|i| i as f64 * step)
+        .collect();
     let y_ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
     let marker_power = props.plan_power.unwrap_or(props.target_power);
     let (mx, my) = (x(props.plan_users), y(marker_power));
     // Keep the marker label inside the plot: put it left of the marker past mid-width.
     let label_right = mx < WIDTH * 0.6;
     let label_x = (if label_right { mx + 10.0 } else { mx - 10.0 }).to_string();
-    let per = if props.averaged { "per arm on average" } else { "per variant" };
+    let per = if props.averaged {
+        "per arm on average"
+    } else {
+        "per variant"
+    };
     let label_users = format!("Plan: {} {per}", group_thousands(props.plan_users.ceil()));
     let label_power = format!("{} power", percent(marker_power));
     let description = format!(

@@ -3,7 +3,7 @@
 
 mod interop;
 
-use interop::{bytes_from_js, from_js, output, to_js_error};
+use interop::{from_js, output, stream_bytes, to_js_error};
 use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput};
 use wasm_bindgen::prelude::*;
@@ -18,26 +18,40 @@ export type Bound2 = [number | null, number | null];
 
 /// Users per arm needed to detect `mde` (R power.prop.test, statsmodels).
 #[wasm_bindgen(js_name = planSampleSize, unchecked_return_type = "SampleSizePlan")]
-pub fn plan_sample_size(#[wasm_bindgen(unchecked_param_type = "PlanInput")] input: JsValue) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_sample_size(&from_js::<PlanInput>(input, "input")?))
+pub fn plan_sample_size(
+    #[wasm_bindgen(unchecked_param_type = "PlanInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(kpilab_core::plan_sample_size(&from_js::<PlanInput>(
+        input, "input",
+    )?))
 }
 
 /// The smallest effect detectable with `usersPerVariant` users per arm.
 #[wasm_bindgen(js_name = planMde, unchecked_return_type = "MdePlan")]
-pub fn plan_mde(#[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_mde(&from_js::<FixedSizeInput>(input, "input")?))
+pub fn plan_mde(
+    #[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(kpilab_core::plan_mde(&from_js::<FixedSizeInput>(
+        input, "input",
+    )?))
 }
 
 /// Power (0..1) with `usersPerVariant` users per arm; the smallest over comparisons.
 #[wasm_bindgen(js_name = planPower)]
-pub fn plan_power(#[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue) -> Result<f64, JsValue> {
+pub fn plan_power(
+    #[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue,
+) -> Result<f64, JsValue> {
     kpilab_core::plan_power(&from_js::<FixedSizeInput>(input, "input")?).map_err(to_js_error)
 }
 
 /// Days and whole weeks the test needs at the given traffic.
 #[wasm_bindgen(js_name = planDuration, unchecked_return_type = "DurationPlan")]
-pub fn plan_duration(#[wasm_bindgen(unchecked_param_type = "DurationInput")] input: JsValue) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_duration(&from_js::<DurationInput>(input, "input")?))
+pub fn plan_duration(
+    #[wasm_bindgen(unchecked_param_type = "DurationInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(kpilab_core::plan_duration(&from_js::<DurationInput>(
+        input, "input",
+    )?))
 }
 
 /// Power at `points` sample sizes around the plan (default 50), for charts.
@@ -47,19 +61,30 @@ pub fn power_curve(
     points: Option<u32>,
 ) -> Result<JsValue, JsValue> {
     let input = from_js::<PlanInput>(input, "input")?;
-    output(kpilab_core::power_curve(&input, points.unwrap_or(50) as usize))
+    output(kpilab_core::power_curve(
+        &input,
+        points.unwrap_or(50) as usize,
+    ))
 }
 
 /// Frequentist, sequential or Bayesian analysis of aggregated results.
 #[wasm_bindgen(unchecked_return_type = "AnalyzeResult")]
-pub fn analyze(#[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsValue) -> Result<JsValue, JsValue> {
-    output(kpilab_core::analyze(&from_js::<AnalyzeInput>(input, "input")?))
+pub fn analyze(
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(kpilab_core::analyze(&from_js::<AnalyzeInput>(
+        input, "input",
+    )?))
 }
 
 /// Conversion rate, revenue per visitor, AOV, bounce rate, CAC and ROI from totals.
 #[wasm_bindgen(unchecked_return_type = "KpiValues")]
-pub fn kpis(#[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue) -> Result<JsValue, JsValue> {
-    output(Ok(kpilab_core::kpis(&from_js::<KpiTotals>(totals, "totals")?)))
+pub fn kpis(
+    #[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(Ok(kpilab_core::kpis(&from_js::<KpiTotals>(
+        totals, "totals",
+    )?)))
 }
 
 /// KPI evaluation of a whole row-level CSV with a ship / do-not-ship decision.
@@ -69,7 +94,9 @@ pub fn evaluate_csv(
     #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
 ) -> Result<JsValue, JsValue> {
     let config = from_js::<EvalConfig>(config, "config")?;
-    output(kpilab_core::evaluate_csv(&bytes_from_js(&data)?, &config))
+    let mut evaluator = kpilab_core::CsvEvaluator::new(config).map_err(to_js_error)?;
+    stream_bytes(&data, |chunk| evaluator.push(chunk).map_err(to_js_error))?;
+    output(evaluator.finish())
 }
 
 /// Streaming evaluation: push chunks split anywhere; memory stays bounded.
@@ -81,7 +108,9 @@ pub struct CsvEvaluator {
 #[wasm_bindgen]
 impl CsvEvaluator {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<CsvEvaluator, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+    ) -> Result<CsvEvaluator, JsValue> {
         let config = from_js::<EvalConfig>(config, "config")?;
         let inner = kpilab_core::CsvEvaluator::new(config).map_err(to_js_error)?;
         Ok(CsvEvaluator { inner: Some(inner) })
@@ -108,7 +137,10 @@ impl CsvEvaluator {
 
     fn live(&mut self) -> Result<&mut kpilab_core::CsvEvaluator, JsValue> {
         self.inner.as_mut().ok_or_else(|| {
-            to_js_error(kpilab_core::KpilabError::invalid("", "this CsvEvaluator has finished; create a new one"))
+            to_js_error(kpilab_core::KpilabError::invalid(
+                "",
+                "this CsvEvaluator has finished; create a new one",
+            ))
         })
     }
 }

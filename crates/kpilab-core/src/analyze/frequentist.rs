@@ -70,8 +70,20 @@ pub fn p_value(estimate: f64, se: f64, reference: Reference, alternative: Altern
 
 /// `estimate ± q·se`; one-sided alternatives leave the far side unbounded (`None`)
 /// and use the one-sided 1-alpha quantile.
-pub fn interval(estimate: f64, se: f64, alpha: f64, reference: Reference, alternative: Alternative) -> Bound2 {
-    let q = |p: f64| if se == 0.0 { 0.0 } else { reference.quantile_upper(p) * se };
+pub fn interval(
+    estimate: f64,
+    se: f64,
+    alpha: f64,
+    reference: Reference,
+    alternative: Alternative,
+) -> Bound2 {
+    let q = |p: f64| {
+        if se == 0.0 {
+            0.0
+        } else {
+            reference.quantile_upper(p) * se
+        }
+    };
     match alternative {
         Alternative::TwoSided => {
             let w = q(alpha / 2.0);
@@ -91,8 +103,9 @@ pub fn relative_delta(control: &Arm, treatment: &Arm) -> Option<(f64, f64)> {
         return None;
     }
     let rel = m_b / m_a - 1.0;
-    let se =
-        (treatment.var_of_mean() / (m_a * m_a) + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a)).sqrt();
+    let se = (treatment.var_of_mean() / (m_a * m_a)
+        + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a))
+        .sqrt();
     Some((rel, se))
 }
 
@@ -100,7 +113,13 @@ pub fn relative_delta(control: &Arm, treatment: &Arm) -> Option<(f64, f64)> {
 /// An arm without variation contributes nothing; both without: infinite df.
 pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
     let (va, vb) = (a.var_of_mean(), b.var_of_mean());
-    let part = |v: f64, n: f64| if v > 0.0 && n > 1.0 { v * v / (n - 1.0) } else { 0.0 };
+    let part = |v: f64, n: f64| {
+        if v > 0.0 && n > 1.0 {
+            v * v / (n - 1.0)
+        } else {
+            0.0
+        }
+    };
     let denom = part(va, a.n) + part(vb, b.n);
     if denom > 0.0 {
         (va + vb) * (va + vb) / denom
@@ -117,7 +136,13 @@ pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
 /// - ratio: delta-method variances and a z-test (gbstats `RatioStatistic` + `TwoSidedTTest`).
 ///
 /// `relativeCi` is always the delta-method z interval.
-pub fn compare(metric: MetricKind, a: &Arm, b: &Arm, alpha: f64, alternative: Alternative) -> Effect {
+pub fn compare(
+    metric: MetricKind,
+    a: &Arm,
+    b: &Arm,
+    alpha: f64,
+    alternative: Alternative,
+) -> Effect {
     let diff = b.mean - a.mean;
     let se = (a.var_of_mean() + b.var_of_mean()).sqrt();
     let reference = match metric {
@@ -129,7 +154,8 @@ pub fn compare(metric: MetricKind, a: &Arm, b: &Arm, alpha: f64, alternative: Al
         absolute_lift: diff,
         relative_lift: relative.map(|(rel, _)| rel),
         absolute_ci: interval(diff, se, alpha, reference, alternative),
-        relative_ci: relative.map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
+        relative_ci: relative
+            .map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
         p_value: Some(p_value(diff, se, reference, alternative)),
     }
 }

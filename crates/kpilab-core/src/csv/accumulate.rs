@@ -17,7 +17,11 @@ const NO_CELL: u32 = u32::MAX;
 const BLOCK: u32 = 128;
 
 pub(crate) struct Accumulator {
-    terms: Vec<Term>,
+    /// Per term: the two value slots whose product it sums; `Term::Value(a)` is
+    /// `a × ONE`, the extra slot holding 1, so every term is one multiplication.
+    factors: Vec<(usize, usize)>,
+    /// Scratch: this row's values, then the 1.
+    slots: Vec<f64>,
     /// Scratch: this row's value of every term.
     term_values: Vec<f64>,
     /// Per cell.
@@ -28,38 +32,61 @@ pub(crate) struct Accumulator {
     sums: Vec<CompensatedSum>,
     /// Per cell: users in the current block.
     pending: Vec<u32>,
-    /// `[group][variant]` → cell, `NO_CELL` while empty.
-    cells: Vec<Vec<u32>>,
+    /// Cell of `(group, variant)` at `group × stride + variant`, `NO_CELL` while empty.
+    cells: Vec<u32>,
+    stride: usize,
 }
 
 impl Accumulator {
-    pub fn new(terms: Vec<Term>) -> Self {
+    pub fn new(terms: &[Term], value_count: usize) -> Self {
+        let one = value_count;
+        let factors = terms
+            .iter()
+            .map(|t| match *t {
+                Term::Value(a) => (a, one),
+                Term::Square(a) => (a, a),
+                Term::Product(a, b) => (a, b),
+            })
+            .collect();
+        let mut slots = vec![0.0; value_count + 1];
+        slots[one] = 1.0;
         Accumulator {
+            factors,
+            slots,
             term_values: vec![0.0; terms.len()],
-            terms,
             users: Vec::new(),
             partial: Vec::new(),
             sums: Vec::new(),
             pending: Vec::new(),
             cells: Vec::new(),
+            stride: 0,
         }
     }
 
     /// Adds one user (a row, or a user's summed rows) to `variant` in every group.
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, variant: u32, groups: &[u32], values: &[f64]) {
-        for (t, out) in self.terms.iter().zip(self.term_values.iter_mut()) {
-            *out = match *t {
-                Term::Value(a) => values[a],
-                Term::Square(a) => values[a] * values[a],
-                Term::Product(a, b) => values[a] * values[b],
-            };
+        // Most users of a test have all-zero values (no conversion, no revenue):
+        // their terms are all zero, so only the user counts change.
+        if values.iter().all(|&x| x == 0.0) {
+            for &g in groups {
+                let cell = self.cell(g, variant);
+                self.users[cell] += 1;
+            }
+            return;
         }
-        let n = self.terms.len();
+        self.slots[..values.len()].copy_from_slice(values);
+        for (out, &(a, b)) in self.term_values.iter_mut().zip(&self.factors) {
+            *out = self.slots[a] * self.slots[b];
+        }
+        let n = self.factors.len();
         for &g in groups {
-            let cell = self.cell_or_new(g, variant);
+            let cell = self.cell(g, variant);
             self.users[cell] += 1;
-            for (s, &x) in self.partial[cell * n..(cell + 1) * n].iter_mut().zip(&self.term_values) {
+            for (s, &x) in self.partial[cell * n..(cell + 1) * n]
+                .iter_mut()
+                .zip(&self.term_values)
+            {
                 *s += x;
             }
             self.pending[cell] += 1;
@@ -73,39 +100,68 @@ impl Accumulator {
         }
     }
 
-    #[inline]
-    fn cell_or_new(&mut self, group: u32, variant: u32) -> usize {
+    /// The cell of `(group, variant)`, created on first use.
+    #[inline(always)]
+    fn cell(&mut self, group: u32, variant: u32) -> usize {
+        match self.find_cell(group, variant) {
+            Some(c) => c,
+            None => self.new_cell(group as usize, variant as usize),
+        }
+    }
+
+    #[inline(always)]
+    fn find_cell(&self, group: u32, variant: u32) -> Option<usize> {
         let (g, v) = (group as usize, variant as usize);
-        if let Some(&c) = self.cells.get(g).and_then(|row| row.get(v)) {
-            if c != NO_CELL {
-                return c as usize;
+        if v >= self.stride {
+            return None;
+        }
+        self.cells
+            .get(g * self.stride + v)
+            .filter(|&&c| c != NO_CELL)
+            .map(|&c| c as usize)
+    }
+
+    #[cold]
+    fn new_cell(&mut self, g: usize, v: usize) -> usize {
+        if v >= self.stride {
+            // More variants than the layout has room for: lay the cells out again.
+            let stride = (v + 1).next_power_of_two().max(4);
+            let groups = self.cells.len() / self.stride.max(1);
+            let mut cells = vec![NO_CELL; groups * stride];
+            for (old, new) in self
+                .cells
+                .chunks(self.stride.max(1))
+                .zip(cells.chunks_mut(stride))
+            {
+                new[..old.len()].copy_from_slice(old);
             }
+            (self.cells, self.stride) = (cells, stride);
         }
-        if self.cells.len() <= g {
-            self.cells.resize(g + 1, Vec::new());
-        }
-        if self.cells[g].len() <= v {
-            self.cells[g].resize(v + 1, NO_CELL);
+        if self.cells.len() <= g * self.stride + v {
+            self.cells.resize((g + 1) * self.stride, NO_CELL);
         }
         let c = self.users.len();
-        self.cells[g][v] = c as u32;
+        self.cells[g * self.stride + v] = c as u32;
         self.users.push(0);
         self.pending.push(0);
-        self.partial.resize(self.partial.len() + self.terms.len(), 0.0);
-        self.sums.resize(self.sums.len() + self.terms.len(), CompensatedSum::default());
+        self.partial
+            .resize(self.partial.len() + self.factors.len(), 0.0);
+        self.sums.resize(
+            self.sums.len() + self.factors.len(),
+            CompensatedSum::default(),
+        );
         c
     }
 
     /// `(users, sum of term t)` of a cell; zeros when no user landed in it.
     fn stats(&self, group: u32, variant: u32) -> (u64, impl Fn(usize) -> f64 + '_) {
-        let cell =
-            self.cells.get(group as usize).and_then(|r| r.get(variant as usize)).copied().filter(|&c| c != NO_CELL);
-        let n = self.terms.len();
-        let users = cell.map_or(0, |c| self.users[c as usize]);
+        let cell = self.find_cell(group, variant);
+        let n = self.factors.len();
+        let users = cell.map_or(0, |c| self.users[c]);
         let sum = move |t: usize| {
             cell.map_or(0.0, |c| {
-                let mut s = self.sums[c as usize * n + t];
-                s.add(self.partial[c as usize * n + t]);
+                let mut s = self.sums[c * n + t];
+                s.add(self.partial[c * n + t]);
                 s.value()
             })
         };
@@ -116,10 +172,18 @@ impl Accumulator {
     /// the reference's pandas aggregation (`kpi_variants`).
     pub fn variant(&self, kpi: &KpiTerms, group: u32, variant: u32, name: &str) -> Variant {
         let (users, sum) = self.stats(group, variant);
-        let mut v = Variant { name: name.to_string(), users: users as f64, ..Variant::default() };
+        let mut v = Variant {
+            name: name.to_string(),
+            users: users as f64,
+            ..Variant::default()
+        };
         match *kpi {
             KpiTerms::Conversion { conversions } => v.conversions = Some(sum(conversions).round()),
-            KpiTerms::Mean { sum: s, sum_squares, covariate } => {
+            KpiTerms::Mean {
+                sum: s,
+                sum_squares,
+                covariate,
+            } => {
                 v.sum = Some(sum(s));
                 v.sum_squares = Some(sum(sum_squares));
                 v.covariate = covariate.map(|[xs, xss, cross]| Moments {
@@ -128,10 +192,21 @@ impl Accumulator {
                     cross_sum: Some(sum(cross)),
                 });
             }
-            KpiTerms::Ratio { numerator, denominator, cross } => {
-                v.numerator = Some(Moments { sum: sum(numerator[0]), sum_squares: sum(numerator[1]), cross_sum: None });
-                v.denominator =
-                    Some(Moments { sum: sum(denominator[0]), sum_squares: sum(denominator[1]), cross_sum: None });
+            KpiTerms::Ratio {
+                numerator,
+                denominator,
+                cross,
+            } => {
+                v.numerator = Some(Moments {
+                    sum: sum(numerator[0]),
+                    sum_squares: sum(numerator[1]),
+                    cross_sum: None,
+                });
+                v.denominator = Some(Moments {
+                    sum: sum(denominator[0]),
+                    sum_squares: sum(denominator[1]),
+                    cross_sum: None,
+                });
                 v.cross_sum = Some(sum(cross));
             }
         }
@@ -146,27 +221,100 @@ mod tests {
     #[test]
     fn sums_terms_per_group_and_variant() {
         // values: [y, x]; terms: y, y², x, x², y·x
-        let terms = vec![Term::Value(0), Term::Square(0), Term::Value(1), Term::Square(1), Term::Product(0, 1)];
-        let mut acc = Accumulator::new(terms);
+        let terms = vec![
+            Term::Value(0),
+            Term::Square(0),
+            Term::Value(1),
+            Term::Square(1),
+            Term::Product(0, 1),
+        ];
+        let mut acc = Accumulator::new(&terms, 2);
         acc.add(0, &[0, 1], &[2.0, 3.0]);
         acc.add(1, &[0, 2], &[1.0, -1.0]);
         acc.add(0, &[0, 2], &[4.0, 0.5]);
-        let mean = KpiTerms::Mean { sum: 0, sum_squares: 1, covariate: Some([2, 3, 4]) };
+        let mean = KpiTerms::Mean {
+            sum: 0,
+            sum_squares: 1,
+            covariate: Some([2, 3, 4]),
+        };
         let v = acc.variant(&mean, 0, 0, "control");
         assert_eq!(v.users, 2.0);
         assert_eq!((v.sum, v.sum_squares), (Some(6.0), Some(20.0)));
-        assert_eq!(v.covariate, Some(Moments { sum: 3.5, sum_squares: 9.25, cross_sum: Some(8.0) }));
+        assert_eq!(
+            v.covariate,
+            Some(Moments {
+                sum: 3.5,
+                sum_squares: 9.25,
+                cross_sum: Some(8.0)
+            })
+        );
         let seg = acc.variant(&mean, 2, 0, "control");
         assert_eq!((seg.users, seg.sum), (1.0, Some(4.0)));
         // A cell nobody reached is all zeros.
         let empty = acc.variant(&mean, 1, 1, "treatment");
-        assert_eq!((empty.users, empty.sum, empty.sum_squares), (0.0, Some(0.0), Some(0.0)));
-        let ratio = KpiTerms::Ratio { numerator: [0, 1], denominator: [2, 3], cross: 4 };
+        assert_eq!(
+            (empty.users, empty.sum, empty.sum_squares),
+            (0.0, Some(0.0), Some(0.0))
+        );
+        let ratio = KpiTerms::Ratio {
+            numerator: [0, 1],
+            denominator: [2, 3],
+            cross: 4,
+        };
         let r = acc.variant(&ratio, 0, 1, "treatment");
-        assert_eq!(r.numerator, Some(Moments { sum: 1.0, sum_squares: 1.0, cross_sum: None }));
-        assert_eq!(r.denominator, Some(Moments { sum: -1.0, sum_squares: 1.0, cross_sum: None }));
+        assert_eq!(
+            r.numerator,
+            Some(Moments {
+                sum: 1.0,
+                sum_squares: 1.0,
+                cross_sum: None
+            })
+        );
+        assert_eq!(
+            r.denominator,
+            Some(Moments {
+                sum: -1.0,
+                sum_squares: 1.0,
+                cross_sum: None
+            })
+        );
         assert_eq!(r.cross_sum, Some(-1.0));
         let conv = acc.variant(&KpiTerms::Conversion { conversions: 0 }, 0, 0, "control");
-        assert_eq!((conv.users, conv.conversions, conv.sum), (2.0, Some(6.0), None));
+        assert_eq!(
+            (conv.users, conv.conversions, conv.sum),
+            (2.0, Some(6.0), None)
+        );
+    }
+
+    #[test]
+    fn cells_survive_new_variants_and_groups_in_any_order() {
+        let mut acc = Accumulator::new(&[Term::Value(0), Term::Square(0)], 1);
+        // Variant v, group g gets v + g users with value v (zero for variant 0).
+        for round in 0..40u32 {
+            for v in (0..40u32).rev() {
+                for g in 0..5u32 {
+                    if round < v + g {
+                        acc.add(v, &[g], &[f64::from(v)]);
+                    }
+                }
+            }
+        }
+        let mean = KpiTerms::Mean {
+            sum: 0,
+            sum_squares: 1,
+            covariate: None,
+        };
+        for v in 0..40u32 {
+            for g in 0..5u32 {
+                let got = acc.variant(&mean, g, v, "v");
+                let users = f64::from((v + g).min(40));
+                assert_eq!(
+                    (got.users, got.sum),
+                    (users, Some(users * f64::from(v))),
+                    "variant {v}, group {g}"
+                );
+                assert_eq!(got.sum_squares, Some(users * f64::from(v * v)));
+            }
+        }
     }
 }

@@ -17,21 +17,27 @@ const LINEAR_MAX: usize = 8;
 #[derive(Default)]
 pub(crate) struct Labels {
     names: Vec<String>,
+    /// Per name: its bytes packed by `Record::short_key` and its length, when at
+    /// most 16 bytes long; a typical label then compares in one step.
+    keys: Vec<Option<(u128, usize)>>,
     index: FxMap<u32>,
     /// Consecutive rows often repeat a label (sorted files): check it first.
     last: usize,
 }
 
 impl Labels {
-    #[inline]
-    pub fn find(&mut self, key: &[u8]) -> Option<u32> {
-        if self.names.get(self.last).is_some_and(|n| same(n.as_bytes(), key)) {
-            return Some(self.last as u32);
-        }
-        let id = if self.names.len() <= LINEAR_MAX {
-            self.names.iter().position(|n| same(n.as_bytes(), key))?
-        } else {
-            *self.index.get(key)? as usize
+    /// The id of `label`; `key` is its `Record::short_key`.
+    #[inline(always)]
+    pub fn find(&mut self, label: &[u8], key: Option<u128>) -> Option<u32> {
+        let id = match key {
+            Some(k) if self.names.len() <= LINEAR_MAX => {
+                let key = Some((k, label.len()));
+                if self.keys.get(self.last) == Some(&key) {
+                    return Some(self.last as u32);
+                }
+                self.keys.iter().position(|&other| other == key)?
+            }
+            _ => *self.index.get(label)? as usize,
         };
         self.last = id;
         Some(id as u32)
@@ -41,6 +47,10 @@ impl Labels {
     pub fn insert(&mut self, name: &str) -> u32 {
         let id = self.names.len();
         self.index.insert(name.as_bytes().into(), id as u32);
+        let bytes = name.as_bytes();
+        let key =
+            (bytes.len() <= 16).then(|| bytes.iter().rev().fold(0, |k, &b| k << 8 | u128::from(b)));
+        self.keys.push(key.map(|k| (k, bytes.len())));
         self.names.push(name.to_string());
         self.last = id;
         id as u32
@@ -49,12 +59,6 @@ impl Labels {
     pub fn names(&self) -> &[String] {
         &self.names
     }
-}
-
-/// Byte equality without a `memcmp` call for the short labels of a CSV.
-#[inline(always)]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a.len() > 32 || a.iter().zip(b).all(|(x, y)| x == y)) && (a.len() <= 32 || a == b)
 }
 
 /// Distinct user ids → dense ids in first-appearance order (memory grows with users).
@@ -92,7 +96,10 @@ impl UserIds {
     #[inline]
     pub fn find(&self, user: &[u8]) -> Result<u32, Vacant> {
         let hash = hash(user);
-        match self.table.find(hash, |&id| key(&self.arena, &self.ends, id) == user) {
+        match self
+            .table
+            .find(hash, |&id| key(&self.arena, &self.ends, id) == user)
+        {
             Some(&id) => Ok(id),
             None => Err(Vacant { hash }),
         }
@@ -116,7 +123,8 @@ impl UserIds {
         self.arena.extend_from_slice(user);
         self.ends.push(self.arena.len());
         let (arena, ends) = (&self.arena, &self.ends);
-        self.table.insert_unique(vacant.hash, id, |&other| hash(key(arena, ends, other)));
+        self.table
+            .insert_unique(vacant.hash, id, |&other| hash(key(arena, ends, other)));
         id
     }
 }
@@ -124,20 +132,62 @@ impl UserIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv::reader::Record;
 
     #[test]
     fn labels_keep_first_appearance_order_past_the_linear_limit() {
         let mut labels = Labels::default();
         let names: Vec<String> = (0..40).map(|i| format!("v{}", (i * 7) % 40)).collect();
         for n in &names {
-            assert_eq!(labels.find(n.as_bytes()), None);
+            assert_eq!(labels.find(n.as_bytes(), key(n)), None);
             labels.insert(n);
         }
         for (i, n) in names.iter().enumerate() {
-            assert_eq!(labels.find(n.as_bytes()), Some(i as u32));
+            assert_eq!(labels.find(n.as_bytes(), key(n)), Some(i as u32));
         }
         assert_eq!(labels.names(), &names[..]);
-        assert_eq!(labels.find(b"missing"), None);
+        assert_eq!(labels.find(b"missing", key("missing")), None);
+    }
+
+    fn key(label: &str) -> Option<u128> {
+        let fields = [(0, label.len())];
+        Record {
+            bytes: label.as_bytes(),
+            fields: &fields,
+            line: 1,
+            malformed: None,
+        }
+        .short_key(0)
+    }
+
+    #[test]
+    fn labels_tell_apart_keys_that_pack_alike() {
+        // "a" and "a\0" pack to the same number; the length tells them apart.
+        let mut labels = Labels::default();
+        for n in [
+            "a",
+            "a\0",
+            "",
+            "\0",
+            "a_label_of_17_byte",
+            "a_label_of_17_bytf",
+        ] {
+            assert_eq!(labels.find(n.as_bytes(), key(n)), None, "{n:?}");
+            labels.insert(n);
+        }
+        for (i, n) in [
+            "a",
+            "a\0",
+            "",
+            "\0",
+            "a_label_of_17_byte",
+            "a_label_of_17_bytf",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(labels.find(n.as_bytes(), key(n)), Some(i as u32), "{n:?}");
+        }
     }
 
     #[test]
@@ -158,7 +208,10 @@ mod tests {
             .map(|i| match i % 3 {
                 0 => i.to_string().into_bytes(),
                 1 => format!("user-{i:032}").into_bytes(),
-                _ => vec![0u8; (i % 40) as usize].into_iter().chain(i.to_le_bytes()).collect(),
+                _ => vec![0u8; (i % 40) as usize]
+                    .into_iter()
+                    .chain(i.to_le_bytes())
+                    .collect(),
             })
             .collect();
         for (i, k) in keys.iter().enumerate() {

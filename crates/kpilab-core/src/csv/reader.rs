@@ -6,10 +6,11 @@
 //! record, never the file.
 //!
 //! Fast path (DESIGN.md "Speed": csv-core's byte-at-a-time tokenizer is the
-//! bottleneck): the line end is found with memchr, then one SWAR pass (8 bytes per
-//! step, portable to wasm) finds the delimiters and checks for `"` or a stray CR.
-//! Only a line with one of those goes through the full RFC 4180 state machine,
-//! which may span several physical lines.
+//! bottleneck): the bytes are classified 16 at a time (`classify`: simd128 in
+//! wasm, SWAR elsewhere) into bit masks of delimiters, line feeds,
+//! quotes and CRs, and the field ends are read off the masks. Only a record with a
+//! `"` or a CR that does not end the line goes through the full RFC 4180 state
+//! machine, which may span several physical lines.
 //!
 //! Line endings are LF, CRLF or a lone CR (as Python's `csv` reads them, so
 //! physical line numbers match the reference). A leading UTF-8 BOM is dropped.
@@ -23,8 +24,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One record: its fields borrow the input (fast path) or the unescaped scratch.
 pub(crate) struct Record<'a> {
-    bytes: &'a [u8],
-    fields: &'a [(usize, usize)],
+    /// Starts with the record; may run on past it (the rest of the chunk).
+    pub(super) bytes: &'a [u8],
+    pub(super) fields: &'a [(usize, usize)],
     /// 1-based physical line the record starts on.
     pub line: u64,
     /// Why the record breaks RFC 4180 quoting (it is then a bad row).
@@ -36,10 +38,40 @@ impl<'a> Record<'a> {
         self.fields.len()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn field(&self, i: usize) -> &'a [u8] {
         let (start, end) = self.fields[i];
         &self.bytes[start..end]
+    }
+
+    /// Field `i` packed little-endian into a `u128` (zero above its length) when it
+    /// is at most 16 bytes: a label compares in one step. Reads the 16 bytes from
+    /// the field's start in one load when the buffer runs on that far.
+    #[inline(always)]
+    pub fn short_key(&self, i: usize) -> Option<u128> {
+        let (start, end) = self.fields[i];
+        let len = end - start;
+        if len > 16 {
+            return None;
+        }
+        let (lo, hi) = match self.bytes.get(start..start + 16) {
+            Some(window) => words(window.try_into().expect("16 bytes")),
+            None => {
+                let mut padded = [0; 16];
+                padded[..len].copy_from_slice(&self.bytes[start..end]);
+                words(&padded)
+            }
+        };
+        // Keep the field's bytes only (in u64 halves: a u128 shift is a libcall in wasm).
+        let keep = |word: u64, bytes: usize| {
+            if bytes >= 8 {
+                word
+            } else {
+                word & ((1 << (8 * bytes)) - 1)
+            }
+        };
+        let (lo, hi) = (keep(lo, len), keep(hi, len.saturating_sub(8)));
+        Some(u128::from(hi) << 64 | u128::from(lo))
     }
 }
 
@@ -53,13 +85,22 @@ pub(crate) struct RecordReader {
 impl RecordReader {
     pub fn new(delimiter: u8) -> Self {
         RecordReader {
-            splitter: Splitter { delimiter, scratch: Vec::new(), fields: Vec::new(), line: 1 },
+            splitter: Splitter {
+                delimiter,
+                scratch: Vec::new(),
+                fields: Vec::new(),
+                line: 1,
+            },
             carry: Vec::new(),
             bom_pending: true,
         }
     }
 
-    pub fn push<F: FnMut(&Record) -> Result<()>>(&mut self, mut chunk: &[u8], emit: &mut F) -> Result<()> {
+    pub fn push<F: FnMut(&Record) -> Result<()>>(
+        &mut self,
+        mut chunk: &[u8],
+        emit: &mut F,
+    ) -> Result<()> {
         if self.bom_pending {
             // The BOM itself may be split across chunks: hold up to 3 bytes until we know.
             let want = (BOM.len() - self.carry.len()).min(chunk.len());
@@ -110,48 +151,84 @@ struct Splitter {
     line: u64,
 }
 
-const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// High bit set in exactly the bytes of `word` equal to `byte` (no false positives:
-/// the per-byte addition never carries into the next byte).
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    !(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS)
+/// Which bytes of a 16-byte block are delimiters or line feeds (`field_end`),
+/// line feeds, quotes and CRs: bit `i` stands for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Masks {
+    field_end: u32,
+    lf: u32,
+    quote: u32,
+    cr: u32,
 }
 
-/// Splits a line (without its line end) on `delimiter` into `fields`; `false` when
-/// it holds a `"` or a CR, which need the RFC 4180 state machine.
-#[inline]
-fn split_plain_line(line: &[u8], delimiter: u8, fields: &mut Vec<(usize, usize)>) -> bool {
-    fields.clear();
-    let mut start = 0;
-    let mut words = line.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        if bytes_equal(w, b'"') | bytes_equal(w, b'\r') != 0 {
-            return false;
-        }
-        let mut hits = bytes_equal(w, delimiter);
-        while hits != 0 {
-            let at = base + (hits.trailing_zeros() / 8) as usize;
-            fields.push((start, at));
-            start = at + 1;
-            hits &= hits - 1;
-        }
-        base += 8;
+/// The block as two little-endian words (safe code: no pointer casts).
+#[inline(always)]
+fn words(block: &[u8; 16]) -> (u64, u64) {
+    let (lo, hi) = block.split_at(8);
+    (
+        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
+        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
+    )
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn classify(block: &[u8; 16], delimiter: u8) -> Masks {
+    use core::arch::wasm32::*;
+    let (lo, hi) = words(block);
+    let v = u64x2(lo, hi);
+    let eq = |b: u8| u8x16_eq(v, u8x16_splat(b));
+    let lf = eq(b'\n');
+    Masks {
+        field_end: u32::from(u8x16_bitmask(v128_or(eq(delimiter), lf))),
+        lf: u32::from(u8x16_bitmask(lf)),
+        quote: u32::from(u8x16_bitmask(eq(b'"'))),
+        cr: u32::from(u8x16_bitmask(eq(b'\r'))),
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == delimiter {
-            fields.push((start, base + i));
-            start = base + i + 1;
-        } else if b == b'"' || b == b'\r' {
-            return false;
-        }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn classify(block: &[u8; 16], delimiter: u8) -> Masks {
+    classify_swar(block, delimiter)
+}
+
+/// Portable version (native builds, and wasm without simd128): 8 bytes per step.
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn classify_swar(block: &[u8; 16], delimiter: u8) -> Masks {
+    const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let (lo, hi) = words(block);
+    // High bit set in exactly the bytes equal to `byte` (the per-byte addition never
+    // carries into the next byte), then gathered into the low 8 bits.
+    let eq = |word: u64, byte: u8| {
+        let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+        let high = !(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
+        (((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32
+    };
+    let mask = |byte: u8| eq(lo, byte) | eq(hi, byte) << 8;
+    let lf = mask(b'\n');
+    Masks {
+        field_end: mask(delimiter) | lf,
+        lf,
+        quote: mask(b'"'),
+        cr: mask(b'\r'),
     }
-    fields.push((start, line.len()));
-    true
+}
+
+/// What the fast path made of the bytes at a record start.
+enum Plain {
+    /// A record whose fields are in `Splitter::fields`; the next record starts at `next`.
+    Record { next: usize },
+    /// A line with nothing on it.
+    Blank { next: usize },
+    /// A quote or a stray CR (or too little input to tell): the state machine decides.
+    NeedsQuoting,
+    /// No line end in the buffer yet.
+    Incomplete,
 }
 
 enum Quoted {
@@ -178,44 +255,120 @@ enum State {
 impl Splitter {
     /// Emits every complete record of `buf` and returns the bytes consumed; with
     /// `at_end` the unterminated tail is a record too.
-    fn drain<F: FnMut(&Record) -> Result<()>>(&mut self, buf: &[u8], at_end: bool, emit: &mut F) -> Result<usize> {
+    fn drain<F: FnMut(&Record) -> Result<()>>(
+        &mut self,
+        buf: &[u8],
+        at_end: bool,
+        emit: &mut F,
+    ) -> Result<usize> {
         let mut pos = 0;
         while pos < buf.len() {
-            let rest = &buf[pos..];
-            let (line_len, next) = match memchr(b'\n', rest) {
-                Some(i) => (i, i + 1),
-                None if at_end => (rest.len(), rest.len()),
-                None => break,
-            };
-            let mut line = &rest[..line_len];
-            if let [head @ .., b'\r'] = line {
-                line = head;
+            match self.plain(buf, pos, at_end) {
+                Plain::Record { next } => {
+                    emit(&Record {
+                        bytes: &buf[pos..],
+                        fields: &self.fields,
+                        line: self.line,
+                        malformed: None,
+                    })?;
+                    self.line += 1;
+                    pos = next;
+                    continue;
+                }
+                Plain::Blank { next } => {
+                    self.line += 1;
+                    pos = next;
+                    continue;
+                }
+                Plain::Incomplete => break,
+                Plain::NeedsQuoting => {}
             }
-            if line.is_empty() {
-                self.line += 1;
-                pos += next;
-                continue;
-            }
-            if split_plain_line(line, self.delimiter, &mut self.fields) {
-                emit(&Record { bytes: line, fields: &self.fields, line: self.line, malformed: None })?;
-                self.line += 1;
-                pos += next;
-                continue;
-            }
-            match self.quoted(rest, at_end) {
+            match self.quoted(&buf[pos..], at_end) {
                 Quoted::Incomplete => break,
                 Quoted::Blank(consumed) => {
                     self.line += 1;
                     pos += consumed;
                 }
-                Quoted::Record { consumed, lines, malformed } => {
-                    emit(&Record { bytes: &self.scratch, fields: &self.fields, line: self.line, malformed })?;
+                Quoted::Record {
+                    consumed,
+                    lines,
+                    malformed,
+                } => {
+                    emit(&Record {
+                        bytes: &self.scratch,
+                        fields: &self.fields,
+                        line: self.line,
+                        malformed,
+                    })?;
                     self.line += lines;
                     pos += consumed;
                 }
             }
         }
         Ok(pos)
+    }
+
+    /// Splits the line starting at `buf[pos]` into `self.fields` (offsets from
+    /// `pos`) when it has no quote and no CR other than a CRLF line end.
+    #[inline(always)]
+    fn plain(&mut self, buf: &[u8], pos: usize, at_end: bool) -> Plain {
+        self.fields.clear();
+        let mut start = 0;
+        let mut block = pos;
+        loop {
+            let (m, valid) = match buf.get(block..block + 16) {
+                Some(b) => (
+                    classify(b.try_into().expect("16 bytes"), self.delimiter),
+                    0xffff,
+                ),
+                None => {
+                    let mut padded = [0; 16];
+                    padded[..buf.len() - block].copy_from_slice(&buf[block..]);
+                    (
+                        classify(&padded, self.delimiter),
+                        (1 << (buf.len() - block)) - 1,
+                    )
+                }
+            };
+            // Bits up to and including the first line feed.
+            let upto = if m.lf != 0 { m.lf ^ (m.lf - 1) } else { valid };
+            // A CR is plain only right before a line feed.
+            let mut stray_cr = m.cr & !(m.lf >> 1) & upto;
+            if stray_cr == 0x8000 && buf.get(block + 16) == Some(&b'\n') {
+                stray_cr = 0;
+            }
+            if (m.quote & upto) | stray_cr != 0 {
+                return Plain::NeedsQuoting;
+            }
+            let mut hits = m.field_end & upto;
+            while hits != 0 {
+                let at = block - pos + hits.trailing_zeros() as usize;
+                self.fields.push((start, at));
+                start = at + 1;
+                hits &= hits - 1;
+            }
+            if m.lf != 0 {
+                let lf_at = start - 1;
+                let last = self.fields.last_mut().expect("the line feed ends a field");
+                if lf_at > 0 && buf[pos + lf_at - 1] == b'\r' {
+                    last.1 -= 1;
+                }
+                let next = pos + start;
+                return if self.fields.len() == 1 && self.fields[0] == (0, 0) {
+                    Plain::Blank { next }
+                } else {
+                    Plain::Record { next }
+                };
+            }
+            if valid != 0xffff {
+                if !at_end {
+                    return Plain::Incomplete;
+                }
+                self.fields.push((start, buf.len() - pos));
+                return Plain::Record { next: buf.len() };
+            }
+            block += 16;
+        }
     }
 
     /// Full RFC 4180 reading of one record starting at `rest[0]`. Lenient where
@@ -293,7 +446,11 @@ impl Splitter {
             return Quoted::Blank(i + terminator_len);
         }
         self.fields.push((field_start, self.scratch.len()));
-        Quoted::Record { consumed: i + terminator_len, lines: embedded_lines + 1, malformed }
+        Quoted::Record {
+            consumed: i + terminator_len,
+            lines: embedded_lines + 1,
+            malformed,
+        }
     }
 }
 
@@ -307,7 +464,9 @@ mod tests {
     fn read_chunks(chunks: &[&[u8]], delimiter: u8) -> Vec<Rec> {
         let mut out = Vec::new();
         let mut emit = |r: &Record| {
-            let fields = (0..r.len()).map(|i| String::from_utf8_lossy(r.field(i)).into_owned()).collect();
+            let fields = (0..r.len())
+                .map(|i| String::from_utf8_lossy(r.field(i)).into_owned())
+                .collect();
             out.push((r.line, fields, r.malformed));
             Ok(())
         };
@@ -329,24 +488,41 @@ mod tests {
 
     #[test]
     fn splits_plain_lines_lf_and_crlf() {
-        let want = vec![rec(1, &["a", "b", "c"]), rec(2, &["1", "", "3"]), rec(3, &["x", "y", "z"])];
+        let want = vec![
+            rec(1, &["a", "b", "c"]),
+            rec(2, &["1", "", "3"]),
+            rec(3, &["x", "y", "z"]),
+        ];
         assert_eq!(read("a,b,c\n1,,3\nx,y,z\n"), want);
         assert_eq!(read("a,b,c\r\n1,,3\r\nx,y,z\r\n"), want);
-        assert_eq!(read("a,b,c\r\n1,,3\nx,y,z"), want, "mixed endings, no final newline");
+        assert_eq!(
+            read("a,b,c\r\n1,,3\nx,y,z"),
+            want,
+            "mixed endings, no final newline"
+        );
         assert_eq!(read("a,b,c\r1,,3\rx,y,z\r"), want, "lone CR");
     }
 
     #[test]
     fn drops_bom_and_counts_blank_lines() {
         let got = read("\u{feff}a,b\n\n1,2\r\n\r\n\n3,4\n\n");
-        assert_eq!(got, vec![rec(1, &["a", "b"]), rec(3, &["1", "2"]), rec(6, &["3", "4"])]);
+        assert_eq!(
+            got,
+            vec![
+                rec(1, &["a", "b"]),
+                rec(3, &["1", "2"]),
+                rec(6, &["3", "4"])
+            ]
+        );
         // A BOM later in the file is data.
         assert_eq!(read("a\n\u{feff}b\n")[1].1, vec!["\u{feff}b".to_string()]);
     }
 
     #[test]
     fn reads_rfc4180_quoting() {
-        let got = read("name,note\n\"Smith, J.\",\"said \"\"hi\"\"\"\n\"multi\nline\r\nfield\",x\nlast,\"\"\n");
+        let got = read(
+            "name,note\n\"Smith, J.\",\"said \"\"hi\"\"\"\n\"multi\nline\r\nfield\",x\nlast,\"\"\n",
+        );
         assert_eq!(
             got,
             vec![
@@ -366,43 +542,135 @@ mod tests {
     #[test]
     fn flags_malformed_quoting() {
         let got = read("a,b\n\"x\"y,1\n2,3\n\"open,4\n5,6\n");
-        assert_eq!(got[1], (2, vec!["xy".into(), "1".into()], Some("text follows a closing quote")));
+        assert_eq!(
+            got[1],
+            (
+                2,
+                vec!["xy".into(), "1".into()],
+                Some("text follows a closing quote")
+            )
+        );
         assert_eq!(got[2], rec(3, &["2", "3"]));
         // The unclosed quote swallows the rest of the input.
-        assert_eq!(got[3], (4, vec!["open,4\n5,6\n".into()], Some("a quoted field is never closed")));
+        assert_eq!(
+            got[3],
+            (
+                4,
+                vec!["open,4\n5,6\n".into()],
+                Some("a quoted field is never closed")
+            )
+        );
         assert_eq!(got.len(), 4);
     }
 
+    /// The masks byte by byte, the obvious way.
+    fn classify_scalar(block: &[u8; 16], delimiter: u8) -> Masks {
+        let bits = |f: &dyn Fn(u8) -> bool| {
+            block
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| u32::from(f(b)) << i)
+                .sum()
+        };
+        Masks {
+            field_end: bits(&|b| b == delimiter || b == b'\n'),
+            lf: bits(&|b| b == b'\n'),
+            quote: bits(&|b| b == b'"'),
+            cr: bits(&|b| b == b'\r'),
+        }
+    }
+
     #[test]
-    fn swar_split_finds_every_delimiter_and_refuses_quotes() {
-        let mut fields = Vec::new();
-        for len in 0..40 {
-            for pattern in 0..8u32 {
-                // Delimiters at pseudo-random places, including word boundaries.
-                let line: Vec<u8> = (0..len)
-                    .map(|i| if matches!((i * 7 + pattern as usize) % 5, 0) { b';' } else { b'a' + (i % 26) as u8 })
-                    .collect();
-                assert!(split_plain_line(&line, b';', &mut fields));
-                let want: Vec<&[u8]> = line.split(|&b| b == b';').collect();
-                let got: Vec<&[u8]> = fields.iter().map(|&(s, e)| &line[s..e]).collect();
-                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&line));
-                for special in [b'"', b'\r'] {
-                    for at in 0..len {
-                        let mut bad = line.clone();
-                        bad[at] = special;
-                        assert!(!split_plain_line(&bad, b';', &mut fields));
-                    }
-                }
+    fn classify_marks_every_special_byte() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let alphabet = b",;\n\r\"a0\x00\x80\xff\x7f\x2c\x0a";
+        for round in 0..20_000 {
+            let mut block = [0u8; 16];
+            for b in &mut block {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Mostly special bytes, sometimes any byte at all.
+                *b = if round % 4 == 0 {
+                    seed as u8
+                } else {
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                };
+            }
+            for delimiter in [b',', b';', b'\t', 0, 0xff] {
+                let want = classify_scalar(&block, delimiter);
+                assert_eq!(classify(&block, delimiter), want, "{block:?}");
+                assert_eq!(classify_swar(&block, delimiter), want, "{block:?}");
             }
         }
-        // Non-ASCII bytes never match (no false positives from the high bit).
-        assert!(split_plain_line("é,\u{ff}€,x".as_bytes(), b',', &mut fields));
-        assert_eq!(fields.len(), 3);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_at_every_block_offset() {
+        // Line feeds and CRs land at every position of a 16-byte block, including
+        // a CR closing one block and its LF opening the next.
+        for pad in 0..40 {
+            let head = "x".repeat(pad);
+            let want = vec![
+                rec(1, &[&head, "1"]),
+                rec(2, &["y", "2"]),
+                rec(3, &["z", "3"]),
+            ];
+            assert_eq!(
+                read(&format!("{head},1\r\ny,2\r\nz,3\r\n")),
+                want,
+                "CRLF, pad {pad}"
+            );
+            assert_eq!(
+                read(&format!("{head},1\ry,2\rz,3")),
+                want,
+                "lone CR, pad {pad}"
+            );
+            assert_eq!(
+                read(&format!("{head},1\ny,2\r\nz,3\r")),
+                want,
+                "mixed, pad {pad}"
+            );
+            let quoted = read(&format!("{head},\"1\"\r\n\r\ny,2\n\"z\",3"));
+            assert_eq!(
+                quoted,
+                vec![
+                    rec(1, &[&head, "1"]),
+                    rec(3, &["y", "2"]),
+                    rec(4, &["z", "3"])
+                ],
+                "pad {pad}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_keys_pack_fields_of_up_to_16_bytes() {
+        let line = b"a,control,0123456789abcdef,0123456789abcdefg,\n";
+        let fields = [(0, 1), (2, 9), (10, 26), (27, 44), (45, 45)];
+        let key = |s: &[u8]| s.iter().rev().fold(0u128, |k, &b| k << 8 | u128::from(b));
+        // The same keys whether the buffer runs on past the field or ends with it.
+        for bytes in [&line[..], &line[..45]] {
+            let r = Record {
+                bytes,
+                fields: &fields,
+                line: 1,
+                malformed: None,
+            };
+            assert_eq!(r.short_key(0), Some(u128::from(b'a')));
+            assert_eq!(r.short_key(1), Some(key(b"control")));
+            assert_eq!(r.short_key(2), Some(key(b"0123456789abcdef")));
+            assert_eq!(r.short_key(3), None);
+            assert_eq!(r.short_key(4), Some(0));
+        }
     }
 
     #[test]
     fn semicolon_delimiter() {
-        assert_eq!(read_chunks(&[b"a;b\n\"1;5\";2,5\n"], b';'), vec![rec(1, &["a", "b"]), rec(2, &["1;5", "2,5"])]);
+        assert_eq!(
+            read_chunks(&[b"a;b\n\"1;5\";2,5\n"], b';'),
+            vec![rec(1, &["a", "b"]), rec(2, &["1;5", "2,5"])]
+        );
     }
 
     #[test]
@@ -411,7 +679,14 @@ mod tests {
         let bytes = data.as_bytes();
         let whole = read_chunks(&[bytes], b',');
         assert_eq!(whole.len(), 7);
-        assert_eq!(whole[6], (9, vec!["5".into(), "end".into()], Some("a quoted field is never closed")));
+        assert_eq!(
+            whole[6],
+            (
+                9,
+                vec!["5".into(), "end".into()],
+                Some("a quoted field is never closed")
+            )
+        );
         for size in 1..=bytes.len() {
             let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
             assert_eq!(read_chunks(&chunks, b','), whole, "chunk size {size}");

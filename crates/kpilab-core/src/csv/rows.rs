@@ -31,11 +31,16 @@ impl Tally {
         if self.fail {
             return Err(KpilabError::csv(
                 "",
-                format!("line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"),
+                format!(
+                    "line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"
+                ),
             ));
         }
         if self.errors.len() < MAX_ROW_ERRORS {
-            self.errors.push(RowError { line: line as f64, message });
+            self.errors.push(RowError {
+                line: line as f64,
+                message,
+            });
         } else {
             self.errors_not_listed += 1;
         }
@@ -88,11 +93,14 @@ impl Rows {
     pub fn new(layout: Layout, config: &EvalConfig) -> Self {
         let segments = config.segment_columns.len();
         Rows {
-            acc: Accumulator::new(layout.terms.clone()),
+            acc: Accumulator::new(&layout.terms, layout.values.len()),
             values: vec![0.0; layout.values.len()],
             layout,
             columns: None,
-            tally: Tally { fail: config.on_bad_row == OnBadRow::Fail, ..Tally::default() },
+            tally: Tally {
+                fail: config.on_bad_row == OnBadRow::Fail,
+                ..Tally::default()
+            },
             variants: Labels::default(),
             segments: (0..segments).map(|_| Labels::default()).collect(),
             segment_groups: vec![Vec::new(); segments],
@@ -109,38 +117,59 @@ impl Rows {
         };
         self.tally.read += 1;
         if let Some(why) = rec.malformed {
-            return self.tally.bad(rec.line, format!("{why} (RFC 4180 quoting)"));
-        }
-        if rec.len() != cols.width {
             return self
                 .tally
-                .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
+                .bad(rec.line, format!("{why} (RFC 4180 quoting)"));
+        }
+        if rec.len() != cols.width {
+            return self.tally.bad(
+                rec.line,
+                format!(
+                    "expected {} fields like the header, got {}",
+                    cols.width,
+                    rec.len()
+                ),
+            );
         }
         for (slot, (&index, column)) in cols.values.iter().zip(&self.layout.values).enumerate() {
             let field = rec.field(index);
             match parse_number(field, column.conversion) {
                 Some(x) if !column.conversion || x == 0.0 || x == 1.0 => self.values[slot] = x,
                 Some(_) => {
-                    return self
-                        .tally
-                        .bad(rec.line, format!("{} {} is not 0/1 or true/false", column.name, show(field)))
+                    return self.tally.bad(
+                        rec.line,
+                        format!("{} {} is not 0/1 or true/false", column.name, show(field)),
+                    )
                 }
-                None => return self.tally.bad(rec.line, format!("{} {} is not a number", column.name, show(field))),
+                None => {
+                    return self.tally.bad(
+                        rec.line,
+                        format!("{} {} is not a number", column.name, show(field)),
+                    )
+                }
             }
         }
 
         let mut vacant = None;
         if let Some(users) = &mut self.users {
-            match users.ids.find(rec.field(cols.user.expect("userColumn resolved"))) {
+            match users
+                .ids
+                .find(rec.field(cols.user.expect("userColumn resolved")))
+            {
                 Err(v) => vacant = Some(v),
                 Ok(user) => {
                     // Variant and segments come from the user's first row; KPI columns add up.
                     let u = user as usize;
-                    if self.variants.names()[users.variant[u] as usize].as_bytes() != rec.field(cols.variant) {
+                    if self.variants.names()[users.variant[u] as usize].as_bytes()
+                        != rec.field(cols.variant)
+                    {
                         users.switched_variant += 1;
                     }
                     let n = self.values.len();
-                    for (sum, &x) in users.values[u * n..(u + 1) * n].iter_mut().zip(&self.values) {
+                    for (sum, &x) in users.values[u * n..(u + 1) * n]
+                        .iter_mut()
+                        .zip(&self.values)
+                    {
                         *sum += x;
                     }
                     return Ok(());
@@ -150,17 +179,26 @@ impl Rows {
 
         // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
         let variant_bytes = rec.field(cols.variant);
-        let variant = self.variants.find(variant_bytes);
+        let variant = self
+            .variants
+            .find(variant_bytes, rec.short_key(cols.variant));
         if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
-            return self.tally.bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column));
+            return self.tally.bad(
+                rec.line,
+                format!("{} value is not valid UTF-8 text", config.variant_column),
+            );
         }
         for (j, &index) in cols.segments.iter().enumerate() {
             let bytes = rec.field(index);
-            self.segment_ids[j] = self.segments[j].find(bytes);
+            self.segment_ids[j] = self.segments[j].find(bytes, rec.short_key(index));
             if self.segment_ids[j].is_none() && std::str::from_utf8(bytes).is_err() {
-                return self
-                    .tally
-                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]));
+                return self.tally.bad(
+                    rec.line,
+                    format!(
+                        "{} value is not valid UTF-8 text",
+                        config.segment_columns[j]
+                    ),
+                );
             }
         }
         let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
@@ -182,7 +220,9 @@ impl Rows {
             None => self.acc.add(variant, &self.groups, &self.values),
             Some(users) => {
                 let vacant = vacant.expect("looked up above");
-                users.ids.insert_at(vacant, rec.field(cols.user.expect("userColumn resolved")));
+                users
+                    .ids
+                    .insert_at(vacant, rec.field(cols.user.expect("userColumn resolved")));
                 users.variant.push(variant);
                 users.groups.extend_from_slice(&self.groups[1..]);
                 users.values.extend_from_slice(&self.values);
@@ -193,7 +233,10 @@ impl Rows {
 
     fn header(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         if let Some(why) = rec.malformed {
-            return Err(KpilabError::csv("", format!("the header (line {}) is malformed: {why}", rec.line)));
+            return Err(KpilabError::csv(
+                "",
+                format!("the header (line {}) is malformed: {why}", rec.line),
+            ));
         }
         let names = (0..rec.len())
             .map(|i| std::str::from_utf8(rec.field(i)).map(str::to_string))
@@ -201,7 +244,10 @@ impl Rows {
             .map_err(|_| {
                 KpilabError::csv(
                     "",
-                    format!("the header (line {}) is not valid UTF-8 text; save the file as UTF-8", rec.line),
+                    format!(
+                        "the header (line {}) is not valid UTF-8 text; save the file as UTF-8",
+                        rec.line
+                    ),
                 )
             })?;
         self.columns = Some(self.layout.resolve(config, &names)?);
@@ -212,7 +258,9 @@ impl Rows {
     /// A user's conversion is 1 when any of their rows converted (0/1 columns summed
     /// and capped, so conversions never exceed users).
     pub fn fold_users(&mut self) {
-        let Some(users) = self.users.take() else { return };
+        let Some(users) = self.users.take() else {
+            return;
+        };
         let n = self.values.len();
         let s = self.segments.len();
         let mut groups = Vec::with_capacity(s + 1);
@@ -229,7 +277,10 @@ impl Rows {
             groups.extend_from_slice(&users.groups[u * s..(u + 1) * s]);
             self.acc.add(variant, &groups, values);
         }
-        self.users = Some(Users { switched_variant: users.switched_variant, ..Users::default() });
+        self.users = Some(Users {
+            switched_variant: users.switched_variant,
+            ..Users::default()
+        });
     }
 }
 

@@ -16,21 +16,31 @@ fn assert_finite(v: &serde_value::Value, at: &str) {
         F64(x) => assert!(x.is_finite(), "{at}: {x} is not finite"),
         F32(x) => assert!(x.is_finite(), "{at}: {x} is not finite"),
         Option(Some(x)) | Newtype(x) => assert_finite(x, at),
-        Seq(items) => items.iter().enumerate().for_each(|(i, x)| assert_finite(x, &format!("{at}[{i}]"))),
-        Map(m) => m.iter().for_each(|(k, x)| assert_finite(x, &format!("{at}.{k:?}"))),
+        Seq(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| assert_finite(x, &format!("{at}[{i}]"))),
+        Map(m) => m
+            .iter()
+            .for_each(|(k, x)| assert_finite(x, &format!("{at}.{k:?}"))),
         _ => {}
     }
 }
 
 fn check<T: Serialize>(r: Result<T>) {
     if let Ok(out) = r {
-        assert_finite(&serde_value::to_value(&out).expect("results serialize"), "$");
+        assert_finite(
+            &serde_value::to_value(&out).expect("results serialize"),
+            "$",
+        );
     }
 }
 
 /// Arbitrary JSON through every SDK input type and its function.
 pub fn json_inputs(data: &[u8]) {
-    let Ok(v) = serde_json::from_slice::<Value>(data) else { return };
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
     if let Ok(i) = serde_json::from_value::<PlanInput>(v.clone()) {
         check(plan_sample_size(&i));
         check(power_curve(&i, 7));
@@ -53,7 +63,9 @@ pub fn json_inputs(data: &[u8]) {
 /// Random bytes as a CSV under a config picked by the first byte, pushed in chunks
 /// sized by the next bytes: one-shot and streaming must agree and stay finite.
 pub fn csv_eval(data: &[u8]) {
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let configs = [
         r#"{"variantColumn":"variant","kpis":[{"name":"c","role":"primary","kind":"conversion","column":"converted"}]}"#,
         r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[{"name":"c","role":"primary","kind":"conversion","column":"converted"},{"name":"r","role":"guardrail","kind":"mean","column":"revenue","covariate":"pre","nonInferiorityMargin":0.02}],"annualUsers":1e6,"revenueKpi":"r"}"#,
