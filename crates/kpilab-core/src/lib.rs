@@ -11,6 +11,7 @@ pub mod csv;
 pub mod error;
 pub mod kpi;
 pub mod plan;
+mod serde_embed;
 mod special;
 mod validate;
 

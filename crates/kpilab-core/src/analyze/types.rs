@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::serde_embed::deserialize_embedded;
+
 use crate::common::Alternative;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +157,7 @@ fn default_true() -> bool {
     true
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct AnalyzeInput {
@@ -165,6 +167,11 @@ pub struct AnalyzeInput {
     #[serde(flatten)]
     pub options: AnalysisOptions,
 }
+
+deserialize_embedded!(AnalyzeInput { options: AnalysisOptions } + {
+    metric: MetricKind = "metric",
+    variants: Vec<Variant> = "variants",
+});
 
 /// `[low, high]`; `null` is the unbounded side of a one-sided interval.
 pub type Bound2 = [Option<f64>; 2];

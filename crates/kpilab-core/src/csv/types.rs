@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::serde_embed::deserialize_embedded;
+
 use crate::analyze::{AnalysisOptions, AnalyzeResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +64,7 @@ fn default_true() -> bool {
 }
 
 /// `analyze`'s options plus the planned size that turns "inconclusive" into "keep-running".
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct EvalAnalysis {
@@ -72,6 +74,10 @@ pub struct EvalAnalysis {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub planned_users_per_variant: Option<f64>,
 }
+
+deserialize_embedded!(EvalAnalysis { options: AnalysisOptions } + {
+    planned_users_per_variant: Option<f64> = "plannedUsersPerVariant" or Default::default,
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::serde_embed::deserialize_embedded;
+
 use crate::common::Alternative;
 
 /// The KPI being planned for.
@@ -103,7 +105,7 @@ fn default_traffic_fraction() -> f64 {
 }
 
 /// `planMde` / `planPower`: a plan with a fixed number of users per variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct FixedSizeInput {
@@ -112,8 +114,10 @@ pub struct FixedSizeInput {
     pub users_per_variant: f64,
 }
 
+deserialize_embedded!(FixedSizeInput { plan: PlanInput } + { users_per_variant: f64 = "usersPerVariant" });
+
 /// `planDuration`: a plan plus the traffic that feeds it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DurationInput {
@@ -125,6 +129,11 @@ pub struct DurationInput {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub traffic_fraction: f64,
 }
+
+deserialize_embedded!(DurationInput { plan: PlanInput } + {
+    daily_users: f64 = "dailyUsers",
+    traffic_fraction: f64 = "trafficFraction" or default_traffic_fraction,
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
