@@ -83,7 +83,7 @@ pub(crate) struct Rows {
     group_count: u32,
     pub acc: Accumulator,
     pub users: Option<Users>,
-    /// Scratch: parsed value columns and the row's groups (0 = whole test first).
+    /// Scratch: parsed value columns and the row's groups (0, the whole test, first).
     values: Vec<f64>,
     groups: Vec<u32>,
     segment_ids: Vec<Option<u32>>,
@@ -106,12 +106,59 @@ impl Rows {
             segment_groups: vec![Vec::new(); segments],
             group_count: 1,
             users: config.user_column.as_ref().map(|_| Users::default()),
-            groups: Vec::with_capacity(segments + 1),
+            groups: vec![0; segments + 1],
             segment_ids: vec![None; segments],
         }
     }
 
+    /// One record. The common row (right width, numbers, labels seen before, no
+    /// `userColumn`) takes a short path that only reads; anything else goes through
+    /// `handle_any`, which has every check and message.
+    #[inline(always)]
     pub fn handle(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        if self.users.is_none() {
+            if let Some(variant) = self.common_row(rec) {
+                self.tally.read += 1;
+                self.acc.add(variant, &self.groups, &self.values);
+                return Ok(());
+            }
+        }
+        self.handle_any(rec, config)
+    }
+
+    /// Fills `values` and `groups` and returns the variant, or `None` when the row
+    /// needs `handle_any`.
+    #[inline(always)]
+    fn common_row(&mut self, rec: &Record) -> Option<u32> {
+        let cols = self.columns.as_ref()?;
+        if rec.malformed.is_some() || rec.len() != cols.width {
+            return None;
+        }
+        for ((value, &index), column) in self
+            .values
+            .iter_mut()
+            .zip(&cols.values)
+            .zip(&self.layout.values)
+        {
+            let x = parse_number(rec.field(index), column.conversion)?;
+            if column.conversion && x != 0.0 && x != 1.0 {
+                return None;
+            }
+            *value = x;
+        }
+        let variant = self
+            .variants
+            .find(rec.field(cols.variant), rec.short_key(cols.variant))?;
+        for (j, &index) in cols.segments.iter().enumerate() {
+            let id = self.segments[j].find(rec.field(index), rec.short_key(index))?;
+            self.groups[j + 1] = self.segment_groups[j][id as usize];
+        }
+        Some(variant)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn handle_any(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         let Some(cols) = &self.columns else {
             return self.header(rec, config);
         };
@@ -202,8 +249,6 @@ impl Rows {
             }
         }
         let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
-        self.groups.clear();
-        self.groups.push(0);
         for (j, &index) in cols.segments.iter().enumerate() {
             let id = match self.segment_ids[j] {
                 Some(id) => id,
@@ -213,7 +258,7 @@ impl Rows {
                     self.segments[j].insert(utf8(rec.field(index)))
                 }
             };
-            self.groups.push(self.segment_groups[j][id as usize]);
+            self.groups[j + 1] = self.segment_groups[j][id as usize];
         }
 
         match &mut self.users {

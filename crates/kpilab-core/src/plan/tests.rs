@@ -688,3 +688,35 @@ fn t_mde_scales_with_std_dev() {
     }
     assert!(at(3e-319).is_finite());
 }
+
+#[test]
+fn plan_metric_reads_both_kinds_and_names_what_is_missing() {
+    let read = |json: &str| serde_json::from_str::<PlanMetric>(json).map_err(|e| e.to_string());
+    assert_eq!(
+        read(r#"{"kind": "proportion", "baseline": 0.05}"#),
+        Ok(PlanMetric::Proportion { baseline: 0.05 })
+    );
+    assert_eq!(
+        read(r#"{"stdDev": 40, "kind": "mean", "mean": 25, "extra": 1}"#),
+        Ok(PlanMetric::Mean {
+            mean: 25.0,
+            std_dev: 40.0
+        })
+    );
+    for (json, says) in [
+        (r#"{"kind": "proportion"}"#, "missing field `baseline`"),
+        (r#"{"kind": "mean", "mean": 1}"#, "missing field `stdDev`"),
+        (r#"{"baseline": 0.1}"#, "missing field `kind`"),
+        (
+            r#"{"kind": "median", "baseline": 0.1}"#,
+            "unknown variant `median`, expected `proportion` or `mean`",
+        ),
+        (
+            r#"{"kind": "proportion", "baseline": "5%"}"#,
+            "invalid type: string \"5%\", expected f64",
+        ),
+    ] {
+        let err = read(json).expect_err(json);
+        assert!(err.contains(says), "{json}: {err}");
+    }
+}

@@ -7,7 +7,7 @@ use crate::serde_embed::deserialize_embedded;
 use crate::common::Alternative;
 
 /// The KPI being planned for.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PlanMetric {
@@ -16,6 +16,41 @@ pub enum PlanMetric {
     /// A per-user mean (e.g. revenue per visitor) with its per-user standard deviation.
     #[serde(rename_all = "camelCase")]
     Mean { mean: f64, std_dev: f64 },
+}
+
+/// `PlanMetric` as read: serde's derive for an internally tagged enum first copies
+/// the object into its `Content` tree, several KB of wasm; this flat form does not.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanMetricFields {
+    kind: PlanMetricKind,
+    baseline: Option<f64>,
+    mean: Option<f64>,
+    std_dev: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum PlanMetricKind {
+    Proportion,
+    Mean,
+}
+
+impl<'de> Deserialize<'de> for PlanMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let f = PlanMetricFields::deserialize(deserializer)?;
+        let field =
+            |value: Option<f64>, name| value.ok_or_else(|| serde::de::Error::missing_field(name));
+        Ok(match f.kind {
+            PlanMetricKind::Proportion => PlanMetric::Proportion {
+                baseline: field(f.baseline, "baseline")?,
+            },
+            PlanMetricKind::Mean => PlanMetric::Mean {
+                mean: field(f.mean, "mean")?,
+                std_dev: field(f.std_dev, "stdDev")?,
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
