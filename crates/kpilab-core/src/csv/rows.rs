@@ -86,6 +86,8 @@ pub(crate) struct Rows {
     /// Scratch: parsed value columns and the row's groups (0, the whole test, first).
     values: Vec<f64>,
     groups: Vec<u32>,
+    /// Per value column: its field index and whether it is a conversion.
+    value_fields: Vec<(usize, bool)>,
     segment_ids: Vec<Option<u32>>,
 }
 
@@ -107,6 +109,7 @@ impl Rows {
             group_count: 1,
             users: config.user_column.as_ref().map(|_| Users::default()),
             groups: vec![0; segments + 1],
+            value_fields: Vec::new(),
             segment_ids: vec![None; segments],
         }
     }
@@ -134,14 +137,9 @@ impl Rows {
         if rec.malformed.is_some() || rec.len() != cols.width {
             return None;
         }
-        for ((value, &index), column) in self
-            .values
-            .iter_mut()
-            .zip(&cols.values)
-            .zip(&self.layout.values)
-        {
-            let x = parse_number(rec.field(index), column.conversion)?;
-            if column.conversion && x != 0.0 && x != 1.0 {
+        for (value, &(index, conversion)) in self.values.iter_mut().zip(&self.value_fields) {
+            let x = parse_number(rec.field(index), conversion)?;
+            if conversion && x != 0.0 && x != 1.0 {
                 return None;
             }
             *value = x;
@@ -295,7 +293,14 @@ impl Rows {
                     ),
                 )
             })?;
-        self.columns = Some(self.layout.resolve(config, &names)?);
+        let columns = self.layout.resolve(config, &names)?;
+        self.value_fields = columns
+            .values
+            .iter()
+            .zip(&self.layout.values)
+            .map(|(&i, c)| (i, c.conversion))
+            .collect();
+        self.columns = Some(columns);
         Ok(())
     }
 
