@@ -263,47 +263,37 @@ impl Splitter {
     ) -> Result<usize> {
         let mut pos = 0;
         while pos < buf.len() {
-            match self.plain(buf, pos, at_end) {
-                Plain::Record { next } => {
-                    emit(&Record {
-                        bytes: &buf[pos..],
-                        fields: &self.fields,
-                        line: self.line,
-                        malformed: None,
-                    })?;
-                    self.line += 1;
-                    pos = next;
-                    continue;
-                }
+            let (bytes, lines, malformed, next) = match self.plain(buf, pos, at_end) {
+                Plain::Record { next } => (&buf[pos..], 1, None, next),
                 Plain::Blank { next } => {
                     self.line += 1;
                     pos = next;
                     continue;
                 }
                 Plain::Incomplete => break,
-                Plain::NeedsQuoting => {}
-            }
-            match self.quoted(&buf[pos..], at_end) {
-                Quoted::Incomplete => break,
-                Quoted::Blank(consumed) => {
-                    self.line += 1;
-                    pos += consumed;
-                }
-                Quoted::Record {
-                    consumed,
-                    lines,
-                    malformed,
-                } => {
-                    emit(&Record {
-                        bytes: &self.scratch,
-                        fields: &self.fields,
-                        line: self.line,
+                Plain::NeedsQuoting => match self.quoted(&buf[pos..], at_end) {
+                    Quoted::Incomplete => break,
+                    Quoted::Blank(consumed) => {
+                        self.line += 1;
+                        pos += consumed;
+                        continue;
+                    }
+                    Quoted::Record {
+                        consumed,
+                        lines,
                         malformed,
-                    })?;
-                    self.line += lines;
-                    pos += consumed;
-                }
-            }
+                    } => (&self.scratch[..], lines, malformed, pos + consumed),
+                },
+            };
+            // One call site, so that the handler is inlined into this loop.
+            emit(&Record {
+                bytes,
+                fields: &self.fields,
+                line: self.line,
+                malformed,
+            })?;
+            self.line += lines;
+            pos = next;
         }
         Ok(pos)
     }
@@ -374,6 +364,7 @@ impl Splitter {
     /// Full RFC 4180 reading of one record starting at `rest[0]`. Lenient where
     /// Python's strict reader would raise: text after a closing quote or an
     /// unclosed quote at the end of input mark the record `malformed` (a bad row).
+    #[inline(never)]
     fn quoted(&mut self, rest: &[u8], at_end: bool) -> Quoted {
         let (delim, quote) = (self.delimiter, b'"');
         self.scratch.clear();
