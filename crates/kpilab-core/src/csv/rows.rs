@@ -4,7 +4,7 @@
 //! parsed values land in a reused buffer.
 
 use super::accumulate::Accumulator;
-use super::labels::{Labels, UserIds};
+use super::labels::{Labels, UserIds, Vacant};
 use super::layout::{Columns, Layout};
 use super::number::parse_number;
 use super::reader::Record;
@@ -72,6 +72,44 @@ pub(crate) struct Users {
     pub switched_variant: u64,
 }
 
+impl Users {
+    /// A row of `user`: a new user takes the row's variant and groups (0 first);
+    /// a known one keeps those of their first row and adds up the values.
+    #[inline(always)]
+    fn add(&mut self, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
+        match self.ids.find(user) {
+            Ok(id) => self.add_to(id, self.variant[id as usize] == variant, values),
+            Err(vacant) => self.insert(vacant, user, variant, groups, values),
+        }
+    }
+
+    /// A later row of user `id`; `same_variant` is whether it names their first row's variant.
+    fn add_to(&mut self, id: u32, same_variant: bool, values: &[f64]) {
+        if !same_variant {
+            self.switched_variant += 1;
+        }
+        let u = id as usize;
+        let n = values.len();
+        for (sum, &x) in self.values[u * n..(u + 1) * n].iter_mut().zip(values) {
+            *sum += x;
+        }
+    }
+
+    fn insert(
+        &mut self,
+        vacant: Vacant,
+        user: &[u8],
+        variant: u32,
+        groups: &[u32],
+        values: &[f64],
+    ) {
+        self.ids.insert_at(vacant, user);
+        self.variant.push(variant);
+        self.groups.extend_from_slice(&groups[1..]);
+        self.values.extend_from_slice(values);
+    }
+}
+
 pub(crate) struct Rows {
     pub layout: Layout,
     pub columns: Option<Columns>,
@@ -114,17 +152,20 @@ impl Rows {
         }
     }
 
-    /// One record. The common row (right width, numbers, labels seen before, no
-    /// `userColumn`) takes a short path that only reads; anything else goes through
-    /// `handle_any`, which has every check and message.
+    /// One record. The common row (right width, numbers, labels seen before) takes
+    /// a short path; anything else goes through `handle_any`, which has every check
+    /// and message.
     #[inline(always)]
     pub fn handle(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
-        if self.users.is_none() {
-            if let Some(variant) = self.common_row(rec) {
-                self.tally.read += 1;
-                self.acc.add(variant, &self.groups, &self.values);
-                return Ok(());
+        if let Some(variant) = self.common_row(rec) {
+            self.tally.read += 1;
+            match (&mut self.users, self.columns.as_ref().and_then(|c| c.user)) {
+                (Some(users), Some(user)) => {
+                    users.add(rec.field(user), variant, &self.groups, &self.values)
+                }
+                _ => self.acc.add(variant, &self.groups, &self.values),
             }
+            return Ok(());
         }
         self.handle_any(rec, config)
     }
@@ -203,20 +244,13 @@ impl Rows {
             {
                 Err(v) => vacant = Some(v),
                 Ok(user) => {
-                    // Variant and segments come from the user's first row; KPI columns add up.
-                    let u = user as usize;
-                    if self.variants.names()[users.variant[u] as usize].as_bytes()
-                        != rec.field(cols.variant)
-                    {
-                        users.switched_variant += 1;
-                    }
-                    let n = self.values.len();
-                    for (sum, &x) in users.values[u * n..(u + 1) * n]
-                        .iter_mut()
-                        .zip(&self.values)
-                    {
-                        *sum += x;
-                    }
+                    let first_variant =
+                        &self.variants.names()[users.variant[user as usize] as usize];
+                    users.add_to(
+                        user,
+                        first_variant.as_bytes() == rec.field(cols.variant),
+                        &self.values,
+                    );
                     return Ok(());
                 }
             }
@@ -262,13 +296,14 @@ impl Rows {
         match &mut self.users {
             None => self.acc.add(variant, &self.groups, &self.values),
             Some(users) => {
-                let vacant = vacant.expect("looked up above");
-                users
-                    .ids
-                    .insert_at(vacant, rec.field(cols.user.expect("userColumn resolved")));
-                users.variant.push(variant);
-                users.groups.extend_from_slice(&self.groups[1..]);
-                users.values.extend_from_slice(&self.values);
+                let user = rec.field(cols.user.expect("userColumn resolved"));
+                users.insert(
+                    vacant.expect("looked up above"),
+                    user,
+                    variant,
+                    &self.groups,
+                    &self.values,
+                );
             }
         }
         Ok(())
