@@ -11,10 +11,7 @@ use crate::pages::planner::Planner;
 
 /// True when the address asks for the Evaluate view.
 pub fn is_evaluate_view(query: &str) -> bool {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .any(|pair| pair == "view=evaluate")
+    query.trim_start_matches('?').split('&').any(|pair| pair == "view=evaluate")
 }
 
 #[function_component(App)]

@@ -23,44 +23,12 @@ const VARIANT_NAMES: &[&str] = &[
     "treatment_group",
     "cohort",
 ];
-const USER_NAMES: &[&str] = &[
-    "user_id",
-    "userid",
-    "user",
-    "visitor_id",
-    "visitorid",
-    "visitor",
-    "customer_id",
-    "client_id",
-    "uid",
-];
-const CONVERSION_NAMES: &[&str] = &[
-    "converted",
-    "conversion",
-    "conversions",
-    "convert",
-    "is_converted",
-    "purchased",
-    "signed_up",
-    "signup",
-];
-const REVENUE_NAMES: &[&str] = &[
-    "revenue",
-    "sales",
-    "revenue_per_user",
-    "gmv",
-    "amount",
-    "spend",
-    "order_value",
-];
-const ORDER_NAMES: &[&str] = &[
-    "orders",
-    "order_count",
-    "n_orders",
-    "num_orders",
-    "purchases",
-    "transactions",
-];
+const USER_NAMES: &[&str] =
+    &["user_id", "userid", "user", "visitor_id", "visitorid", "visitor", "customer_id", "client_id", "uid"];
+const CONVERSION_NAMES: &[&str] =
+    &["converted", "conversion", "conversions", "convert", "is_converted", "purchased", "signed_up", "signup"];
+const REVENUE_NAMES: &[&str] = &["revenue", "sales", "revenue_per_user", "gmv", "amount", "spend", "order_value"];
+const ORDER_NAMES: &[&str] = &["orders", "order_count", "n_orders", "num_orders", "purchases", "transactions"];
 /// A text column with this many distinct values (in the preview) can be a segment.
 const SEGMENT_VALUES: std::ops::RangeInclusive<usize> = 2..=20;
 
@@ -71,11 +39,8 @@ pub const AOV_KPI: &str = "average order value";
 /// The form a conventional file gets without any clicks.
 pub fn guess(preview: &CsvPreview) -> EvalForm {
     let columns = &preview.columns;
-    let variant = find(columns, VARIANT_NAMES, |c| c.kind == ColumnKind::Text).or_else(|| {
-        columns
-            .iter()
-            .find(|c| c.kind == ColumnKind::Text && (2..=6).contains(&c.distinct))
-    });
+    let variant = find(columns, VARIANT_NAMES, |c| c.kind == ColumnKind::Text)
+        .or_else(|| columns.iter().find(|c| c.kind == ColumnKind::Text && (2..=6).contains(&c.distinct)));
     let user = find(columns, USER_NAMES, |_| true);
     let conversion = find(columns, CONVERSION_NAMES, |c| c.kind == ColumnKind::Binary);
     let revenue = find(columns, REVENUE_NAMES, ColumnProfile::is_numeric);
@@ -103,11 +68,7 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     }
     if let Some(r) = revenue {
         // Revenue guards a conversion test; with no conversion column it is the goal.
-        let role = if kpis.is_empty() {
-            KpiRole::Primary
-        } else {
-            KpiRole::Guardrail
-        };
+        let role = if kpis.is_empty() { KpiRole::Primary } else { KpiRole::Guardrail };
         let mut k = KpiDraft::new(REVENUE_KPI, role, KpiKind::Mean);
         k.column = r.name.clone();
         k.covariate = pre_revenue.map(|c| c.name.clone()).unwrap_or_default();
@@ -124,10 +85,7 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     let segment_columns = columns
         .iter()
         .filter(|c| {
-            c.kind == ColumnKind::Text
-                && SEGMENT_VALUES.contains(&c.distinct)
-                && !taken(c)
-                && !looks_like_id(&c.name)
+            c.kind == ColumnKind::Text && SEGMENT_VALUES.contains(&c.distinct) && !taken(c) && !looks_like_id(&c.name)
         })
         // Nearly one value per row is an identifier, not a segment.
         .filter(|c| c.distinct * 2 <= preview.sampled_rows.max(4))
@@ -137,11 +95,7 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     EvalForm {
         variant_column: variant.map(|c| c.name.clone()).unwrap_or_default(),
         user_column: user.map(|c| c.name.clone()).unwrap_or_default(),
-        revenue_kpi: if revenue.is_some() {
-            REVENUE_KPI.into()
-        } else {
-            String::new()
-        },
+        revenue_kpi: if revenue.is_some() { REVENUE_KPI.into() } else { String::new() },
         kpis,
         segment_columns,
         delimiter: preview.delimiter,
@@ -155,11 +109,7 @@ fn find<'a>(
     names: &[&str],
     ok: impl Fn(&ColumnProfile) -> bool,
 ) -> Option<&'a ColumnProfile> {
-    names.iter().find_map(|name| {
-        columns
-            .iter()
-            .find(|c| normalize(&c.name) == *name && ok(c))
-    })
+    names.iter().find_map(|name| columns.iter().find(|c| normalize(&c.name) == *name && ok(c)))
 }
 
 /// "Pre Revenue" / "pre-revenue" / "preRevenue" -> "pre_revenue".
@@ -191,9 +141,7 @@ mod tests {
     use crate::csv_preview::preview;
 
     fn sample() -> String {
-        let mut csv = String::from(
-            "user_id,Variant,device,channel,converted,revenue,orders,pre_revenue,session_id\n",
-        );
+        let mut csv = String::from("user_id,Variant,device,channel,converted,revenue,orders,pre_revenue,session_id\n");
         for i in 0..40 {
             let variant = if i % 2 == 0 { "control" } else { "treatment" };
             let device = ["mobile", "desktop", "tablet"][i % 3];
@@ -220,20 +168,11 @@ mod tests {
             (CONVERSION_KPI, KpiRole::Primary, "converted")
         );
         assert_eq!(
-            (
-                k[1].role,
-                k[1].kind,
-                k[1].column.as_str(),
-                k[1].covariate.as_str()
-            ),
+            (k[1].role, k[1].kind, k[1].column.as_str(), k[1].covariate.as_str()),
             (KpiRole::Guardrail, KpiKind::Mean, "revenue", "pre_revenue")
         );
         assert_eq!(
-            (
-                k[2].kind,
-                k[2].numerator.as_str(),
-                k[2].denominator.as_str()
-            ),
+            (k[2].kind, k[2].numerator.as_str(), k[2].denominator.as_str()),
             (KpiKind::Ratio, "revenue", "orders")
         );
         assert_eq!(form.revenue_kpi, REVENUE_KPI);

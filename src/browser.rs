@@ -8,16 +8,12 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The page's query string including '?', or "".
 pub fn location_search() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
 /// The full address of the page (the permalink).
 pub fn page_url() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
 /// Puts `query` in the address bar without reloading or adding a history entry.
@@ -26,11 +22,7 @@ pub fn replace_query(query: &str) {
         return;
     };
     let path = window.location().pathname().unwrap_or_else(|_| "/".into());
-    let url = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
+    let url = if query.is_empty() { path } else { format!("{path}?{query}") };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
@@ -50,9 +42,7 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     if !has_clipboard {
         return false;
     }
-    JsFuture::from(navigator.clipboard().write_text(text))
-        .await
-        .is_ok()
+    JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
 /// Offers `content` as a file download through a Blob URL (nothing leaves the page).
@@ -60,10 +50,7 @@ pub fn download(filename: &str, mime: &str, content: &str) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
-    let Some(anchor) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    let Some(anchor) = document.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     else {
         return false;
     };

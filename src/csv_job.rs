@@ -21,15 +21,9 @@ pub struct CsvJob {
 
 impl CsvJob {
     /// Starts a worker and hands it `data` once it is ready; every report goes to `on_report`.
-    pub fn start(
-        data: Blob,
-        config: &EvalConfig,
-        on_report: Callback<WorkerReport>,
-    ) -> Result<CsvJob, String> {
-        let worker = Worker::new(WORKER_SCRIPT)
-            .map_err(|e| format!("The background worker could not start: {e:?}"))?;
-        let config = serde_wasm_bindgen::to_value(config)
-            .map_err(|e| format!("Unreadable settings: {e}"))?;
+    pub fn start(data: Blob, config: &EvalConfig, on_report: Callback<WorkerReport>) -> Result<CsvJob, String> {
+        let worker = Worker::new(WORKER_SCRIPT).map_err(|e| format!("The background worker could not start: {e:?}"))?;
+        let config = serde_wasm_bindgen::to_value(config).map_err(|e| format!("Unreadable settings: {e}"))?;
         let request = Array::of2(&config, &data);
 
         let on_message = {
@@ -38,31 +32,20 @@ impl CsvJob {
                 match serde_wasm_bindgen::from_value::<WorkerReport>(event.data()) {
                     Ok(WorkerReport::Ready) => {
                         if let Err(e) = worker.post_message(&request) {
-                            on_report.emit(failed(&format!(
-                                "The file could not be handed to the worker: {e:?}"
-                            )));
+                            on_report.emit(failed(&format!("The file could not be handed to the worker: {e:?}")));
                         }
                     }
                     Ok(report) => on_report.emit(report),
-                    Err(e) => on_report.emit(failed(&format!(
-                        "The worker sent an unreadable answer: {e}"
-                    ))),
+                    Err(e) => on_report.emit(failed(&format!("The worker sent an unreadable answer: {e}"))),
                 }
             })
         };
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            on_report.emit(failed(&format!(
-                "The background worker stopped: {}",
-                event.message()
-            )));
+            on_report.emit(failed(&format!("The background worker stopped: {}", event.message())));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(CsvJob {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
-        })
+        Ok(CsvJob { worker, _on_message: on_message, _on_error: on_error })
     }
 }
 
@@ -73,8 +56,5 @@ impl Drop for CsvJob {
 }
 
 fn failed(message: &str) -> WorkerReport {
-    WorkerReport::Failed {
-        field: String::new(),
-        message: message.into(),
-    }
+    WorkerReport::Failed { field: String::new(), message: message.into() }
 }

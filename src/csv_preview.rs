@@ -51,10 +51,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
     let text = String::from_utf8_lossy(bytes);
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim().is_empty() {
-        return Err(
-            "The file is empty or its first line is blank: the first line must name the columns."
-                .into(),
-        );
+        return Err("The file is empty or its first line is blank: the first line must name the columns.".into());
     }
     let delimiter = guess_delimiter(first_line);
     let mut records = split_records(&text, delimiter);
@@ -62,12 +59,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
         records.pop();
     }
     let mut records = records.into_iter();
-    let header: Vec<String> = records
-        .next()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let header: Vec<String> = records.next().unwrap_or_default().into_iter().map(|h| h.trim().to_string()).collect();
     if header.len() < 2 {
         return Err(format!(
             "Found only one column (\"{}\"). kpilab needs at least a variant column and a KPI column, separated by , ; or tab.",
@@ -75,11 +67,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
         ));
     }
     let data: Vec<Vec<String>> = records.filter(|r| r.len() == header.len()).collect();
-    let columns = header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim())))
-        .collect();
+    let columns = header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()))).collect();
     Ok(CsvPreview {
         rows: data.iter().take(SHOWN_ROWS).cloned().collect(),
         sampled_rows: data.len(),
@@ -91,11 +79,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
 
 /// The most frequent of , ; and tab in the header line (comma on a tie).
 fn guess_delimiter(header_line: &str) -> char {
-    [',', ';', '\t']
-        .into_iter()
-        .rev()
-        .max_by_key(|d| header_line.matches(*d).count())
-        .unwrap_or(',')
+    [',', ';', '\t'].into_iter().rev().max_by_key(|d| header_line.matches(*d).count()).unwrap_or(',')
 }
 
 fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> ColumnProfile {
@@ -121,11 +105,7 @@ fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> ColumnProfi
     } else {
         ColumnKind::Text
     };
-    ColumnProfile {
-        name: name.to_string(),
-        kind,
-        distinct: distinct.len(),
-    }
+    ColumnProfile { name: name.to_string(), kind, distinct: distinct.len() }
 }
 
 /// RFC 4180 records (quotes, "" escapes, LF or CRLF); blank lines are skipped.
@@ -168,22 +148,13 @@ mod tests {
     fn profiles_columns() {
         let csv = "\u{feff}user_id,variant,device,converted,revenue\nu1,control,mobile,0,0\nu2,treatment,\"desk, top\",1,12.5\nu3,control,mobile,true,3\nu4,treat";
         let p = preview(csv.as_bytes(), false).unwrap();
-        assert_eq!(
-            p.header,
-            ["user_id", "variant", "device", "converted", "revenue"]
-        );
+        assert_eq!(p.header, ["user_id", "variant", "device", "converted", "revenue"]);
         assert_eq!(p.sampled_rows, 3);
         assert_eq!(p.rows[1][2], "desk, top");
         let kinds: Vec<ColumnKind> = p.columns.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
-            [
-                ColumnKind::Text,
-                ColumnKind::Text,
-                ColumnKind::Text,
-                ColumnKind::Binary,
-                ColumnKind::Numeric
-            ]
+            [ColumnKind::Text, ColumnKind::Text, ColumnKind::Text, ColumnKind::Binary, ColumnKind::Numeric]
         );
         assert_eq!(p.columns[1].distinct, 2);
     }
@@ -195,10 +166,7 @@ mod tests {
             csv.push_str(&format!("A,{}\n", i % 2));
         }
         csv.push_str("B,maybe\n");
-        assert_eq!(
-            preview(csv.as_bytes(), true).unwrap().columns[1].kind,
-            ColumnKind::Binary
-        );
+        assert_eq!(preview(csv.as_bytes(), true).unwrap().columns[1].kind, ColumnKind::Binary);
     }
 
     #[test]

@@ -130,11 +130,7 @@ impl EvalForm {
                 } else {
                     KpiRole::Primary
                 };
-                self.kpis.push(KpiDraft::new(
-                    &format!("KPI {}", self.kpis.len() + 1),
-                    role,
-                    KpiKind::Conversion,
-                ));
+                self.kpis.push(KpiDraft::new(&format!("KPI {}", self.kpis.len() + 1), role, KpiKind::Conversion));
             }
             EvalEdit::RemoveKpi(i) => {
                 if i < self.kpis.len() {
@@ -157,33 +153,18 @@ impl EvalForm {
     /// The core's config, or the first problem (numbers here, the rest from the core).
     pub fn to_config(&self) -> Result<EvalConfig, FormIssue> {
         if self.variant_column.is_empty() {
-            return Err(issue(
-                "variantColumn",
-                "Pick the column that says which variant each user saw.",
-            ));
+            return Err(issue("variantColumn", "Pick the column that says which variant each user saw."));
         }
-        let alpha = number(
-            "alpha",
-            &self.alpha,
-            "Enter the significance level, e.g. 0.05.",
-        )?
-        .filter(|a| *a > 0.0 && *a < 1.0)
-        .ok_or_else(|| {
-            issue(
-                "alpha",
-                "The significance level must be between 0 and 1, e.g. 0.05.",
-            )
-        })?;
+        let alpha = number("alpha", &self.alpha, "Enter the significance level, e.g. 0.05.")?
+            .filter(|a| *a > 0.0 && *a < 1.0)
+            .ok_or_else(|| issue("alpha", "The significance level must be between 0 and 1, e.g. 0.05."))?;
         let planned = number(
             "plannedUsers",
             &self.planned_users,
             "Enter the planned users per variant as a number, or leave it empty.",
         )?;
-        let annual = number(
-            "annualUsers",
-            &self.annual_users,
-            "Enter the users a year as a number, or leave it empty.",
-        )?;
+        let annual =
+            number("annualUsers", &self.annual_users, "Enter the users a year as a number, or leave it empty.")?;
         let mut kpis = Vec::with_capacity(self.kpis.len());
         for (i, k) in self.kpis.iter().enumerate() {
             kpis.push(k.to_spec(i)?);
@@ -209,10 +190,7 @@ impl EvalForm {
             user_column: non_empty(&self.user_column),
             kpis,
             segment_columns: self.segment_columns.clone(),
-            analysis: EvalAnalysis {
-                options,
-                planned_users_per_variant: planned,
-            },
+            analysis: EvalAnalysis { options, planned_users_per_variant: planned },
             delimiter: self.delimiter.to_string(),
             on_bad_row: OnBadRow::Skip,
             // The projection needs both; one alone is not an error, just no projection.
@@ -220,10 +198,7 @@ impl EvalForm {
             revenue_kpi: non_empty(&self.revenue_kpi).filter(|_| annual.is_some()),
         };
         // Everything that does not need the data (names, kinds, margins…), checked by the core.
-        CsvEvaluator::new(config.clone()).map_err(|e| FormIssue {
-            field: e.field,
-            message: e.message,
-        })?;
+        CsvEvaluator::new(config.clone()).map_err(|e| FormIssue { field: e.field, message: e.message })?;
         Ok(config)
     }
 
@@ -233,11 +208,10 @@ impl EvalForm {
     /// the plan does not mention stay, as secondary (reported, never decisive).
     pub fn apply_plan(&mut self, plan: &PlanFile) {
         let mut unused = std::mem::take(&mut self.kpis);
-        let mut take =
-            |kind: KpiKind, role: KpiRole| match unused.iter().position(|k| k.kind == kind) {
-                Some(i) => unused.remove(i),
-                None => KpiDraft::new("", role, kind),
-            };
+        let mut take = |kind: KpiKind, role: KpiRole| match unused.iter().position(|k| k.kind == kind) {
+            Some(i) => unused.remove(i),
+            None => KpiDraft::new("", role, kind),
+        };
         let mut primary = take(core_kind(plan.primary_kpi.kind), KpiRole::Primary);
         if let Some(column) = &plan.primary_kpi.column {
             primary.column = column.clone();
@@ -250,10 +224,8 @@ impl EvalForm {
             draft.name = or(&g.name, "guardrail");
             draft.role = KpiRole::Guardrail;
             draft.higher_is_better = g.higher_is_better;
-            draft.margin_percent = g
-                .non_inferiority_margin
-                .map(|m| crate::format::trimmed(m * 100.0, 4))
-                .unwrap_or_default();
+            draft.margin_percent =
+                g.non_inferiority_margin.map(|m| crate::format::trimmed(m * 100.0, 4)).unwrap_or_default();
             kpis.push(draft);
         }
         for mut rest in unused {
@@ -263,19 +235,12 @@ impl EvalForm {
                 kpis.push(rest);
             }
         }
-        if !kpis
-            .iter()
-            .any(|k| k.name == self.revenue_kpi && k.kind == KpiKind::Mean)
-        {
+        if !kpis.iter().any(|k| k.name == self.revenue_kpi && k.kind == KpiKind::Mean) {
             self.revenue_kpi.clear();
         }
         self.kpis = kpis;
         self.alpha = crate::format::plain(plan.plan.alpha);
-        self.planned_users = plan
-            .users_per_variant
-            .first()
-            .map(|n| format!("{n}"))
-            .unwrap_or_default();
+        self.planned_users = plan.users_per_variant.first().map(|n| format!("{n}")).unwrap_or_default();
     }
 }
 
@@ -284,32 +249,17 @@ impl KpiDraft {
         let field = |name: &str| format!("kpis[{i}].{name}");
         let needs = |value: &str, name: &str, what: &str| -> Result<Option<String>, FormIssue> {
             match value.is_empty() {
-                true => Err(issue(
-                    &field(name),
-                    &format!("KPI \"{}\": pick {what}.", self.name),
-                )),
+                true => Err(issue(&field(name), &format!("KPI \"{}\": pick {what}.", self.name))),
                 false => Ok(Some(value.to_string())),
             }
         };
         let (column, numerator, denominator) = match self.kind {
             KpiKind::Conversion => (needs(&self.column, "column", "the 0/1 column")?, None, None),
-            KpiKind::Mean => (
-                needs(&self.column, "column", "the numeric column")?,
-                None,
-                None,
-            ),
+            KpiKind::Mean => (needs(&self.column, "column", "the numeric column")?, None, None),
             KpiKind::Ratio => (
                 None,
-                needs(
-                    &self.numerator,
-                    "numerator",
-                    "the numerator column (e.g. revenue)",
-                )?,
-                needs(
-                    &self.denominator,
-                    "denominator",
-                    "the denominator column (e.g. orders)",
-                )?,
+                needs(&self.numerator, "numerator", "the numerator column (e.g. revenue)")?,
+                needs(&self.denominator, "denominator", "the denominator column (e.g. orders)")?,
             ),
         };
         let margin = if self.role == KpiRole::Guardrail {
@@ -366,10 +316,7 @@ pub fn kind_name(kind: KpiKind) -> &'static str {
 }
 
 fn issue(field: &str, message: &str) -> FormIssue {
-    FormIssue {
-        field: field.into(),
-        message: message.into(),
-    }
+    FormIssue { field: field.into(), message: message.into() }
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -382,19 +329,11 @@ fn or(s: &str, fallback: &str) -> String {
 
 /// "" -> None; "2,000" or "2000" -> Some(2000); anything else -> Err.
 fn number(field: &str, text: &str, message: &str) -> Result<Option<f64>, FormIssue> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
-        .collect();
+    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
     if cleaned.is_empty() {
         return Ok(None);
     }
-    cleaned
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .map(Some)
-        .ok_or_else(|| issue(field, message))
+    cleaned.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some).ok_or_else(|| issue(field, message))
 }
 
 #[cfg(test)]
@@ -404,11 +343,7 @@ mod tests {
     fn form() -> EvalForm {
         let mut kpi = KpiDraft::new("conversion rate", KpiRole::Primary, KpiKind::Conversion);
         kpi.column = "converted".into();
-        EvalForm {
-            variant_column: "variant".into(),
-            kpis: vec![kpi],
-            ..EvalForm::default()
-        }
+        EvalForm { variant_column: "variant".into(), kpis: vec![kpi], ..EvalForm::default() }
     }
 
     #[test]
@@ -451,10 +386,7 @@ mod tests {
         f.kpis.push(aov);
         f.apply_plan(&plan);
         assert_eq!(f.kpis.len(), 3);
-        assert_eq!(
-            (f.kpis[2].name.as_str(), f.kpis[2].role),
-            ("average order value", KpiRole::Secondary)
-        );
+        assert_eq!((f.kpis[2].name.as_str(), f.kpis[2].role), ("average order value", KpiRole::Secondary));
         assert_eq!(f.kpis[0].name, "checkout rate");
         assert_eq!(f.kpis[0].column, "converted");
         assert_eq!(f.kpis[1].role, KpiRole::Guardrail);

@@ -4,9 +4,7 @@
 //! can carry it; only `to_duration_input` turns them into numbers.
 
 use kpilab_core::common::Alternative;
-use kpilab_core::plan::{
-    DurationInput, MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric,
-};
+use kpilab_core::plan::{DurationInput, MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric};
 
 use crate::plan_file::{Guardrail, KpiKind};
 
@@ -129,10 +127,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -189,12 +184,7 @@ pub fn methods_for(metric: &str) -> &'static [(&'static str, &'static str)] {
     if metric == "mean" {
         &[("pooled", "Normal (z)"), ("t", "Student t")]
     } else {
-        &[
-            ("pooled", "Pooled"),
-            ("unpooled", "Unpooled"),
-            ("evan-miller", "Evan Miller"),
-            ("arcsine", "Arcsine"),
-        ]
+        &[("pooled", "Pooled"), ("unpooled", "Unpooled"), ("evan-miller", "Evan Miller"), ("arcsine", "Arcsine")]
     }
 }
 
@@ -232,11 +222,7 @@ impl PlannerForm {
         let card = &mut self.card;
         match key {
             "metric" => {
-                self.metric = if value == "mean" {
-                    value
-                } else {
-                    "proportion".into()
-                };
+                self.metric = if value == "mean" { value } else { "proportion".into() };
                 // Keep the method valid for the new metric kind.
                 let methods = methods_for(&self.metric);
                 if !methods.iter().any(|(m, _)| *m == self.method) {
@@ -297,14 +283,9 @@ impl PlannerForm {
     /// Range checks are the core's job (its errors carry the field path).
     pub fn to_duration_input(&self) -> Result<DurationInput, FieldError> {
         let metric = if self.is_mean() {
-            PlanMetric::Mean {
-                mean: number("mean", &self.mean)?,
-                std_dev: number("stdDev", &self.std_dev)?,
-            }
+            PlanMetric::Mean { mean: number("mean", &self.mean)?, std_dev: number("stdDev", &self.std_dev)? }
         } else {
-            PlanMetric::Proportion {
-                baseline: number("baseline", &self.baseline)?,
-            }
+            PlanMetric::Proportion { baseline: number("baseline", &self.baseline)? }
         };
         let plan = PlanInput {
             metric,
@@ -349,10 +330,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
 
 /// Accepts "2000", "2,000", "2 000" and "5%" (= 0.05) so pasted values just work.
 fn number(field: &str, text: &str) -> Result<f64, FieldError> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
-        .collect();
+    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
     let (digits, scale) = match cleaned.strip_suffix('%') {
         Some(rest) => (rest, 0.01),
         None => (cleaned.as_str(), 1.0),
@@ -362,10 +340,7 @@ fn number(field: &str, text: &str) -> Result<f64, FieldError> {
     }
     match digits.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x * scale),
-        _ => Err(FieldError::new(
-            field,
-            format!("\"{}\" is not a number.", text.trim()),
-        )),
+        _ => Err(FieldError::new(field, format!("\"{}\" is not a number.", text.trim()))),
     }
 }
 
@@ -374,28 +349,17 @@ fn whole_number(field: &str, text: &str) -> Result<u32, FieldError> {
     if x.fract() == 0.0 && (0.0..=1000.0).contains(&x) {
         Ok(x as u32)
     } else {
-        Err(FieldError::new(
-            field,
-            "Enter a whole number of arms (2 = control + one variant).",
-        ))
+        Err(FieldError::new(field, "Enter a whole number of arms (2 = control + one variant)."))
     }
 }
 
 /// "50,50" or "50 / 50" or "2:1:1"; empty means an equal split.
 fn allocation(text: &str) -> Result<Option<Vec<f64>>, FieldError> {
-    let parts: Vec<&str> = text
-        .split([',', '/', ':', ';'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = text.split([',', '/', ':', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return Ok(None);
     }
-    parts
-        .iter()
-        .map(|p| number("allocation", p))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+    parts.iter().map(|p| number("allocation", p)).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
 #[cfg(test)]

@@ -29,11 +29,7 @@ pub fn trimmed(x: f64, decimals: usize) -> String {
         return "—".into();
     }
     let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if s == "-0" {
         "0".into()
     } else {
@@ -83,11 +79,9 @@ fn baseline_value(plan: &PlanInput) -> f64 {
 pub fn baseline_phrase(plan: &PlanInput) -> String {
     match plan.metric {
         PlanMetric::Proportion { baseline } => percent(baseline),
-        PlanMetric::Mean { mean, std_dev } => format!(
-            "{} (standard deviation {})",
-            trimmed(mean, 3),
-            trimmed(std_dev, 3)
-        ),
+        PlanMetric::Mean { mean, std_dev } => {
+            format!("{} (standard deviation {})", trimmed(mean, 3), trimmed(std_dev, 3))
+        }
     }
 }
 
@@ -108,21 +102,13 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
         (MdeType::Relative, _) => format!("{} {word}", signed_percent(mde)),
         (MdeType::Absolute, PlanMetric::Proportion { .. }) => {
             let points = mde * 100.0;
-            let unit = if (points.abs() - 1.0).abs() < 1e-12 {
-                "percentage point"
-            } else {
-                "percentage points"
-            };
+            let unit = if (points.abs() - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
             let sign = if mde < 0.0 { "−" } else { "+" };
             format!("{sign}{} {unit} {word}", trimmed(points.abs(), 3))
         }
         (MdeType::Absolute, PlanMetric::Mean { .. }) => {
             let sign = if mde < 0.0 { "−" } else { "+" };
-            format!(
-                "{sign}{} {word} ({})",
-                trimmed(mde.abs(), 3),
-                signed_percent(relative_effect(plan))
-            )
+            format!("{sign}{} {word} ({})", trimmed(mde.abs(), 3), signed_percent(relative_effect(plan)))
         }
     }
 }
@@ -131,12 +117,7 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
 pub fn effect_phrase(plan: &PlanInput) -> String {
     let base = baseline_value(plan);
     let target = base * (1.0 + relative_effect(plan));
-    format!(
-        "{} ({} → {})",
-        lift_phrase(plan),
-        metric_value(plan, base),
-        metric_value(plan, target)
-    )
+    format!("{} ({} → {})", lift_phrase(plan), metric_value(plan, base), metric_value(plan, target))
 }
 
 pub fn alternative_phrase(a: Alternative) -> &'static str {
@@ -179,20 +160,12 @@ pub fn allocation_phrase(plan: &PlanInput) -> String {
     if weights.is_empty() || sum <= 0.0 {
         return "equal".into();
     }
-    weights
-        .iter()
-        .map(|w| percent(w / sum))
-        .collect::<Vec<_>>()
-        .join(" / ")
+    weights.iter().map(|w| percent(w / sum)).collect::<Vec<_>>().join(" / ")
 }
 
 /// "1 week" / "3 weeks".
 pub fn weeks(n: f64) -> String {
-    format!(
-        "{} week{}",
-        group_thousands(n),
-        if n == 1.0 { "" } else { "s" }
-    )
+    format!("{} week{}", group_thousands(n), if n == 1.0 { "" } else { "s" })
 }
 
 /// The sentence for a ticket: "With 2,000 users a day, you need 3 weeks to detect a
@@ -205,11 +178,7 @@ pub fn ticket_sentence(
     weeks_needed: f64,
 ) -> String {
     let traffic = if traffic_fraction < 1.0 {
-        format!(
-            "With {} users a day ({} of them in the test)",
-            group_thousands(daily_users),
-            percent(traffic_fraction)
-        )
+        format!("With {} users a day ({} of them in the test)", group_thousands(daily_users), percent(traffic_fraction))
     } else {
         format!("With {} users a day", group_thousands(daily_users))
     };
@@ -218,10 +187,7 @@ pub fn ticket_sentence(
         PlanMetric::Mean { mean, .. } => format!("{kpi_name} (now {})", trimmed(mean, 3)),
     };
     let arms = if plan.variants > 2 {
-        format!(
-            " for each of {} variants against control",
-            plan.variants - 1
-        )
+        format!(" for each of {} variants against control", plan.variants - 1)
     } else {
         String::new()
     };
@@ -241,11 +207,7 @@ pub fn p_value(p: f64) -> String {
     if p > 0.0 && p < 1e-6 {
         return format!("{p:.1e}");
     }
-    let decimals = if p > 0.0 {
-        (3 - p.log10().floor() as i32).clamp(0, 10) as usize
-    } else {
-        4
-    };
+    let decimals = if p > 0.0 { (3 - p.log10().floor() as i32).clamp(0, 10) as usize } else { 4 };
     trimmed(p, decimals)
 }
 
@@ -255,11 +217,7 @@ pub fn lift(x: f64) -> String {
         return "—".into();
     }
     let pct = x * 100.0;
-    format!(
-        "{}{:.1}\u{a0}%",
-        if pct < 0.0 { "-" } else { "+" },
-        pct.abs()
-    )
+    format!("{}{:.1}\u{a0}%", if pct < 0.0 { "-" } else { "+" }, pct.abs())
 }
 
 #[cfg(test)]
@@ -312,12 +270,7 @@ mod tests {
 
     #[test]
     fn effects() {
-        let p = plan(
-            r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.01,"mdeType":"absolute"}"#,
-        );
-        assert_eq!(
-            spaced(effect_phrase(&p)),
-            "+1 percentage point lift (5 % → 6 %)"
-        );
+        let p = plan(r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.01,"mdeType":"absolute"}"#);
+        assert_eq!(spaced(effect_phrase(&p)), "+1 percentage point lift (5 % → 6 %)");
     }
 }

@@ -108,13 +108,9 @@ impl PlanFile {
 
     /// For the Evaluate view: reads a plan file, refusing other versions.
     pub fn from_json(text: &str) -> Result<PlanFile, String> {
-        let file: PlanFile =
-            serde_json::from_str(text).map_err(|e| format!("Not a kpilab plan file: {e}"))?;
+        let file: PlanFile = serde_json::from_str(text).map_err(|e| format!("Not a kpilab plan file: {e}"))?;
         if file.version != PLAN_FILE_VERSION {
-            return Err(format!(
-                "Plan file version {} is not supported (expected {PLAN_FILE_VERSION}).",
-                file.version
-            ));
+            return Err(format!("Plan file version {} is not supported (expected {PLAN_FILE_VERSION}).", file.version));
         }
         Ok(file)
     }
@@ -125,17 +121,9 @@ impl PlanFile {
         let arms = plan.variants.max(1) as usize;
         let mut md = String::new();
         md.push_str("# A/B test plan\n\n");
-        md.push_str(&format!(
-            "**Hypothesis:** {}\n\n",
-            or_dash(&self.hypothesis)
-        ));
+        md.push_str(&format!("**Hypothesis:** {}\n\n", or_dash(&self.hypothesis)));
 
-        let column = self
-            .primary_kpi
-            .column
-            .as_deref()
-            .map(|c| format!(", column `{c}`"))
-            .unwrap_or_default();
+        let column = self.primary_kpi.column.as_deref().map(|c| format!(", column `{c}`")).unwrap_or_default();
         md.push_str(&format!(
             "**Primary KPI:** {} ({}{column}) — baseline {}, detect {}\n\n",
             or_dash(&self.primary_kpi.name),
@@ -145,14 +133,8 @@ impl PlanFile {
         ));
 
         md.push_str("## Design\n\n");
-        md.push_str(&format!(
-            "- Arms: {arms} (control + {})\n",
-            arms.saturating_sub(1)
-        ));
-        md.push_str(&format!(
-            "- Allocation: {}\n",
-            format::allocation_phrase(plan)
-        ));
+        md.push_str(&format!("- Arms: {arms} (control + {})\n", arms.saturating_sub(1)));
+        md.push_str(&format!("- Allocation: {}\n", format::allocation_phrase(plan)));
         md.push_str(&format!(
             "- Significance: α = {} ({}), {}\n",
             format::plain(plan.alpha),
@@ -160,17 +142,10 @@ impl PlanFile {
             format::correction_phrase(plan)
         ));
         md.push_str(&format!("- Power: {}\n", format::percent(plan.power)));
-        md.push_str(&format!(
-            "- Method: {}\n",
-            format::method_phrase(plan.method)
-        ));
+        md.push_str(&format!("- Method: {}\n", format::method_phrase(plan.method)));
         md.push_str(&format!(
             "- Users per variant: {} (control first); {} in total\n",
-            self.users_per_variant
-                .iter()
-                .map(|n| group_thousands(*n))
-                .collect::<Vec<_>>()
-                .join(" / "),
+            self.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / "),
             group_thousands(duration.total_users),
         ));
         md.push_str(&format!(
@@ -186,19 +161,13 @@ impl PlanFile {
         if self.guardrails.is_empty() {
             md.push_str("None.\n\n");
         } else {
-            md.push_str(
-                "| KPI | Kind | Better when | Non-inferiority margin |\n|---|---|---|---|\n",
-            );
+            md.push_str("| KPI | Kind | Better when | Non-inferiority margin |\n|---|---|---|---|\n");
             for g in &self.guardrails {
                 md.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
                     or_dash(&g.name).replace('|', "\\|"),
                     g.kind.as_str(),
-                    if g.higher_is_better {
-                        "higher"
-                    } else {
-                        "lower"
-                    },
+                    if g.higher_is_better { "higher" } else { "lower" },
                     g.non_inferiority_margin
                         .map(format::percent)
                         .unwrap_or_else(|| "none (must not be significantly worse)".into()),
@@ -210,10 +179,7 @@ impl PlanFile {
         md.push_str("## Decision\n\n");
         md.push_str(&format!("- **Win:** {}\n", or_dash(&self.actions.win)));
         md.push_str(&format!("- **Loss:** {}\n", or_dash(&self.actions.loss)));
-        md.push_str(&format!(
-            "- **Inconclusive:** {}\n",
-            or_dash(&self.actions.inconclusive)
-        ));
+        md.push_str(&format!("- **Inconclusive:** {}\n", or_dash(&self.actions.inconclusive)));
         md
     }
 }
@@ -234,31 +200,20 @@ mod tests {
     fn sample() -> PlanFile {
         PlanFile {
             version: 1,
-            plan: serde_json::from_str(
-                r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.1}"#,
-            )
-            .unwrap(),
+            plan: serde_json::from_str(r#"{"metric":{"kind":"proportion","baseline":0.05},"mde":0.1}"#).unwrap(),
             daily_users: 2000.0,
             traffic_fraction: 1.0,
             users_per_variant: vec![31234.0, 31234.0],
             days: 32.0,
             hypothesis: "Shorter checkout raises conversion".into(),
-            primary_kpi: PrimaryKpi {
-                name: "conversion rate".into(),
-                kind: KpiKind::Conversion,
-                column: None,
-            },
+            primary_kpi: PrimaryKpi { name: "conversion rate".into(), kind: KpiKind::Conversion, column: None },
             guardrails: vec![Guardrail {
                 name: "bounce rate".into(),
                 kind: KpiKind::Conversion,
                 higher_is_better: false,
                 non_inferiority_margin: Some(0.02),
             }],
-            actions: Actions {
-                win: "ship".into(),
-                loss: "roll back".into(),
-                inconclusive: "keep old".into(),
-            },
+            actions: Actions { win: "ship".into(), loss: "roll back".into(), inconclusive: "keep old".into() },
         }
     }
 
@@ -285,9 +240,7 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let json = sample()
-            .to_json()
-            .replace("\"version\": 1", "\"version\": 2");
+        let json = sample().to_json().replace("\"version\": 1", "\"version\": 2");
         assert!(PlanFile::from_json(&json).is_err());
     }
 }

@@ -20,11 +20,7 @@ pub fn verdict_name(v: DecisionVerdict) -> &'static str {
 /// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…".
 pub fn relative_ci(c: &Comparison) -> String {
     match c.relative_ci {
-        Some([lo, hi]) => format!(
-            "[{}, {}]",
-            lo.map(lift).unwrap_or("…".into()),
-            hi.map(lift).unwrap_or("…".into())
-        ),
+        Some([lo, hi]) => format!("[{}, {}]", lo.map(lift).unwrap_or("…".into()), hi.map(lift).unwrap_or("…".into())),
         None => "—".into(),
     }
 }
@@ -49,28 +45,14 @@ fn verdict_word(c: &Comparison) -> &'static str {
 }
 
 fn arm_mean(result: &AnalyzeResult, name: &str) -> f64 {
-    result
-        .variants
-        .iter()
-        .find(|a| a.name == name)
-        .map(|a| a.mean)
-        .unwrap_or(f64::NAN)
+    result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN)
 }
 
 pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
     let d = &evaluation.decision;
-    let mut md = format!(
-        "# A/B test evaluation\n\nData: `{source}` — evaluated in the browser with kpilab.\n\n"
-    );
-    let variant = d
-        .variant
-        .as_deref()
-        .map(|v| format!(" ({v})"))
-        .unwrap_or_default();
-    md.push_str(&format!(
-        "## Decision: **{}**{variant}\n\n",
-        verdict_name(d.verdict)
-    ));
+    let mut md = format!("# A/B test evaluation\n\nData: `{source}` — evaluated in the browser with kpilab.\n\n");
+    let variant = d.variant.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+    md.push_str(&format!("## Decision: **{}**{variant}\n\n", verdict_name(d.verdict)));
     for reason in &d.reasons {
         md.push_str(&format!("- {reason}\n"));
     }
@@ -84,12 +66,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
             group_thousands(r.ci[1])
         ));
     }
-    if let Some(srm) = evaluation
-        .kpis
-        .first()
-        .map(|k| k.result.srm)
-        .filter(|s| s.mismatch)
-    {
+    if let Some(srm) = evaluation.kpis.first().map(|k| k.result.srm).filter(|s| s.mismatch) {
         md.push_str(&format!(
             "\n**Sample ratio mismatch:** users are not split as expected (χ² = {}, p = {}). Check the assignment before trusting the results.\n",
             trimmed(srm.chi_square, 2),
@@ -108,11 +85,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
         group_thousands(rows.skipped)
     ));
     for e in &rows.errors {
-        md.push_str(&format!(
-            "- line {}: {}\n",
-            group_thousands(e.line),
-            e.message
-        ));
+        md.push_str(&format!("- line {}: {}\n", group_thousands(e.line), e.message));
     }
     md
 }
@@ -141,10 +114,7 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
 pub fn csv(evaluation: &Evaluation) -> String {
     let mut out = String::from("segment_column,segment_value,kpi,role,variant,control,control_mean,variant_mean,absolute_lift,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,verdict\n");
     let all = std::iter::once(("", "", &evaluation.kpis));
-    let segments = evaluation
-        .segments
-        .iter()
-        .map(|s| (s.column.as_str(), s.value.as_str(), &s.kpis));
+    let segments = evaluation.segments.iter().map(|s| (s.column.as_str(), s.value.as_str(), &s.kpis));
     for (column, value, kpis) in all.chain(segments) {
         for k in kpis {
             for c in &k.result.comparisons {
@@ -185,9 +155,7 @@ fn cell(s: &str) -> String {
 }
 
 fn num(x: Option<f64>) -> String {
-    x.filter(|x| x.is_finite())
-        .map(|x| format!("{x}"))
-        .unwrap_or_default()
+    x.filter(|x| x.is_finite()).map(|x| format!("{x}")).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -199,15 +167,8 @@ mod tests {
         let mut data = String::from("variant,device,converted\n");
         for i in 0..400 {
             let variant = if i % 2 == 0 { "control" } else { "treatment" };
-            let device = if i % 3 == 0 {
-                "mobile, phone"
-            } else {
-                "desktop"
-            };
-            data.push_str(&format!(
-                "{variant},\"{device}\",{}\n",
-                u8::from(i % 7 == 0 || (i % 2 == 1 && i % 5 == 0))
-            ));
+            let device = if i % 3 == 0 { "mobile, phone" } else { "desktop" };
+            data.push_str(&format!("{variant},\"{device}\",{}\n", u8::from(i % 7 == 0 || (i % 2 == 1 && i % 5 == 0))));
         }
         data.push_str("control,desktop\n");
         let config: EvalConfig = serde_json::from_str(
@@ -231,8 +192,6 @@ mod tests {
     fn csv_quotes_and_counts_rows() {
         let text = csv(&evaluation());
         assert_eq!(text.lines().count(), 1 + 1 + 2);
-        assert!(
-            text.contains("device,\"mobile, phone\",conversion rate,primary,treatment,control,")
-        );
+        assert!(text.contains("device,\"mobile, phone\",conversion rate,primary,treatment,control,"));
     }
 }

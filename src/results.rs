@@ -2,8 +2,7 @@
 //! The app only presents: every number here comes from a core call.
 
 use kpilab_core::plan::{
-    plan_duration, plan_mde, plan_power, power_curve, DurationInput, DurationPlan, FixedSizeInput,
-    MdePlan, PowerPoint,
+    plan_duration, plan_mde, plan_power, power_curve, DurationInput, DurationPlan, FixedSizeInput, MdePlan, PowerPoint,
 };
 use kpilab_core::KpilabError;
 
@@ -42,45 +41,24 @@ pub fn compute(form: &PlannerForm) -> Result<PlanResults, FieldError> {
 
     let arms = input.plan.variants.max(1) as f64;
     let plan_users_per_variant = duration.total_users / arms;
-    let achieved_power = plan_power(&FixedSizeInput {
-        plan: input.plan.clone(),
-        users_per_variant: plan_users_per_variant,
-    })
-    .ok();
+    let achieved_power =
+        plan_power(&FixedSizeInput { plan: input.plan.clone(), users_per_variant: plan_users_per_variant }).ok();
 
     let users_per_day_in_test = input.daily_users * input.traffic_fraction;
     let mde_by_week = (1..=TABLE_WEEKS)
         .map(|weeks| {
             let users_per_variant = weeks as f64 * 7.0 * users_per_day_in_test / arms;
-            let mde = plan_mde(&FixedSizeInput {
-                plan: input.plan.clone(),
-                users_per_variant,
-            })
-            .ok();
-            WeekMde {
-                weeks,
-                users_per_variant,
-                mde,
-            }
+            let mde = plan_mde(&FixedSizeInput { plan: input.plan.clone(), users_per_variant }).ok();
+            WeekMde { weeks, users_per_variant, mde }
         })
         .collect();
 
     let curve = power_curve(&input.plan, CURVE_POINTS).unwrap_or_default();
 
-    Ok(PlanResults {
-        input,
-        duration,
-        plan_users_per_variant,
-        achieved_power,
-        mde_by_week,
-        curve,
-    })
+    Ok(PlanResults { input, duration, plan_users_per_variant, achieved_power, mde_by_week, curve })
 }
 
 /// A core error placed next to the input its path names.
 fn field_error(e: KpilabError) -> FieldError {
-    FieldError {
-        field: input_id_for_path(&e.field),
-        message: e.message,
-    }
+    FieldError { field: input_id_for_path(&e.field), message: e.message }
 }

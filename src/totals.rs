@@ -2,31 +2,18 @@
 //! ("variant, users, conversions", one line per variant, control first), analysed
 //! with the core's `analyze`, for when no row-level file is at hand.
 
-use kpilab_core::analyze::{
-    analyze, AnalysisOptions, AnalyzeInput, AnalyzeResult, MetricKind, Variant,
-};
+use kpilab_core::analyze::{analyze, AnalysisOptions, AnalyzeInput, AnalyzeResult, MetricKind, Variant};
 
 pub const EXAMPLE: &str = "variant, users, conversions\ncontrol, 10000, 500\ntreatment, 10000, 560";
 
 /// Pasted text -> the core's input; a header line (non-numeric) is skipped.
 pub fn parse(text: &str) -> Result<AnalyzeInput, String> {
     let mut variants = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
-        let cells: Vec<&str> = if cells.len() == 1 {
-            line.split_whitespace().collect()
-        } else {
-            cells
-        };
-        let numbers: Vec<Option<f64>> = cells
-            .iter()
-            .skip(1)
-            .map(|c| c.replace(['_', ' '], "").parse::<f64>().ok())
-            .collect();
+        let cells: Vec<&str> = if cells.len() == 1 { line.split_whitespace().collect() } else { cells };
+        let numbers: Vec<Option<f64>> =
+            cells.iter().skip(1).map(|c| c.replace(['_', ' '], "").parse::<f64>().ok()).collect();
         match (cells.first(), numbers.as_slice()) {
             (Some(name), [Some(users), Some(conversions)]) => variants.push(Variant {
                 name: name.to_string(),
@@ -47,11 +34,7 @@ pub fn parse(text: &str) -> Result<AnalyzeInput, String> {
     if variants.len() < 2 {
         return Err("Enter at least two lines: control first, then each variant.".into());
     }
-    Ok(AnalyzeInput {
-        metric: MetricKind::Proportion,
-        variants,
-        options: AnalysisOptions::default(),
-    })
+    Ok(AnalyzeInput { metric: MetricKind::Proportion, variants, options: AnalysisOptions::default() })
 }
 
 /// Parses and analyses; the core's message when the numbers are impossible.

@@ -39,11 +39,8 @@ pub fn to_query(form: &PlannerForm) -> String {
         ("trafficFraction", form.traffic_fraction.clone()),
     ]);
     let card = &form.card;
-    for (key, value) in [
-        ("hypothesis", &card.hypothesis),
-        ("kpiName", &card.kpi_name),
-        ("kpiColumn", &card.kpi_column),
-    ] {
+    for (key, value) in [("hypothesis", &card.hypothesis), ("kpiName", &card.kpi_name), ("kpiColumn", &card.kpi_column)]
+    {
         if !value.is_empty() {
             pairs.push((key, value.clone()));
         }
@@ -51,20 +48,12 @@ pub fn to_query(form: &PlannerForm) -> String {
     for g in &card.guardrails {
         pairs.push(("guardrail", guardrail_to_text(g)));
     }
-    for (key, value) in [
-        ("win", &card.on_win),
-        ("loss", &card.on_loss),
-        ("inconclusive", &card.on_inconclusive),
-    ] {
+    for (key, value) in [("win", &card.on_win), ("loss", &card.on_loss), ("inconclusive", &card.on_inconclusive)] {
         if !value.is_empty() {
             pairs.push((key, value.clone()));
         }
     }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }
 
 /// "?metric=…" (or "") -> PlannerForm; missing or unknown keys keep the defaults.
@@ -87,17 +76,8 @@ pub fn from_query(query: &str) -> PlannerForm {
 }
 
 fn guardrail_to_text(g: &GuardrailDraft) -> String {
-    let direction = if g.higher_is_better {
-        "higher"
-    } else {
-        "lower"
-    };
-    format!(
-        "{}~{}~{direction}~{}",
-        g.name.replace('~', "-"),
-        g.kind.as_str(),
-        g.margin_percent.replace('~', "")
-    )
+    let direction = if g.higher_is_better { "higher" } else { "lower" };
+    format!("{}~{}~{direction}~{}", g.name.replace('~', "-"), g.kind.as_str(), g.margin_percent.replace('~', ""))
 }
 
 fn guardrail_from_text(text: &str) -> GuardrailDraft {
@@ -132,10 +112,7 @@ fn decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(v) => {
                         out.push(v);
                         i += 2;
@@ -164,9 +141,7 @@ mod tests {
 
     #[test]
     fn round_trip_with_card_and_odd_characters() {
-        let mut form = from_query(
-            "?metric=mean&mean=50&stdDev=30&variants=3&allocation=2,1,1&correction=bonferroni",
-        );
+        let mut form = from_query("?metric=mean&mean=50&stdDev=30&variants=3&allocation=2,1,1&correction=bonferroni");
         form.card.hypothesis = "Free shipping & 10% off → more revenue?".into();
         form.card.guardrails.push(GuardrailDraft {
             name: "refund rate".into(),

@@ -22,9 +22,7 @@ fn main() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(async move {
             let report = match evaluate(event.data()).await {
-                Ok(evaluation) => WorkerReport::Done {
-                    evaluation: Box::new(evaluation),
-                },
+                Ok(evaluation) => WorkerReport::Done { evaluation: Box::new(evaluation) },
                 Err(failed) => failed,
             };
             post(&report);
@@ -36,40 +34,26 @@ fn main() {
 }
 
 async fn evaluate(request: JsValue) -> Result<Evaluation, WorkerReport> {
-    let request: Array = request
-        .dyn_into()
-        .map_err(|_| failed("", "The page sent the worker a malformed job."))?;
-    let config: EvalConfig = serde_wasm_bindgen::from_value(request.get(0))
-        .map_err(|e| failed("", &format!("Unreadable settings: {e}")))?;
-    let blob: Blob = request
-        .get(1)
-        .dyn_into()
-        .map_err(|_| failed("", "The page sent no file."))?;
+    let request: Array = request.dyn_into().map_err(|_| failed("", "The page sent the worker a malformed job."))?;
+    let config: EvalConfig =
+        serde_wasm_bindgen::from_value(request.get(0)).map_err(|e| failed("", &format!("Unreadable settings: {e}")))?;
+    let blob: Blob = request.get(1).dyn_into().map_err(|_| failed("", "The page sent no file."))?;
     let mut evaluator = CsvEvaluator::new(config).map_err(|e| failed(&e.field, &e.message))?;
 
     let reader: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
     let mut buffer = Vec::new();
     let mut last_report = 0.0;
     loop {
-        let step = JsFuture::from(reader.read())
-            .await
-            .map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
-        if Reflect::get(&step, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
+        let step =
+            JsFuture::from(reader.read()).await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
+        if Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
-        let chunk: Uint8Array = Reflect::get(&step, &"value".into())
-            .unwrap_or_default()
-            .unchecked_into();
+        let chunk: Uint8Array = Reflect::get(&step, &"value".into()).unwrap_or_default().unchecked_into();
         // Reuse one buffer: a copy into wasm memory per chunk, no allocation.
         buffer.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buffer);
-        evaluator
-            .push(&buffer)
-            .map_err(|e| failed(&e.field, &e.message))?;
+        evaluator.push(&buffer).map_err(|e| failed(&e.field, &e.message))?;
         let now = js_sys::Date::now();
         if now - last_report >= PROGRESS_EVERY_MS {
             last_report = now;
@@ -82,17 +66,11 @@ async fn evaluate(request: JsValue) -> Result<Evaluation, WorkerReport> {
 
 fn report_progress(evaluator: &CsvEvaluator) {
     let p = evaluator.progress();
-    post(&WorkerReport::Progress {
-        bytes: p.bytes,
-        rows: p.rows,
-    });
+    post(&WorkerReport::Progress { bytes: p.bytes, rows: p.rows });
 }
 
 fn failed(field: &str, message: &str) -> WorkerReport {
-    WorkerReport::Failed {
-        field: field.into(),
-        message: message.into(),
-    }
+    WorkerReport::Failed { field: field.into(), message: message.into() }
 }
 
 fn post(report: &WorkerReport) {

@@ -32,13 +32,8 @@ pub struct ForestPlotProps {
 
 #[function_component(ForestPlot)]
 pub fn forest_plot(props: &ForestPlotProps) -> Html {
-    let values: Vec<f64> = props
-        .rows
-        .iter()
-        .flat_map(|r| [r.lift, r.low, r.high])
-        .flatten()
-        .filter(|v| v.is_finite())
-        .collect();
+    let values: Vec<f64> =
+        props.rows.iter().flat_map(|r| [r.lift, r.low, r.high]).flatten().filter(|v| v.is_finite()).collect();
     if props.rows.is_empty() || values.is_empty() {
         return html! {};
     }
@@ -47,10 +42,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
     let hi = values.iter().copied().fold(0.0, f64::max);
     let span = (hi - lo).max(0.01);
     let step = nice_step(span, 5.0);
-    let (min, max) = (
-        (lo / step).floor() * step - step * 0.25,
-        (hi / step).ceil() * step + step * 0.25,
-    );
+    let (min, max) = ((lo / step).floor() * step - step * 0.25, (hi / step).ceil() * step + step * 0.25);
     let height = TOP + ROW * props.rows.len() as f64 + BOTTOM;
     let x = |v: f64| LEFT + (v.clamp(min, max) - min) / (max - min) * (WIDTH - LEFT - RIGHT);
     let bottom = TOP + ROW * props.rows.len() as f64;
@@ -61,13 +53,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
         ticks.push(t);
         t += step;
     }
-    let label = |v: f64| {
-        format!(
-            "{}{} %",
-            if v > 1e-12 { "+" } else { "" },
-            trimmed(v * 100.0, 1)
-        )
-    };
+    let label = |v: f64| format!("{}{} %", if v > 1e-12 { "+" } else { "" }, trimmed(v * 100.0, 1));
 
     html! {
         <svg class="forest-plot" viewBox={format!("0 0 {WIDTH} {height}")} role="img"

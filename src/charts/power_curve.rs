@@ -60,15 +60,9 @@ fn short_count(x: f64) -> String {
 
 #[function_component(PowerCurve)]
 pub fn power_curve(props: &PowerCurveProps) -> Html {
-    let points: Vec<&PowerPoint> = props
-        .points
-        .iter()
-        .filter(|p| p.users_per_variant.is_finite() && p.power.is_finite())
-        .collect();
-    let x_max = points
-        .iter()
-        .map(|p| p.users_per_variant)
-        .fold(props.plan_users, f64::max);
+    let points: Vec<&PowerPoint> =
+        props.points.iter().filter(|p| p.users_per_variant.is_finite() && p.power.is_finite()).collect();
+    let x_max = points.iter().map(|p| p.users_per_variant).fold(props.plan_users, f64::max);
     // `x_max` may be NaN; only a positive finite width can be drawn.
     if points.len() < 2 || !x_max.is_finite() || x_max <= 0.0 {
         return html! {
@@ -86,29 +80,16 @@ pub fn power_curve(props: &PowerCurveProps) -> Html {
     let path: String = points
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            format!(
-                "{}{:.1},{:.1}",
-                if i == 0 { "M" } else { "L" },
-                x(p.users_per_variant),
-                y(p.power)
-            )
-        })
+        .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(p.users_per_variant), y(p.power)))
         .collect();
-    let x_ticks: Vec<f64> = (0..=((x_end / step).round() as usize))
-        .map(|i| i as f64 * step)
-        .collect();
+    let x_ticks: Vec<f64> = (0..=((x_end / step).round() as usize)).map(|i| i as f64 * step).collect();
     let y_ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
     let marker_power = props.plan_power.unwrap_or(props.target_power);
     let (mx, my) = (x(props.plan_users), y(marker_power));
     // Keep the marker label inside the plot: put it left of the marker past mid-width.
     let label_right = mx < WIDTH * 0.6;
     let label_x = (if label_right { mx + 10.0 } else { mx - 10.0 }).to_string();
-    let per = if props.averaged {
-        "per arm on average"
-    } else {
-        "per variant"
-    };
+    let per = if props.averaged { "per arm on average" } else { "per variant" };
     let label_users = format!("Plan: {} {per}", group_thousands(props.plan_users.ceil()));
     let label_power = format!("{} power", percent(marker_power));
     let description = format!(

@@ -24,33 +24,15 @@ pub struct ColumnMapperProps {
 }
 
 /// Top-level fields that show their own errors; core paths are mapped onto them.
-const TOP_FIELDS: &[&str] = &[
-    "variantColumn",
-    "userColumn",
-    "control",
-    "alpha",
-    "plannedUsers",
-    "annualUsers",
-    "revenueKpi",
-];
-const KPI_FIELDS: &[&str] = &[
-    "name",
-    "column",
-    "numerator",
-    "denominator",
-    "covariate",
-    "nonInferiorityMargin",
-];
+const TOP_FIELDS: &[&str] =
+    &["variantColumn", "userColumn", "control", "alpha", "plannedUsers", "annualUsers", "revenueKpi"];
+const KPI_FIELDS: &[&str] = &["name", "column", "numerator", "denominator", "covariate", "nonInferiorityMargin"];
 
 /// The input id a problem belongs to: "kpis[1].column" -> "kpi-1-column".
 pub fn field_id(path: &str) -> String {
     if let Some(rest) = path.strip_prefix("kpis[") {
         if let Some((index, field)) = rest.split_once("].") {
-            let field = if KPI_FIELDS.contains(&field) {
-                field
-            } else {
-                "name"
-            };
+            let field = if KPI_FIELDS.contains(&field) { field } else { "name" };
             return format!("kpi-{index}-{field}");
         }
     }
@@ -61,10 +43,7 @@ pub fn field_id(path: &str) -> String {
 }
 
 fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs
-        .iter()
-        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
-        .collect()
+    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(ColumnMapper)]
@@ -72,20 +51,10 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
     let form = &props.form;
     let issue_id = props.issue.as_ref().map(|i| field_id(&i.field));
     let error_for = |id: &str| -> Option<AttrValue> {
-        props
-            .issue
-            .as_ref()
-            .filter(|_| issue_id.as_deref() == Some(id))
-            .map(|i| AttrValue::from(i.message.clone()))
+        props.issue.as_ref().filter(|_| issue_id.as_deref() == Some(id)).map(|i| AttrValue::from(i.message.clone()))
     };
-    let shown_inline = issue_id
-        .as_deref()
-        .is_some_and(|id| TOP_FIELDS.contains(&id) || id.starts_with("kpi-"));
-    let set = |key: &'static str| {
-        props
-            .on_edit
-            .reform(move |value: String| EvalEdit::Set(key, value))
-    };
+    let shown_inline = issue_id.as_deref().is_some_and(|id| TOP_FIELDS.contains(&id) || id.starts_with("kpi-"));
+    let set = |key: &'static str| props.on_edit.reform(move |value: String| EvalEdit::Set(key, value));
     let column_options = |none: &'static str, numeric_only: bool| -> Vec<(AttrValue, AttrValue)> {
         let mut list = vec![(AttrValue::Static(""), AttrValue::Static(none))];
         list.extend(
@@ -93,12 +62,7 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                 .columns
                 .iter()
                 .filter(|c| !numeric_only || c.is_numeric() || c.kind == ColumnKind::Empty)
-                .map(|c| {
-                    (
-                        AttrValue::from(c.name.clone()),
-                        AttrValue::from(c.name.clone()),
-                    )
-                }),
+                .map(|c| (AttrValue::from(c.name.clone()), AttrValue::from(c.name.clone()))),
         );
         list
     };
@@ -112,22 +76,15 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
             input.set_value("");
         })
     };
-    let kpi_names: Vec<(AttrValue, AttrValue)> = std::iter::once((
-        AttrValue::Static(""),
-        AttrValue::Static("— no projection —"),
-    ))
-    .chain(
-        form.kpis
-            .iter()
-            .filter(|k| k.kind == KpiKind::Mean)
-            .map(|k| {
-                (
-                    AttrValue::from(k.name.clone()),
-                    AttrValue::from(k.name.clone()),
-                )
-            }),
-    )
-    .collect();
+    let kpi_names: Vec<(AttrValue, AttrValue)> =
+        std::iter::once((AttrValue::Static(""), AttrValue::Static("— no projection —")))
+            .chain(
+                form.kpis
+                    .iter()
+                    .filter(|k| k.kind == KpiKind::Mean)
+                    .map(|k| (AttrValue::from(k.name.clone()), AttrValue::from(k.name.clone()))),
+            )
+            .collect();
 
     html! {
         <form class="column-mapper card" aria-label="Evaluation settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>

@@ -30,11 +30,7 @@ pub fn csv_drop(props: &CsvDropProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            if let Some(file) = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|files| files.get(0))
-            {
+            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0)) {
                 on_file.emit(file);
             }
         })

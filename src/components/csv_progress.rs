@@ -20,17 +20,9 @@ fn megabytes(bytes: f64) -> String {
 
 #[function_component(CsvProgress)]
 pub fn csv_progress(props: &CsvProgressProps) -> Html {
-    let fraction = if props.total_bytes > 0.0 {
-        (props.bytes / props.total_bytes).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let fraction = if props.total_bytes > 0.0 { (props.bytes / props.total_bytes).clamp(0.0, 1.0) } else { 0.0 };
     let seconds = props.elapsed_ms / 1000.0;
-    let rate = if seconds > 0.2 {
-        format!(" · {}/s", megabytes(props.bytes / seconds))
-    } else {
-        String::new()
-    };
+    let rate = if seconds > 0.2 { format!(" · {}/s", megabytes(props.bytes / seconds)) } else { String::new() };
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     html! {
         <section class="card csv-progress" data-testid="csv-progress" aria-live="polite">

@@ -34,16 +34,10 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
     let primary = e.kpis.iter().find(|k| k.role == KpiRole::Primary);
     // The comparison the decision names, else the first treatment.
     let comparison = primary.and_then(|k| {
-        let named = d
-            .variant
-            .as_ref()
-            .and_then(|v| k.result.comparisons.iter().find(|c| &c.variant == v));
+        let named = d.variant.as_ref().and_then(|v| k.result.comparisons.iter().find(|c| &c.variant == v));
         named.or(k.result.comparisons.first())
     });
-    let srm = primary
-        .or(e.kpis.first())
-        .map(|k| k.result.srm)
-        .filter(|s| s.mismatch);
+    let srm = primary.or(e.kpis.first()).map(|k| k.result.srm).filter(|s| s.mismatch);
     let stem = props.source.trim_end_matches(".csv").to_string();
     // On a phone the card sits below the settings: bring each new decision into view.
     let card = use_node_ref();
@@ -59,11 +53,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
     let export_md = {
         let (e, source, stem) = (e.clone(), props.source.clone(), stem.clone());
         Callback::from(move |_: MouseEvent| {
-            browser::download(
-                &format!("{stem}-evaluation.md"),
-                "text/markdown",
-                &report::markdown(&e, &source),
-            );
+            browser::download(&format!("{stem}-evaluation.md"), "text/markdown", &report::markdown(&e, &source));
         })
     };
     let export_csv = {

@@ -35,17 +35,13 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     };
     let invalid = props.error.as_ref().map(|_| "true");
     let control = if props.multiline {
-        let oninput = props
-            .oninput
-            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
         html! {
             <textarea id={props.id.clone()} name={props.id.clone()} rows="2" value={props.value.clone()}
                 placeholder={props.placeholder.clone()} aria-invalid={invalid} aria-describedby={described_by} {oninput} />
         }
     } else {
-        let oninput = props
-            .oninput
-            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
         html! {
             <input type="text" id={props.id.clone()} name={props.id.clone()} value={props.value.clone()}
                 inputmode={props.inputmode.clone()} autocomplete="off" spellcheck="false"
@@ -82,9 +78,7 @@ pub struct SelectFieldProps {
 #[function_component(SelectField)]
 pub fn select_field(props: &SelectFieldProps) -> Html {
     let error_id = format!("{}-error", props.id);
-    let onchange = props
-        .onchange
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let onchange = props.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "has-error"))}>
             <label for={props.id.clone()}>{ props.label.clone() }</label>

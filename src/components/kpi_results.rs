@@ -44,11 +44,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
         .iter()
         .flat_map(|k| {
             k.result.comparisons.iter().map(move |c| ForestRow {
-                label: if many_arms {
-                    format!("{} · {}", k.name, c.variant)
-                } else {
-                    k.name.clone()
-                },
+                label: if many_arms { format!("{} · {}", k.name, c.variant) } else { k.name.clone() },
                 lift: c.relative_lift,
                 low: c.relative_ci.and_then(|ci| ci[0]),
                 high: c.relative_ci.and_then(|ci| ci[1]),

@@ -56,11 +56,7 @@ pub struct PlanCardProps {
 #[function_component(PlanCard)]
 pub fn plan_card(props: &PlanCardProps) -> Html {
     let card = &props.form.card;
-    let set = |key: &'static str| {
-        props
-            .on_edit
-            .reform(move |value: String| FormEdit::Set(key, value))
-    };
+    let set = |key: &'static str| props.on_edit.reform(move |value: String| FormEdit::Set(key, value));
     let file = Rc::new(plan_file(&props.form, &props.results));
     let markdown = Rc::new(file.to_markdown(&props.results.duration));
 
@@ -85,21 +81,12 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
     // "14,751" when all arms are equal, "26,624 / 13,312 / 13,312" (control first) otherwise.
     let equal_arms = d.users_per_variant.windows(2).all(|w| w[0] == w[1]);
     let arms_text = if equal_arms {
-        d.users_per_variant
-            .first()
-            .map(|n| group_thousands(*n))
-            .unwrap_or_default()
+        d.users_per_variant.first().map(|n| group_thousands(*n)).unwrap_or_default()
     } else {
-        d.users_per_variant
-            .iter()
-            .map(|n| group_thousands(*n))
-            .collect::<Vec<_>>()
-            .join(" / ")
+        d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
-    let kind_options: Vec<(AttrValue, AttrValue)> = KpiKind::ALL
-        .iter()
-        .map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str())))
-        .collect();
+    let kind_options: Vec<(AttrValue, AttrValue)> =
+        KpiKind::ALL.iter().map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str()))).collect();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">

@@ -15,10 +15,7 @@ pub struct PlanInputsProps {
 }
 
 fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs
-        .iter()
-        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
-        .collect()
+    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(PlanInputs)]
@@ -26,53 +23,29 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
     let form = &props.form;
     // The error message for one input, if the current error names it.
     let error_for = |id: &str| -> Option<AttrValue> {
-        props
-            .error
-            .as_ref()
-            .filter(|e| e.field == id)
-            .map(|e| AttrValue::from(e.message.clone()))
+        props.error.as_ref().filter(|e| e.field == id).map(|e| AttrValue::from(e.message.clone()))
     };
-    let set = |key: &'static str| {
-        props
-            .on_edit
-            .reform(move |value: String| FormEdit::Set(key, value))
-    };
+    let set = |key: &'static str| props.on_edit.reform(move |value: String| FormEdit::Set(key, value));
     let hint = |text: Option<String>| text.map(AttrValue::from);
 
-    let baseline_hint =
-        hint(parse_number(&form.baseline).map(|b| format!("= {} convert today", percent(b))));
+    let baseline_hint = hint(parse_number(&form.baseline).map(|b| format!("= {} convert today", percent(b))));
     let mde_hint = hint(parse_number(&form.mde).map(|m| {
         if form.mde_type == "absolute" {
             if form.is_mean() {
-                format!(
-                    "= {}{} in the mean",
-                    if m < 0.0 { "−" } else { "+" },
-                    trimmed(m.abs(), 4)
-                )
+                format!("= {}{} in the mean", if m < 0.0 { "−" } else { "+" }, trimmed(m.abs(), 4))
             } else {
-                format!(
-                    "= {}{} percentage points",
-                    if m < 0.0 { "−" } else { "+" },
-                    trimmed((m * 100.0).abs(), 3)
-                )
+                format!("= {}{} percentage points", if m < 0.0 { "−" } else { "+" }, trimmed((m * 100.0).abs(), 3))
             }
         } else {
             format!("= {} relative to the baseline", signed_percent(m))
         }
     }));
-    let alpha_hint =
-        hint(parse_number(&form.alpha).map(|a| format!("= {} confidence", percent(1.0 - a))));
-    let power_hint = hint(
-        parse_number(&form.power)
-            .map(|p| format!("= finds a real effect {} of the time", percent(p))),
-    );
-    let daily_hint = hint(
-        parse_number(&form.daily_users).map(|d| format!("= {} visitors a day", group_thousands(d))),
-    );
-    let traffic_hint = hint(
-        parse_number(&form.traffic_fraction)
-            .map(|f| format!("= {} of them enter the test", percent(f))),
-    );
+    let alpha_hint = hint(parse_number(&form.alpha).map(|a| format!("= {} confidence", percent(1.0 - a))));
+    let power_hint =
+        hint(parse_number(&form.power).map(|p| format!("= finds a real effect {} of the time", percent(p))));
+    let daily_hint = hint(parse_number(&form.daily_users).map(|d| format!("= {} visitors a day", group_thousands(d))));
+    let traffic_hint =
+        hint(parse_number(&form.traffic_fraction).map(|f| format!("= {} of them enter the test", percent(f))));
     let general_error = props.error.as_ref().filter(|e| e.field.is_empty());
 
     html! {

@@ -22,13 +22,8 @@ pub fn result_card(props: &ResultCardProps) -> Html {
     let d = &r.duration;
     let control = d.users_per_variant.first().copied().unwrap_or(f64::NAN);
     let unequal = d.users_per_variant.iter().any(|n| *n != control);
-    let sentence = ticket_sentence(
-        &r.input.plan,
-        &props.kpi_name,
-        r.input.daily_users,
-        r.input.traffic_fraction,
-        d.weeks,
-    );
+    let sentence =
+        ticket_sentence(&r.input.plan, &props.kpi_name, r.input.daily_users, r.input.traffic_fraction, d.weeks);
 
     html! {
         <section class={classes!("card", "result-card", props.stale.then_some("stale"))} aria-labelledby="result-title" aria-live="polite">

@@ -44,15 +44,8 @@ struct Source {
 #[derive(Clone, PartialEq)]
 enum Phase {
     Setup,
-    Running {
-        started_ms: f64,
-        bytes: f64,
-        rows: f64,
-    },
-    Done {
-        evaluation: Rc<Evaluation>,
-        kinds: Rc<Vec<(String, KpiKind)>>,
-    },
+    Running { started_ms: f64, bytes: f64, rows: f64 },
+    Done { evaluation: Rc<Evaluation>, kinds: Rc<Vec<(String, KpiKind)>> },
     Failed(String),
 }
 
@@ -117,39 +110,20 @@ impl Reducible for EvalState {
             }
             Action::Plan(Err(e)) => s.plan_note = Some(Err(e)),
             Action::Started => {
-                s.phase = Phase::Running {
-                    started_ms: js_sys::Date::now(),
-                    bytes: 0.0,
-                    rows: 0.0,
-                };
+                s.phase = Phase::Running { started_ms: js_sys::Date::now(), bytes: 0.0, rows: 0.0 };
                 s.issue = None;
             }
             Action::Report(report) => match (report, &s.phase) {
                 (WorkerReport::Progress { bytes, rows }, Phase::Running { started_ms, .. }) => {
-                    s.phase = Phase::Running {
-                        started_ms: *started_ms,
-                        bytes,
-                        rows,
-                    };
+                    s.phase = Phase::Running { started_ms: *started_ms, bytes, rows };
                 }
                 (WorkerReport::Done { evaluation }, Phase::Running { .. }) => {
-                    let kinds = s
-                        .form
-                        .kpis
-                        .iter()
-                        .map(|k| (k.name.trim().to_string(), k.kind))
-                        .collect();
-                    s.phase = Phase::Done {
-                        evaluation: Rc::new(*evaluation),
-                        kinds: Rc::new(kinds),
-                    };
+                    let kinds = s.form.kpis.iter().map(|k| (k.name.trim().to_string(), k.kind)).collect();
+                    s.phase = Phase::Done { evaluation: Rc::new(*evaluation), kinds: Rc::new(kinds) };
                 }
                 (WorkerReport::Failed { field, message }, Phase::Running { .. }) => {
                     if !field.is_empty() {
-                        s.issue = Some(FormIssue {
-                            field,
-                            message: message.clone(),
-                        });
+                        s.issue = Some(FormIssue { field, message: message.clone() });
                     }
                     s.phase = Phase::Failed(message);
                 }
@@ -167,12 +141,9 @@ impl Reducible for EvalState {
 
 /// The file's first bytes, for the preview.
 async fn read_head(blob: &Blob) -> Result<Vec<u8>, String> {
-    let head = blob
-        .slice_with_f64_and_f64(0.0, PREVIEW_BYTES)
-        .map_err(|_| "The file could not be read.".to_string())?;
-    let buffer = JsFuture::from(head.array_buffer())
-        .await
-        .map_err(|_| "The file could not be read.".to_string())?;
+    let head =
+        blob.slice_with_f64_and_f64(0.0, PREVIEW_BYTES).map_err(|_| "The file could not be read.".to_string())?;
+    let buffer = JsFuture::from(head.array_buffer()).await.map_err(|_| "The file could not be read.".to_string())?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
@@ -183,18 +154,10 @@ async fn fetch_sample() -> Result<Blob, String> {
         .map_err(|_| "The sample data could not be loaded.")?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!(
-            "The sample data could not be loaded (HTTP {}).",
-            response.status()
-        ));
+        return Err(format!("The sample data could not be loaded (HTTP {}).", response.status()));
     }
-    let blob = response
-        .blob()
-        .map_err(|_| "The sample data could not be read.")?;
-    Ok(JsFuture::from(blob)
-        .await
-        .map_err(|_| "The sample data could not be read.")?
-        .unchecked_into())
+    let blob = response.blob().map_err(|_| "The sample data could not be read.")?;
+    Ok(JsFuture::from(blob).await.map_err(|_| "The sample data could not be read.")?.unchecked_into())
 }
 
 #[function_component(Evaluate)]
@@ -218,10 +181,7 @@ pub fn evaluate() -> Html {
             let on_report = {
                 let (dispatcher, job) = (dispatcher.clone(), job.clone());
                 Callback::from(move |report: WorkerReport| {
-                    let finished = matches!(
-                        report,
-                        WorkerReport::Done { .. } | WorkerReport::Failed { .. }
-                    );
+                    let finished = matches!(report, WorkerReport::Done { .. } | WorkerReport::Failed { .. });
                     dispatcher.dispatch(Action::Report(report));
                     if finished {
                         // Free the worker after this message handler has returned.
@@ -235,10 +195,7 @@ pub fn evaluate() -> Html {
                     *job.borrow_mut() = Some(new_job);
                     dispatcher.dispatch(Action::Started);
                 }
-                Err(message) => dispatcher.dispatch(Action::Issue(FormIssue {
-                    field: String::new(),
-                    message,
-                })),
+                Err(message) => dispatcher.dispatch(Action::Issue(FormIssue { field: String::new(), message })),
             }
         })
     };
@@ -269,11 +226,7 @@ pub fn evaluate() -> Html {
     let on_file = {
         let load = load.clone();
         Callback::from(move |file: File| {
-            let source = Source {
-                name: file.name(),
-                size: file.size(),
-                blob: file.into(),
-            };
+            let source = Source { name: file.name(), size: file.size(), blob: file.into() };
             load(source, false);
         })
     };
@@ -283,18 +236,8 @@ pub fn evaluate() -> Html {
             let (load, dispatcher) = (load.clone(), dispatcher.clone());
             spawn_local(async move {
                 match fetch_sample().await {
-                    Ok(blob) => load(
-                        Source {
-                            name: SAMPLE_URL.into(),
-                            size: blob.size(),
-                            blob,
-                        },
-                        true,
-                    ),
-                    Err(message) => dispatcher.dispatch(Action::Issue(FormIssue {
-                        field: String::new(),
-                        message,
-                    })),
+                    Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, true),
+                    Err(message) => dispatcher.dispatch(Action::Issue(FormIssue { field: String::new(), message })),
                 }
             });
         })
@@ -304,10 +247,7 @@ pub fn evaluate() -> Html {
         Callback::from(move |file: File| {
             let dispatcher = dispatcher.clone();
             spawn_local(async move {
-                let text = JsFuture::from(file.text())
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string());
+                let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
                 let plan = text
                     .ok_or_else(|| "The plan file could not be read.".to_string())
                     .and_then(|t| PlanFile::from_json(&t));
@@ -342,21 +282,9 @@ pub fn evaluate() -> Html {
     };
 
     let running = matches!(state.phase, Phase::Running { .. });
-    let chosen = state
-        .source
-        .as_ref()
-        .map(|s| AttrValue::from(format!("{} · {:.1} MB", s.name, s.size / 1e6)));
-    let preview_ok = state
-        .preview
-        .as_ref()
-        .and_then(|p| p.as_ref().ok())
-        .cloned();
-    let columns = Rc::new(
-        preview_ok
-            .as_ref()
-            .map(|p| p.columns.clone())
-            .unwrap_or_default(),
-    );
+    let chosen = state.source.as_ref().map(|s| AttrValue::from(format!("{} · {:.1} MB", s.name, s.size / 1e6)));
+    let preview_ok = state.preview.as_ref().and_then(|p| p.as_ref().ok()).cloned();
+    let columns = Rc::new(preview_ok.as_ref().map(|p| p.columns.clone()).unwrap_or_default());
 
     html! {
         <div class="evaluate">
@@ -399,13 +327,7 @@ pub fn evaluate() -> Html {
 }
 
 fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callback<()>) -> Html {
-    let source_name = AttrValue::from(
-        state
-            .source
-            .as_ref()
-            .map(|s| s.name.clone())
-            .unwrap_or_default(),
-    );
+    let source_name = AttrValue::from(state.source.as_ref().map(|s| s.name.clone()).unwrap_or_default());
     let total = state.source.as_ref().map(|s| s.size).unwrap_or(0.0);
     html! {
         <>

@@ -48,9 +48,7 @@ pub fn planner() -> Html {
     let stale = error.is_some();
 
     // Mirror the plan in the address bar (no reload, no history entry per keystroke).
-    use_effect_with(form.clone(), |form| {
-        browser::replace_query(&url_state::to_query(form))
-    });
+    use_effect_with(form.clone(), |form| browser::replace_query(&url_state::to_query(form)));
 
     let on_edit = {
         let state = state.clone();

@@ -43,11 +43,7 @@ pub type Result<T> = std::result::Result<T, KpilabError>;
 
 impl KpilabError {
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        KpilabError {
-            code,
-            field: field.into(),
-            message: message.into(),
-        }
+        KpilabError { code, field: field.into(), message: message.into() }
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {

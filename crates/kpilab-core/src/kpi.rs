@@ -84,12 +84,8 @@ mod tests {
 
     #[test]
     fn zero_denominator_and_missing_inputs_are_absent() {
-        let v = kpis(&KpiTotals {
-            visitors: Some(0.0),
-            conversions: Some(5.0),
-            revenue: Some(10.0),
-            ..Default::default()
-        });
+        let v =
+            kpis(&KpiTotals { visitors: Some(0.0), conversions: Some(5.0), revenue: Some(10.0), ..Default::default() });
         assert_eq!(v.conversion_rate, None);
         assert_eq!(v.average_order_value, None);
         assert_eq!(v.return_on_investment, None);
@@ -97,21 +93,13 @@ mod tests {
 
     #[test]
     fn zero_numerator_gives_zero() {
-        let v = kpis(&KpiTotals {
-            visitors: Some(100.0),
-            conversions: Some(0.0),
-            ..Default::default()
-        });
+        let v = kpis(&KpiTotals { visitors: Some(100.0), conversions: Some(0.0), ..Default::default() });
         assert_eq!(v.conversion_rate, Some(0.0));
     }
 
     #[test]
     fn overflowing_quotient_is_absent_not_infinite() {
-        let v = kpis(&KpiTotals {
-            revenue: Some(1e308),
-            orders: Some(1e-10),
-            ..Default::default()
-        });
+        let v = kpis(&KpiTotals { revenue: Some(1e308), orders: Some(1e-10), ..Default::default() });
         assert_eq!(v.average_order_value, None);
     }
 }

@@ -66,10 +66,7 @@ impl<'de, A: MapAccess<'de>, Own: OwnFields<'de>> Deserializer<'de> for Rest<'_,
 impl<'de, A: MapAccess<'de>, Own: OwnFields<'de>> MapAccess<'de> for Rest<'_, A, Own> {
     type Error = A::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         while let Some(key) = self.map.next_key::<String>()? {
             if !self.own.take(&key, &mut self.map)? {
                 return seed.deserialize(key.into_deserializer()).map(Some);
@@ -156,14 +153,8 @@ mod tests {
 
     #[test]
     fn outer_and_embedded_fields_come_from_one_object_in_any_order() {
-        let want = Outer {
-            inner: Inner {
-                alpha: 0.05,
-                name_of_arm: Some("b".into()),
-            },
-            users: 10.0,
-            label: "none".into(),
-        };
+        let want =
+            Outer { inner: Inner { alpha: 0.05, name_of_arm: Some("b".into()) }, users: 10.0, label: "none".into() };
         for json in [
             r#"{"users": 10, "alpha": 0.05, "nameOfArm": "b"}"#,
             r#"{"alpha": 0.05, "users": 10, "nameOfArm": "b", "unknown": [1, {"x": 2}]}"#,
@@ -171,31 +162,19 @@ mod tests {
         ] {
             assert_eq!(serde_json::from_str::<Outer>(json).unwrap(), want, "{json}");
         }
-        let labelled =
-            serde_json::from_str::<Outer>(r#"{"alpha": 1, "label": "x", "users": 2}"#).unwrap();
+        let labelled = serde_json::from_str::<Outer>(r#"{"alpha": 1, "label": "x", "users": 2}"#).unwrap();
         assert_eq!(labelled.label, "x");
     }
 
     #[test]
     fn errors_name_the_field_as_the_derive_would() {
-        let missing = serde_json::from_str::<Outer>(r#"{"alpha": 0.05}"#)
-            .unwrap_err()
-            .to_string();
+        let missing = serde_json::from_str::<Outer>(r#"{"alpha": 0.05}"#).unwrap_err().to_string();
         assert!(missing.contains("missing field `users`"), "{missing}");
-        let inner = serde_json::from_str::<Outer>(r#"{"users": 1}"#)
-            .unwrap_err()
-            .to_string();
+        let inner = serde_json::from_str::<Outer>(r#"{"users": 1}"#).unwrap_err().to_string();
         assert!(inner.contains("missing field `alpha`"), "{inner}");
-        let wrong = serde_json::from_str::<Outer>(r#"{"alpha": 0.05, "users": "many"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            wrong.contains("invalid type: string \"many\", expected f64"),
-            "{wrong}"
-        );
-        let not_object = serde_json::from_str::<Outer>("[1]")
-            .unwrap_err()
-            .to_string();
+        let wrong = serde_json::from_str::<Outer>(r#"{"alpha": 0.05, "users": "many"}"#).unwrap_err().to_string();
+        assert!(wrong.contains("invalid type: string \"many\", expected f64"), "{wrong}");
+        let not_object = serde_json::from_str::<Outer>("[1]").unwrap_err().to_string();
         assert!(not_object.contains("expected an object"), "{not_object}");
     }
 }

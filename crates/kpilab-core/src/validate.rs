@@ -7,10 +7,7 @@ pub fn finite(field: &str, x: f64) -> Result<f64> {
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(KpilabError::invalid(
-            field,
-            format!("{field} must be a finite number, got {x}"),
-        ))
+        Err(KpilabError::invalid(field, format!("{field} must be a finite number, got {x}")))
     }
 }
 
@@ -20,10 +17,7 @@ pub fn open_unit(field: &str, x: f64) -> Result<f64> {
     if x > 0.0 && x < 1.0 {
         Ok(x)
     } else {
-        Err(KpilabError::invalid(
-            field,
-            format!("{field} must be between 0 and 1 (exclusive), got {x}"),
-        ))
+        Err(KpilabError::invalid(field, format!("{field} must be between 0 and 1 (exclusive), got {x}")))
     }
 }
 
@@ -33,10 +27,7 @@ pub fn positive(field: &str, x: f64) -> Result<f64> {
     if x > 0.0 {
         Ok(x)
     } else {
-        Err(KpilabError::invalid(
-            field,
-            format!("{field} must be greater than 0, got {x}"),
-        ))
+        Err(KpilabError::invalid(field, format!("{field} must be greater than 0, got {x}")))
     }
 }
 
@@ -46,10 +37,7 @@ pub fn non_negative(field: &str, x: f64) -> Result<f64> {
     if x >= 0.0 {
         Ok(x)
     } else {
-        Err(KpilabError::invalid(
-            field,
-            format!("{field} must not be negative, got {x}"),
-        ))
+        Err(KpilabError::invalid(field, format!("{field} must not be negative, got {x}")))
     }
 }
 
@@ -64,10 +52,7 @@ pub fn weights(field: &str, w: Option<&[f64]>, len: usize) -> Result<Vec<f64>> {
                     format!("{field} has {} weights but there are {len} variants; give one weight per variant, control first", w.len()),
                 ));
             }
-            w.iter()
-                .enumerate()
-                .map(|(i, &x)| positive(&format!("{field}[{i}]"), x))
-                .collect()
+            w.iter().enumerate().map(|(i, &x)| positive(&format!("{field}[{i}]"), x)).collect()
         }
     }
 }

@@ -11,16 +11,17 @@ use serde_json::{json, Value};
 fn cases_path() -> PathBuf {
     match std::env::var_os("KPILAB_CASES") {
         Some(p) => PathBuf::from(p),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json")
-        }
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json"),
     }
 }
 
 fn load_cases() -> Vec<Value> {
     let path = cases_path();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("golden cases missing at {} ({e}); the shared/ folder must sit beside the repo, or set KPILAB_CASES", path.display())
+        panic!(
+            "golden cases missing at {} ({e}); the shared/ folder must sit beside the repo, or set KPILAB_CASES",
+            path.display()
+        )
     });
     serde_json::from_str::<Vec<Value>>(&text).expect("cases.json is a JSON array")
 }
@@ -30,8 +31,7 @@ fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> std::result::Result<T, St
 }
 
 fn out<T: serde::Serialize>(r: Result<T>) -> std::result::Result<Value, String> {
-    r.map(|x| serde_json::to_value(x).unwrap())
-        .map_err(|e| format!("{:?} at {:?}: {}", e.code, e.field, e.message))
+    r.map(|x| serde_json::to_value(x).unwrap()).map_err(|e| format!("{:?} at {:?}: {}", e.code, e.field, e.message))
 }
 
 /// Calls the SDK function `name` the way the npm package does: JSON in, JSON out.
@@ -69,12 +69,7 @@ fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
-fn check_value(
-    path: &str,
-    expected: &Value,
-    actual: Option<&Value>,
-    tol: &Value,
-) -> Option<String> {
+fn check_value(path: &str, expected: &Value, actual: Option<&Value>, tol: &Value) -> Option<String> {
     let actual = actual.filter(|a| !a.is_null());
     match (expected, actual) {
         (Value::Null, None) => None,
@@ -84,17 +79,8 @@ fn check_value(
             let (e, a) = (e.as_f64().unwrap(), a.as_f64().unwrap());
             let exact = expected.is_i64() || expected.is_u64();
             let bound = tol["abs"].as_f64().unwrap() + tol["rel"].as_f64().unwrap() * e.abs();
-            let ok = if exact {
-                a == e
-            } else {
-                (a - e).abs() <= bound
-            };
-            (!ok).then(|| {
-                format!(
-                    "{path}: expected {e:e}, got {a:e} (diff {:e}, allowed {bound:e})",
-                    (a - e).abs()
-                )
-            })
+            let ok = if exact { a == e } else { (a - e).abs() <= bound };
+            (!ok).then(|| format!("{path}: expected {e:e}, got {a:e} (diff {:e}, allowed {bound:e})", (a - e).abs()))
         }
         (e, Some(a)) => (e != a).then(|| format!("{path}: expected {e}, got {a}")),
     }
@@ -102,10 +88,7 @@ fn check_value(
 
 /// Runs every case whose `fn` is in `fns`; panics listing every failure.
 fn run_family(fns: &[&str]) {
-    let cases: Vec<Value> = load_cases()
-        .into_iter()
-        .filter(|c| fns.contains(&c["fn"].as_str().unwrap()))
-        .collect();
+    let cases: Vec<Value> = load_cases().into_iter().filter(|c| fns.contains(&c["fn"].as_str().unwrap())).collect();
     assert!(!cases.is_empty(), "no golden cases for {fns:?}");
     let mut failures = Vec::new();
     for case in &cases {
@@ -114,22 +97,14 @@ fn run_family(fns: &[&str]) {
             Err(e) => failures.push(format!("{id}: {e}")),
             Ok(actual) => {
                 for (path, expected) in case["expect"].as_object().unwrap() {
-                    if let Some(msg) =
-                        check_value(path, expected, lookup(&actual, path), &case["tol"])
-                    {
+                    if let Some(msg) = check_value(path, expected, lookup(&actual, path), &case["tol"]) {
                         failures.push(format!("{id}: {msg}"));
                     }
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
     eprintln!("{} golden cases of {fns:?} passed", cases.len());
 }
 
@@ -159,18 +134,6 @@ fn lookup_resolves_nested_paths() {
     assert_eq!(lookup(&v, "a[0].b[1]"), Some(&json!(2)));
     assert_eq!(lookup(&v, "$"), Some(&v));
     assert_eq!(lookup(&v, "a[3].b"), None);
-    assert!(check_value(
-        "c",
-        &Value::Null,
-        lookup(&v, "c"),
-        &json!({"rel": 0.0, "abs": 0.0})
-    )
-    .is_none());
-    assert!(check_value(
-        "x",
-        &json!(2),
-        Some(&json!(2.5)),
-        &json!({"rel": 1.0, "abs": 1.0})
-    )
-    .is_some());
+    assert!(check_value("c", &Value::Null, lookup(&v, "c"), &json!({"rel": 0.0, "abs": 0.0})).is_none());
+    assert!(check_value("x", &json!(2), Some(&json!(2.5)), &json!({"rel": 1.0, "abs": 1.0})).is_some());
 }

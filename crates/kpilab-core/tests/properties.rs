@@ -14,10 +14,7 @@ fn proportion_plan(baseline: f64, mde: f64, alpha: f64, power: f64) -> PlanInput
 }
 
 fn at_size(plan: &PlanInput, users: f64) -> FixedSizeInput {
-    FixedSizeInput {
-        plan: plan.clone(),
-        users_per_variant: users,
-    }
+    FixedSizeInput { plan: plan.clone(), users_per_variant: users }
 }
 
 fn proportion_arm(name: &str, users: u32, rate: f64) -> Variant {
@@ -30,12 +27,7 @@ fn proportion_arm(name: &str, users: u32, rate: f64) -> Variant {
 }
 
 fn analyze_proportions(arms: Vec<Variant>, options: AnalysisOptions) -> AnalyzeResult {
-    analyze(&AnalyzeInput {
-        metric: MetricKind::Proportion,
-        variants: arms,
-        options,
-    })
-    .unwrap()
+    analyze(&AnalyzeInput { metric: MetricKind::Proportion, variants: arms, options }).unwrap()
 }
 
 proptest! {
@@ -167,11 +159,5 @@ proptest! {
 fn plan_metric_for_means_round_trips() {
     // guards the JSON shape the app's URL state and the SDK rely on
     let m: PlanMetric = serde_json::from_str(r#"{"kind":"mean","mean":10,"stdDev":4}"#).unwrap();
-    assert_eq!(
-        m,
-        PlanMetric::Mean {
-            mean: 10.0,
-            std_dev: 4.0
-        }
-    );
+    assert_eq!(m, PlanMetric::Mean { mean: 10.0, std_dev: 4.0 });
 }

@@ -22,13 +22,9 @@ pub fn to_js_error(e: KpilabError) -> JsValue {
 /// that value in the input (cheaper in wasm size than tracking paths while parsing).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
-        return Err(to_js_error(KpilabError::invalid(
-            "",
-            format!("{what} is required: pass an object"),
-        )));
+        return Err(to_js_error(KpilabError::invalid("", format!("{what} is required: pass an object"))));
     }
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| input_error(&value, &e.to_string(), what))
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| input_error(&value, &e.to_string(), what))
 }
 
 /// Not generic, so that one copy serves every input type.
@@ -47,8 +43,7 @@ fn culprit_path(input: &JsValue, message: &str) -> Option<String> {
         return Some(name.to_string());
     }
     let quoted = between(message, "string \"", "\"").or_else(|| between(message, "variant `", "`"));
-    let literal =
-        between(message, "floating point `", "`").or_else(|| between(message, "integer `", "`"));
+    let literal = between(message, "floating point `", "`").or_else(|| between(message, "integer `", "`"));
     let matches = |leaf: &JsValue| match (quoted, literal) {
         (Some(s), _) => leaf.as_string().is_some_and(|v| v == s),
         (None, Some(n)) => leaf.as_f64().is_some_and(|v| n.parse::<f64>() == Ok(v)),
@@ -65,21 +60,14 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
 /// Depth-first search for the first leaf satisfying `matches`, as `a.b[2].c`.
 fn find_leaf(value: &JsValue, matches: &dyn Fn(&JsValue) -> bool, path: String) -> Option<String> {
     if let Some(array) = value.dyn_ref::<js_sys::Array>() {
-        return array
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| find_leaf(&v, matches, format!("{path}[{i}]")));
+        return array.iter().enumerate().find_map(|(i, v)| find_leaf(&v, matches, format!("{path}[{i}]")));
     }
     if value.is_object() {
         let entries = js_sys::Object::entries(value.unchecked_ref());
         return entries.iter().find_map(|entry| {
             let pair: js_sys::Array = entry.unchecked_into();
             let key = pair.get(0).as_string()?;
-            let child = if path.is_empty() {
-                key
-            } else {
-                format!("{path}.{key}")
-            };
+            let child = if path.is_empty() { key } else { format!("{path}.{key}") };
             find_leaf(&pair.get(1), matches, child)
         });
     }
@@ -90,12 +78,7 @@ fn find_leaf(value: &JsValue, matches: &dyn Fn(&JsValue) -> bool, path: String) 
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(KpilabError::invalid(
-                "",
-                format!("could not build the result: {e}"),
-            ))
-        })
+        .map_err(|e| to_js_error(KpilabError::invalid("", format!("could not build the result: {e}"))))
 }
 
 /// Core result → JS value or thrown `KpilabError`.
@@ -109,18 +92,12 @@ const COPY_CHUNK: u32 = 1 << 20;
 
 /// Calls `push` with the bytes of `data` (`string | Uint8Array`), in order, one
 /// reused buffer at a time.
-pub fn stream_bytes(
-    data: &JsValue,
-    mut push: impl FnMut(&[u8]) -> Result<(), JsValue>,
-) -> Result<(), JsValue> {
+pub fn stream_bytes(data: &JsValue, mut push: impl FnMut(&[u8]) -> Result<(), JsValue>) -> Result<(), JsValue> {
     if let Some(s) = data.as_string() {
         return push(s.as_bytes());
     }
     let Some(array) = data.dyn_ref::<js_sys::Uint8Array>() else {
-        return Err(to_js_error(KpilabError::invalid(
-            "data",
-            "data must be a string or a Uint8Array of the CSV file",
-        )));
+        return Err(to_js_error(KpilabError::invalid("data", "data must be a string or a Uint8Array of the CSV file")));
     };
     let len = array.length();
     let mut buf = vec![0; COPY_CHUNK.min(len) as usize];

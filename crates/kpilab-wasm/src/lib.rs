@@ -21,26 +21,18 @@ export type Bound2 = [number | null, number | null];
 pub fn plan_sample_size(
     #[wasm_bindgen(unchecked_param_type = "PlanInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_sample_size(&from_js::<PlanInput>(
-        input, "input",
-    )?))
+    output(kpilab_core::plan_sample_size(&from_js::<PlanInput>(input, "input")?))
 }
 
 /// The smallest effect detectable with `usersPerVariant` users per arm.
 #[wasm_bindgen(js_name = planMde, unchecked_return_type = "MdePlan")]
-pub fn plan_mde(
-    #[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_mde(&from_js::<FixedSizeInput>(
-        input, "input",
-    )?))
+pub fn plan_mde(#[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue) -> Result<JsValue, JsValue> {
+    output(kpilab_core::plan_mde(&from_js::<FixedSizeInput>(input, "input")?))
 }
 
 /// Power (0..1) with `usersPerVariant` users per arm; the smallest over comparisons.
 #[wasm_bindgen(js_name = planPower)]
-pub fn plan_power(
-    #[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue,
-) -> Result<f64, JsValue> {
+pub fn plan_power(#[wasm_bindgen(unchecked_param_type = "FixedSizeInput")] input: JsValue) -> Result<f64, JsValue> {
     kpilab_core::plan_power(&from_js::<FixedSizeInput>(input, "input")?).map_err(to_js_error)
 }
 
@@ -49,9 +41,7 @@ pub fn plan_power(
 pub fn plan_duration(
     #[wasm_bindgen(unchecked_param_type = "DurationInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    output(kpilab_core::plan_duration(&from_js::<DurationInput>(
-        input, "input",
-    )?))
+    output(kpilab_core::plan_duration(&from_js::<DurationInput>(input, "input")?))
 }
 
 /// Power at `points` sample sizes around the plan (default 50), for charts.
@@ -61,30 +51,19 @@ pub fn power_curve(
     points: Option<u32>,
 ) -> Result<JsValue, JsValue> {
     let input = from_js::<PlanInput>(input, "input")?;
-    output(kpilab_core::power_curve(
-        &input,
-        points.unwrap_or(50) as usize,
-    ))
+    output(kpilab_core::power_curve(&input, points.unwrap_or(50) as usize))
 }
 
 /// Frequentist, sequential or Bayesian analysis of aggregated results.
 #[wasm_bindgen(unchecked_return_type = "AnalyzeResult")]
-pub fn analyze(
-    #[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
-    output(kpilab_core::analyze(&from_js::<AnalyzeInput>(
-        input, "input",
-    )?))
+pub fn analyze(#[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsValue) -> Result<JsValue, JsValue> {
+    output(kpilab_core::analyze(&from_js::<AnalyzeInput>(input, "input")?))
 }
 
 /// Conversion rate, revenue per visitor, AOV, bounce rate, CAC and ROI from totals.
 #[wasm_bindgen(unchecked_return_type = "KpiValues")]
-pub fn kpis(
-    #[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue,
-) -> Result<JsValue, JsValue> {
-    output(Ok(kpilab_core::kpis(&from_js::<KpiTotals>(
-        totals, "totals",
-    )?)))
+pub fn kpis(#[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue) -> Result<JsValue, JsValue> {
+    output(Ok(kpilab_core::kpis(&from_js::<KpiTotals>(totals, "totals")?)))
 }
 
 /// KPI evaluation of a whole row-level CSV with a ship / do-not-ship decision.
@@ -108,9 +87,7 @@ pub struct CsvEvaluator {
 #[wasm_bindgen]
 impl CsvEvaluator {
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
-    ) -> Result<CsvEvaluator, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<CsvEvaluator, JsValue> {
         let config = from_js::<EvalConfig>(config, "config")?;
         let inner = kpilab_core::CsvEvaluator::new(config).map_err(to_js_error)?;
         Ok(CsvEvaluator { inner: Some(inner) })
@@ -137,10 +114,7 @@ impl CsvEvaluator {
 
     fn live(&mut self) -> Result<&mut kpilab_core::CsvEvaluator, JsValue> {
         self.inner.as_mut().ok_or_else(|| {
-            to_js_error(kpilab_core::KpilabError::invalid(
-                "",
-                "this CsvEvaluator has finished; create a new one",
-            ))
+            to_js_error(kpilab_core::KpilabError::invalid("", "this CsvEvaluator has finished; create a new one"))
         })
     }
 }

@@ -36,16 +36,10 @@ pub fn field(i: usize, name: &str) -> String {
 pub fn count(field: &str, x: f64) -> Result<f64> {
     validate::non_negative(field, x)?;
     if x.fract() != 0.0 {
-        return Err(KpilabError::invalid(
-            field,
-            format!("{field} must be a whole number, got {x}"),
-        ));
+        return Err(KpilabError::invalid(field, format!("{field} must be a whole number, got {x}")));
     }
     if x > MAX_COUNT {
-        return Err(KpilabError::invalid(
-            field,
-            format!("{field} ({x}) is too large to count exactly"),
-        ));
+        return Err(KpilabError::invalid(field, format!("{field} ({x}) is too large to count exactly")));
     }
     Ok(x)
 }
@@ -57,10 +51,7 @@ pub fn users(v: &Variant, i: usize) -> Result<f64> {
     if n < 1.0 {
         return Err(KpilabError::invalid(
             f,
-            format!(
-                "variant \"{}\" has no users; every variant needs at least 1",
-                v.name
-            ),
+            format!("variant \"{}\" has no users; every variant needs at least 1", v.name),
         ));
     }
     Ok(n)
@@ -69,10 +60,7 @@ pub fn users(v: &Variant, i: usize) -> Result<f64> {
 fn required(field: &str, x: Option<f64>, what: &str) -> Result<f64> {
     match x {
         Some(x) => validate::finite(field, x),
-        None => Err(KpilabError::invalid(
-            field,
-            format!("{field} is missing; {what}"),
-        )),
+        None => Err(KpilabError::invalid(field, format!("{field} is missing; {what}"))),
     }
 }
 
@@ -87,10 +75,7 @@ fn required_moments<'a>(field: &str, m: Option<&'a Moments>, what: &str) -> Resu
 /// negative beyond rounding (`scale` = the size of the terms that cancelled).
 fn non_negative_variance(field: &str, var: f64, scale: f64, why: &str) -> Result<f64> {
     if var < -VARIANCE_SLACK * scale || !var.is_finite() {
-        return Err(KpilabError::invalid(
-            field,
-            format!("{field} is inconsistent: {why}"),
-        ));
+        return Err(KpilabError::invalid(field, format!("{field} is inconsistent: {why}")));
     }
     Ok(var.max(0.0))
 }
@@ -125,47 +110,21 @@ pub fn build_arm(metric: MetricKind, v: &Variant, i: usize) -> Result<Arm> {
     match metric {
         MetricKind::Proportion => {
             let f = field(i, "conversions");
-            let c = count(
-                &f,
-                required(
-                    &f,
-                    v.conversions,
-                    "a proportion metric needs the number of converted users",
-                )?,
-            )?;
+            let c = count(&f, required(&f, v.conversions, "a proportion metric needs the number of converted users")?)?;
             if c > n {
                 return Err(KpilabError::invalid(
                     f,
-                    format!(
-                        "conversions ({c}) exceed users ({n}) in variant \"{}\"",
-                        v.name
-                    ),
+                    format!("conversions ({c}) exceed users ({n}) in variant \"{}\"", v.name),
                 ));
             }
             let p = c / n;
-            Ok(Arm {
-                n,
-                mean: p,
-                var: p * (1.0 - p),
-            })
+            Ok(Arm { n, mean: p, var: p * (1.0 - p) })
         }
         MetricKind::Mean => {
-            let sum = required(
-                &field(i, "sum"),
-                v.sum,
-                "a mean metric needs the sum of the per-user values",
-            )?;
+            let sum = required(&field(i, "sum"), v.sum, "a mean metric needs the sum of the per-user values")?;
             let f_ss = field(i, "sumSquares");
-            let ss = required(
-                &f_ss,
-                v.sum_squares,
-                "a mean metric needs the sum of squared per-user values",
-            )?;
-            Ok(Arm {
-                n,
-                mean: sum / n,
-                var: sample_variance(&f_ss, sum, ss, n)?,
-            })
+            let ss = required(&f_ss, v.sum_squares, "a mean metric needs the sum of squared per-user values")?;
+            Ok(Arm { n, mean: sum / n, var: sample_variance(&f_ss, sum, ss, n)? })
         }
         MetricKind::Ratio => {
             let f_num = field(i, "numerator");
@@ -181,40 +140,23 @@ pub fn build_arm(metric: MetricKind, v: &Variant, i: usize) -> Result<Arm> {
                 "a ratio metric needs the denominator's sum and sum of squares",
             )?;
             let f_cross = field(i, "crossSum");
-            let cross = required(
-                &f_cross,
-                v.cross_sum,
-                "a ratio metric needs the sum of numerator × denominator per user",
-            )?;
+            let cross =
+                required(&f_cross, v.cross_sum, "a ratio metric needs the sum of numerator × denominator per user")?;
             if den.sum == 0.0 {
                 return Err(KpilabError::invalid(
                     format!("{f_den}.sum"),
-                    format!(
-                        "the denominator of variant \"{}\" adds up to 0, so its ratio is undefined",
-                        v.name
-                    ),
+                    format!("the denominator of variant \"{}\" adds up to 0, so its ratio is undefined", v.name),
                 ));
             }
-            let v_num =
-                sample_variance(&format!("{f_num}.sumSquares"), num.sum, num.sum_squares, n)?;
-            let v_den =
-                sample_variance(&format!("{f_den}.sumSquares"), den.sum, den.sum_squares, n)?;
+            let v_num = sample_variance(&format!("{f_num}.sumSquares"), num.sum, num.sum_squares, n)?;
+            let v_den = sample_variance(&format!("{f_den}.sumSquares"), den.sum, den.sum_squares, n)?;
             let cov = sample_covariance(num.sum, den.sum, cross, n);
             let ratio = num.sum / den.sum;
             let mean_den = den.sum / n;
             let raw = v_num - 2.0 * ratio * cov + ratio * ratio * v_den;
             let scale = v_num + (2.0 * ratio * cov).abs() + ratio * ratio * v_den;
-            let raw = non_negative_variance(
-                &f_cross,
-                raw,
-                scale,
-                "it implies a negative variance for the ratio",
-            )?;
-            Ok(Arm {
-                n,
-                mean: ratio,
-                var: raw / (mean_den * mean_den),
-            })
+            let raw = non_negative_variance(&f_cross, raw, scale, "it implies a negative variance for the ratio")?;
+            Ok(Arm { n, mean: ratio, var: raw / (mean_den * mean_den) })
         }
     }
 }

@@ -34,8 +34,7 @@ fn normal_effect(a: &Arm, b: &Arm, alpha: f64) -> (Effect, f64, f64) {
         absolute_lift: mu,
         relative_lift: relative.map(|(rel, _)| rel),
         absolute_ci: interval(mu, sigma, alpha, Reference::Normal, Alternative::TwoSided),
-        relative_ci: relative
-            .map(|(rel, se)| interval(rel, se, alpha, Reference::Normal, Alternative::TwoSided)),
+        relative_ci: relative.map(|(rel, se)| interval(rel, se, alpha, Reference::Normal, Alternative::TwoSided)),
         p_value: None,
     };
     (effect, mu, sigma)
@@ -61,10 +60,7 @@ pub fn compare_normal(a: &Arm, b: &Arm, alpha: f64) -> BayesEffect {
     let (effect, mu, sigma) = normal_effect(a, b, alpha);
     let (chance, loss) = if sigma > 0.0 {
         let z = mu / sigma;
-        (
-            normal_cdf(z),
-            (sigma * normal_pdf(z) - mu * normal_cdf(-z)).max(0.0),
-        )
+        (normal_cdf(z), (sigma * normal_pdf(z) - mu * normal_cdf(-z)).max(0.0))
     } else {
         // No uncertainty left: the posterior is a point mass at μ.
         let chance = if mu > 0.0 {
@@ -76,9 +72,5 @@ pub fn compare_normal(a: &Arm, b: &Arm, alpha: f64) -> BayesEffect {
         };
         (chance, (-mu).max(0.0))
     };
-    BayesEffect {
-        effect,
-        chance_to_beat_control: chance,
-        expected_loss: loss,
-    }
+    BayesEffect { effect, chance_to_beat_control: chance, expected_loss: loss }
 }

@@ -36,16 +36,11 @@ fn ldexp(mut x: f64, mut e: i64) -> f64 {
 /// peak once terms are negligible, so the work is O(√n) rather than O(n).
 pub fn prob_greater(a1: f64, b1: f64, a2: f64, b2: f64) -> f64 {
     let ln_norm = ln_beta(a1, b1);
-    let ln_term =
-        |i: f64| ln_beta(a1 + i, b1 + b2) - (b2 + i).ln() - ln_beta(1.0 + i, b2) - ln_norm;
+    let ln_term = |i: f64| ln_beta(a1 + i, b1 + b2) - (b2 + i).ln() - ln_beta(1.0 + i, b2) - ln_norm;
     let last = a2 - 1.0;
     // t_{i+1} >= t_i while i <= (a1 b2 - a1 - b1 - b2)/(b1 + 1).
     let turn = ((a1 * b2 - a1 - b1 - b2) / (b1 + 1.0)).ceil();
-    let peak = if turn.is_finite() {
-        turn.clamp(0.0, last)
-    } else {
-        last
-    };
+    let peak = if turn.is_finite() { turn.clamp(0.0, last) } else { last };
     let peak_ln = ln_term(peak);
     let start = if ln_term(0.0) >= peak_ln - 60.0 {
         0.0
@@ -131,11 +126,7 @@ mod tests {
         assert!(close(prob_greater(1.0, 1.0, 2.0, 1.0), 2.0 / 3.0, 1e-14));
         // Symmetry: P(B > A) + P(A > B) = 1.
         let (a1, b1, a2, b2) = (101.0, 901.0, 121.0, 881.0);
-        assert!(close(
-            prob_greater(a1, b1, a2, b2) + prob_greater(a2, b2, a1, b1),
-            1.0,
-            1e-13
-        ));
+        assert!(close(prob_greater(a1, b1, a2, b2) + prob_greater(a2, b2, a1, b1), 1.0, 1e-13));
     }
 
     #[test]
@@ -169,10 +160,6 @@ mod tests {
             s += f(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 };
         }
         let quad = s * h / 3.0;
-        assert!(
-            close(expected_loss(aa, ba, ab, bb), quad, 1e-9),
-            "{} vs {quad}",
-            expected_loss(aa, ba, ab, bb)
-        );
+        assert!(close(expected_loss(aa, ba, ab, bb), quad, 1e-9), "{} vs {quad}", expected_loss(aa, ba, ab, bb));
     }
 }

@@ -16,9 +16,7 @@ pub enum Skipped {
 /// The covariate's moments, its cross sum and its within-arm variance.
 fn covariate_of(v: &Variant, i: usize, n: f64) -> Result<(Moments, f64, f64)> {
     let f = field(i, "covariate");
-    let c = v
-        .covariate
-        .ok_or_else(|| KpilabError::invalid(&f, format!("{f} is missing")))?;
+    let c = v.covariate.ok_or_else(|| KpilabError::invalid(&f, format!("{f} is missing")))?;
     validate::finite(&format!("{f}.sum"), c.sum)?;
     let f_ss = format!("{f}.sumSquares");
     validate::finite(&f_ss, c.sum_squares)?;
@@ -38,16 +36,9 @@ fn covariate_of(v: &Variant, i: usize, n: f64) -> Result<(Moments, f64, f64)> {
 /// all arms (n-1 denominators), arm mean -= theta·(x̄_arm - x̄_all), per-user
 /// variance vY + theta²·vX - 2·theta·cXY within the arm. `arms` holds the
 /// unadjusted arms (same order as `variants`).
-pub fn adjust(
-    variants: &[Variant],
-    arms: &[Arm],
-) -> Result<std::result::Result<Vec<Arm>, Skipped>> {
-    let covs = variants
-        .iter()
-        .zip(arms)
-        .enumerate()
-        .map(|(i, (v, a))| covariate_of(v, i, a.n))
-        .collect::<Result<Vec<_>>>()?;
+pub fn adjust(variants: &[Variant], arms: &[Arm]) -> Result<std::result::Result<Vec<Arm>, Skipped>> {
+    let covs =
+        variants.iter().zip(arms).enumerate().map(|(i, (v, a))| covariate_of(v, i, a.n)).collect::<Result<Vec<_>>>()?;
     let n_all: f64 = arms.iter().map(|a| a.n).sum();
     let sum_y: f64 = variants.iter().map(|v| v.sum.unwrap_or(0.0)).sum();
     let sum_x: f64 = covs.iter().map(|(c, _, _)| c.sum).sum();
@@ -76,11 +67,7 @@ pub fn adjust(
                 ),
             ));
         }
-        adjusted.push(Arm {
-            n: arm.n,
-            mean: arm.mean - theta * (c.sum / arm.n - x_bar_all),
-            var: raw.max(0.0),
-        });
+        adjusted.push(Arm { n: arm.n, mean: arm.mean - theta * (c.sum / arm.n - x_bar_all), var: raw.max(0.0) });
     }
     Ok(Ok(adjusted))
 }

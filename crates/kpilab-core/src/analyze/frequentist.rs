@@ -70,13 +70,7 @@ pub fn p_value(estimate: f64, se: f64, reference: Reference, alternative: Altern
 
 /// `estimate ± q·se`; one-sided alternatives leave the far side unbounded (`None`)
 /// and use the one-sided 1-alpha quantile.
-pub fn interval(
-    estimate: f64,
-    se: f64,
-    alpha: f64,
-    reference: Reference,
-    alternative: Alternative,
-) -> Bound2 {
+pub fn interval(estimate: f64, se: f64, alpha: f64, reference: Reference, alternative: Alternative) -> Bound2 {
     let q = |p: f64| {
         if se == 0.0 {
             0.0
@@ -103,9 +97,8 @@ pub fn relative_delta(control: &Arm, treatment: &Arm) -> Option<(f64, f64)> {
         return None;
     }
     let rel = m_b / m_a - 1.0;
-    let se = (treatment.var_of_mean() / (m_a * m_a)
-        + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a))
-        .sqrt();
+    let se =
+        (treatment.var_of_mean() / (m_a * m_a) + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a)).sqrt();
     Some((rel, se))
 }
 
@@ -136,13 +129,7 @@ pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
 /// - ratio: delta-method variances and a z-test (gbstats `RatioStatistic` + `TwoSidedTTest`).
 ///
 /// `relativeCi` is always the delta-method z interval.
-pub fn compare(
-    metric: MetricKind,
-    a: &Arm,
-    b: &Arm,
-    alpha: f64,
-    alternative: Alternative,
-) -> Effect {
+pub fn compare(metric: MetricKind, a: &Arm, b: &Arm, alpha: f64, alternative: Alternative) -> Effect {
     let diff = b.mean - a.mean;
     let se = (a.var_of_mean() + b.var_of_mean()).sqrt();
     let reference = match metric {
@@ -154,8 +141,7 @@ pub fn compare(
         absolute_lift: diff,
         relative_lift: relative.map(|(rel, _)| rel),
         absolute_ci: interval(diff, se, alpha, reference, alternative),
-        relative_ci: relative
-            .map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
+        relative_ci: relative.map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
         p_value: Some(p_value(diff, se, reference, alternative)),
     }
 }

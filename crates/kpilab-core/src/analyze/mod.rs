@@ -47,57 +47,28 @@ pub fn analyze(input: &AnalyzeInput) -> Result<AnalyzeResult> {
     let opts = &input.options;
     check_options(input)?;
     let control = control_index(input)?;
-    let raw: Vec<Arm> = input
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| arms::build_arm(input.metric, v, i))
-        .collect::<Result<_>>()?;
+    let raw: Vec<Arm> =
+        input.variants.iter().enumerate().map(|(i, v)| arms::build_arm(input.metric, v, i)).collect::<Result<_>>()?;
 
     let mut warnings = Vec::new();
     let tested = cuped_arms(input, &raw, &mut warnings)?;
-    let variants = input
-        .variants
-        .iter()
-        .zip(&raw)
-        .map(|(v, arm)| summarize(input, &v.name, arm))
-        .collect();
+    let variants = input.variants.iter().zip(&raw).map(|(v, arm)| summarize(input, &v.name, arm)).collect();
 
     let mut comparisons = Vec::new();
-    for (j, v) in input
-        .variants
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != control)
-    {
-        comparisons.push(compare(
-            input,
-            &tested[control],
-            &tested[j],
-            &v.name,
-            &input.variants[control].name,
-        ));
+    for (j, v) in input.variants.iter().enumerate().filter(|&(j, _)| j != control) {
+        comparisons.push(compare(input, &tested[control], &tested[j], &v.name, &input.variants[control].name));
     }
     apply_corrections(&mut comparisons, opts);
 
     let users: Vec<f64> = raw.iter().map(|a| a.n).collect();
-    let weights = validate::weights(
-        "expectedAllocation",
-        opts.expected_allocation.as_deref(),
-        users.len(),
-    )?;
+    let weights = validate::weights("expectedAllocation", opts.expected_allocation.as_deref(), users.len())?;
     let srm = srm::check(&users, &weights, opts.srm_alpha);
 
     add_data_warnings(input, &raw, control, &comparisons, &mut warnings);
     if srm.mismatch {
         warnings.push(srm_warning(input, &users, &weights, srm.p_value));
     }
-    let result = AnalyzeResult {
-        variants,
-        comparisons,
-        srm,
-        warnings,
-    };
+    let result = AnalyzeResult { variants, comparisons, srm, warnings };
     ensure_finite(&result)?;
     Ok(result)
 }
@@ -116,26 +87,16 @@ fn check_options(input: &AnalyzeInput) -> Result<()> {
     if input.variants.len() < 2 {
         return Err(KpilabError::invalid(
             "variants",
-            format!(
-                "an A/B test needs at least 2 variants (a control and a treatment), got {}",
-                input.variants.len()
-            ),
+            format!("an A/B test needs at least 2 variants (a control and a treatment), got {}", input.variants.len()),
         ));
     }
-    validate::weights(
-        "expectedAllocation",
-        opts.expected_allocation.as_deref(),
-        input.variants.len(),
-    )?;
+    validate::weights("expectedAllocation", opts.expected_allocation.as_deref(), input.variants.len())?;
     let mut seen = HashSet::new();
     for (i, v) in input.variants.iter().enumerate() {
         if !seen.insert(v.name.as_str()) {
             return Err(KpilabError::invalid(
                 arms::field(i, "name"),
-                format!(
-                    "the variant name \"{}\" is used twice; every variant needs its own name",
-                    v.name
-                ),
+                format!("the variant name \"{}\" is used twice; every variant needs its own name", v.name),
             ));
         }
     }
@@ -145,20 +106,13 @@ fn check_options(input: &AnalyzeInput) -> Result<()> {
 fn control_index(input: &AnalyzeInput) -> Result<usize> {
     match &input.options.control {
         None => Ok(0),
-        Some(name) => input
-            .variants
-            .iter()
-            .position(|v| &v.name == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
-                KpilabError::invalid(
-                    "control",
-                    format!(
-                        "the control \"{name}\" is not one of the variants ({})",
-                        names.join(", ")
-                    ),
-                )
-            }),
+        Some(name) => input.variants.iter().position(|v| &v.name == name).ok_or_else(|| {
+            let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
+            KpilabError::invalid(
+                "control",
+                format!("the control \"{name}\" is not one of the variants ({})", names.join(", ")),
+            )
+        }),
     }
 }
 
@@ -169,12 +123,7 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
     if requested == Some(false) {
         return Ok(raw.to_vec());
     }
-    let missing: Vec<&str> = input
-        .variants
-        .iter()
-        .filter(|v| v.covariate.is_none())
-        .map(|v| v.name.as_str())
-        .collect();
+    let missing: Vec<&str> = input.variants.iter().filter(|v| v.covariate.is_none()).map(|v| v.name.as_str()).collect();
     let any_covariate = missing.len() < input.variants.len();
     if input.metric != MetricKind::Mean {
         if requested == Some(true) || any_covariate {
@@ -218,25 +167,12 @@ fn summarize(input: &AnalyzeInput, name: &str, arm: &Arm) -> ArmSummary {
     let ci = match input.metric {
         MetricKind::Proportion if bayesian => {
             let (a, b) = bayesian::beta_posterior(arm);
-            [
-                Some(beta_quantile(a, b, alpha / 2.0, Tail::Lower)),
-                Some(beta_quantile(a, b, alpha / 2.0, Tail::Upper)),
-            ]
+            [Some(beta_quantile(a, b, alpha / 2.0, Tail::Lower)), Some(beta_quantile(a, b, alpha / 2.0, Tail::Upper))]
         }
-        MetricKind::Mean if !bayesian => frequentist::interval(
-            arm.mean,
-            se,
-            alpha,
-            Reference::StudentT(arm.n - 1.0),
-            Alternative::TwoSided,
-        ),
-        _ => frequentist::interval(
-            arm.mean,
-            se,
-            alpha,
-            Reference::Normal,
-            Alternative::TwoSided,
-        ),
+        MetricKind::Mean if !bayesian => {
+            frequentist::interval(arm.mean, se, alpha, Reference::StudentT(arm.n - 1.0), Alternative::TwoSided)
+        }
+        _ => frequentist::interval(arm.mean, se, alpha, Reference::Normal, Alternative::TwoSided),
     };
     ArmSummary {
         name: name.to_string(),
@@ -247,42 +183,22 @@ fn summarize(input: &AnalyzeInput, name: &str, arm: &Arm) -> ArmSummary {
     }
 }
 
-fn compare(
-    input: &AnalyzeInput,
-    control: &Arm,
-    treatment: &Arm,
-    variant: &str,
-    control_name: &str,
-) -> Comparison {
+fn compare(input: &AnalyzeInput, control: &Arm, treatment: &Arm, variant: &str, control_name: &str) -> Comparison {
     let opts = &input.options;
     let (effect, chance, loss): (Effect, _, _) = match opts.method {
-        AnalysisMethod::Frequentist => (
-            frequentist::compare(
-                input.metric,
-                control,
-                treatment,
-                opts.alpha,
-                opts.alternative,
-            ),
-            None,
-            None,
-        ),
-        AnalysisMethod::Sequential => (
-            sequential::compare(control, treatment, opts.alpha, opts.sequential_tuning),
-            None,
-            None,
-        ),
+        AnalysisMethod::Frequentist => {
+            (frequentist::compare(input.metric, control, treatment, opts.alpha, opts.alternative), None, None)
+        }
+        AnalysisMethod::Sequential => {
+            (sequential::compare(control, treatment, opts.alpha, opts.sequential_tuning), None, None)
+        }
         AnalysisMethod::Bayesian => {
             let b = if input.metric == MetricKind::Proportion {
                 bayesian::compare_proportions(control, treatment, opts.alpha)
             } else {
                 bayesian::compare_normal(control, treatment, opts.alpha)
             };
-            (
-                b.effect,
-                Some(b.chance_to_beat_control),
-                Some(b.expected_loss),
-            )
+            (b.effect, Some(b.chance_to_beat_control), Some(b.expected_loss))
         }
     };
     // Bayesian significance is decided here; p-value methods after the correction.
@@ -312,11 +228,7 @@ fn compare(
 /// Better/worse by the sign of the effect (flipped when lower is better) when
 /// significant, else inconclusive.
 fn verdict(significant: bool, direction: f64, higher_is_better: bool) -> Verdict {
-    let oriented = if higher_is_better {
-        direction
-    } else {
-        -direction
-    };
+    let oriented = if higher_is_better { direction } else { -direction };
     if !significant || oriented == 0.0 {
         Verdict::Inconclusive
     } else if oriented > 0.0 {
@@ -333,10 +245,7 @@ fn apply_corrections(comparisons: &mut [Comparison], opts: &AnalysisOptions) {
     if p.len() != comparisons.len() {
         return; // Bayesian: no p-values
     }
-    for (c, adj) in comparisons
-        .iter_mut()
-        .zip(corrections::adjust(&p, opts.correction))
-    {
+    for (c, adj) in comparisons.iter_mut().zip(corrections::adjust(&p, opts.correction)) {
         c.adjusted_p_value = Some(adj);
         c.significant = adj < opts.alpha;
         c.verdict = verdict(c.significant, c.absolute_lift, opts.higher_is_better);
@@ -344,18 +253,11 @@ fn apply_corrections(comparisons: &mut [Comparison], opts: &AnalysisOptions) {
 }
 
 fn warning(code: &str, message: impl Into<String>) -> Warning {
-    Warning {
-        code: code.to_string(),
-        message: message.into(),
-    }
+    Warning { code: code.to_string(), message: message.into() }
 }
 
 fn quoted_list(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
 }
 
 fn add_data_warnings(
@@ -373,8 +275,7 @@ fn add_data_warnings(
             ));
         }
     }
-    let beta_posteriors =
-        input.metric == MetricKind::Proportion && input.options.method == AnalysisMethod::Bayesian;
+    let beta_posteriors = input.metric == MetricKind::Proportion && input.options.method == AnalysisMethod::Bayesian;
     if !beta_posteriors {
         for (v, arm) in input.variants.iter().zip(raw) {
             if arm.var == 0.0 && arm.n > 1.0 {
@@ -396,9 +297,7 @@ fn add_data_warnings(
             format!("The control \"{}\" averages 0, so a relative (percent) lift cannot be computed; use the absolute lift.", input.variants[control].name),
         ));
     }
-    if input.options.method == AnalysisMethod::Bayesian
-        && input.options.alternative != Alternative::TwoSided
-    {
+    if input.options.method == AnalysisMethod::Bayesian && input.options.alternative != Alternative::TwoSided {
         warnings.push(warning(
             "ALTERNATIVE_IGNORED",
             "Bayesian results do not use a one-sided alternative; read the chance to beat control instead.",
@@ -417,11 +316,7 @@ fn srm_warning(input: &AnalyzeInput, users: &[f64], weights: &[f64], p: f64) -> 
     let expected: Vec<String> = weights.iter().map(|w| percent(w / weight_total)).collect();
     let counts: Vec<String> = users.iter().map(|u| format!("{u}")).collect();
     let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
-    let p_text = if p < 1e-4 {
-        "p < 0.0001".to_string()
-    } else {
-        format!("p = {p:.4}")
-    };
+    let p_text = if p < 1e-4 { "p < 0.0001".to_string() } else { format!("p = {p:.4}") };
     warning(
         "SRM",
         format!(
@@ -447,16 +342,8 @@ fn ensure_finite(r: &AnalyzeResult) -> Result<()> {
         numbers.extend(c.absolute_ci.iter().flatten());
         numbers.extend(c.relative_lift);
         numbers.extend(c.relative_ci.iter().flatten().flatten());
-        numbers.extend(
-            [
-                c.p_value,
-                c.adjusted_p_value,
-                c.chance_to_beat_control,
-                c.expected_loss,
-            ]
-            .into_iter()
-            .flatten(),
-        );
+        numbers
+            .extend([c.p_value, c.adjusted_p_value, c.chance_to_beat_control, c.expected_loss].into_iter().flatten());
     }
     if numbers.iter().all(|x| x.is_finite()) {
         Ok(())

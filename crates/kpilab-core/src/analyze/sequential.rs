@@ -10,18 +10,11 @@ use super::frequentist::{relative_delta, Effect};
 /// ρ² = (-2 ln α + ln(-2 ln α + 1)) / N*, half-width
 /// √(var·n) · √(2(nρ²+1) ln(√(nρ²+1)/α) / (nρ)²), and with s² = estimate²·n/var,
 /// p = min(1, √(nρ²+1) · exp(-ρ²s² / (2(nρ²+1)))).
-pub fn confidence_sequence(
-    estimate: f64,
-    var: f64,
-    n: f64,
-    alpha: f64,
-    tuning: f64,
-) -> ([f64; 2], f64) {
+pub fn confidence_sequence(estimate: f64, var: f64, n: f64, alpha: f64, tuning: f64) -> ([f64; 2], f64) {
     let ln_alpha = alpha.ln();
     let rho2 = (-2.0 * ln_alpha + (-2.0 * ln_alpha + 1.0).ln()) / tuning;
     let tr = n * rho2 + 1.0;
-    let half_width =
-        (var * n).sqrt() * (2.0 * tr * (0.5 * tr.ln() - ln_alpha) / (n * n * rho2)).sqrt();
+    let half_width = (var * n).sqrt() * (2.0 * tr * (0.5 * tr.ln() - ln_alpha) / (n * n * rho2)).sqrt();
     let p = if var > 0.0 {
         let st2 = estimate * estimate * n / var;
         // 1/E-value = √tr · exp(-ρ²·st2/(2 tr)), in logs so a huge statistic cannot overflow.
@@ -40,8 +33,7 @@ pub fn confidence_sequence(
 pub fn compare(a: &Arm, b: &Arm, alpha: f64, tuning: f64) -> Effect {
     let n = a.n + b.n;
     let diff = b.mean - a.mean;
-    let (abs_ci, p) =
-        confidence_sequence(diff, a.var_of_mean() + b.var_of_mean(), n, alpha, tuning);
+    let (abs_ci, p) = confidence_sequence(diff, a.var_of_mean() + b.var_of_mean(), n, alpha, tuning);
     let relative = relative_delta(a, b);
     Effect {
         absolute_lift: diff,

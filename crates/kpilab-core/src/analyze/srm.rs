@@ -20,11 +20,7 @@ pub fn check(users: &[f64], weights: &[f64], srm_alpha: f64) -> Srm {
         })
         .sum();
     let p_value = chi_square_sf(chi_square, users.len().max(2) - 1);
-    Srm {
-        chi_square,
-        p_value,
-        mismatch: p_value < srm_alpha,
-    }
+    Srm { chi_square, p_value, mismatch: p_value < srm_alpha }
 }
 
 /// P(χ²_df > x) (scipy `chi2.sf`). Integer df up to 100 use the closed forms
@@ -38,9 +34,7 @@ fn chi_square_sf(x: f64, df: usize) -> f64 {
         return 1.0;
     }
     if df > 100 {
-        return ChiSquared::new(df as f64)
-            .map_or(0.0, |d| d.sf(x))
-            .clamp(0.0, 1.0);
+        return ChiSquared::new(df as f64).map_or(0.0, |d| d.sf(x)).clamp(0.0, 1.0);
     }
     let h = 0.5 * x;
     if h > 1000.0 {
@@ -49,12 +43,7 @@ fn chi_square_sf(x: f64, df: usize) -> f64 {
     // Even df: e^-h · Σ_{j < df/2} h^j / j!.
     // Odd df: erfc(√h) + e^-h · Σ_{j = 1}^{(df-1)/2} h^(j-1/2) / Γ(j+1/2).
     let (base, mut term, mut j, terms) = if df % 2 == 1 {
-        (
-            erfc(h.sqrt()),
-            h.sqrt() * 2.0 / std::f64::consts::PI.sqrt(),
-            0.5,
-            (df - 1) / 2,
-        )
+        (erfc(h.sqrt()), h.sqrt() * 2.0 / std::f64::consts::PI.sqrt(), 0.5, (df - 1) / 2)
     } else {
         (0.0, 1.0, 0.0, df / 2)
     };
@@ -93,8 +82,7 @@ mod tests {
         // df = 2: e^-x/2; df = 3: erfc(√(x/2)) + √(2x/π) e^-x/2; df = 4: e^-x/2 (1 + x/2).
         let x: f64 = 17.821782178217823;
         assert!((chi_square_sf(x, 2) - (-x / 2.0).exp()).abs() < 1e-16);
-        let df3 =
-            erfc((x / 2.0).sqrt()) + (2.0 * x / std::f64::consts::PI).sqrt() * (-x / 2.0).exp();
+        let df3 = erfc((x / 2.0).sqrt()) + (2.0 * x / std::f64::consts::PI).sqrt() * (-x / 2.0).exp();
         assert!((chi_square_sf(x, 3) - df3).abs() < 1e-15 * df3);
         assert!((chi_square_sf(x, 4) - (-x / 2.0).exp() * (1.0 + x / 2.0)).abs() < 1e-15);
         // Agrees with the incomplete gamma for a larger df.

@@ -5,59 +5,30 @@ use super::*;
 use crate::error::ErrorCode;
 
 fn prop(name: &str, users: f64, conversions: f64) -> Variant {
-    Variant {
-        name: name.into(),
-        users,
-        conversions: Some(conversions),
-        ..Default::default()
-    }
+    Variant { name: name.into(), users, conversions: Some(conversions), ..Default::default() }
 }
 
 fn mean(name: &str, users: f64, sum: f64, sum_squares: f64) -> Variant {
-    Variant {
-        name: name.into(),
-        users,
-        sum: Some(sum),
-        sum_squares: Some(sum_squares),
-        ..Default::default()
-    }
+    Variant { name: name.into(), users, sum: Some(sum), sum_squares: Some(sum_squares), ..Default::default() }
 }
 
 fn ratio(name: &str, users: f64, num: (f64, f64), den: (f64, f64), cross: f64) -> Variant {
     Variant {
         name: name.into(),
         users,
-        numerator: Some(Moments {
-            sum: num.0,
-            sum_squares: num.1,
-            cross_sum: None,
-        }),
-        denominator: Some(Moments {
-            sum: den.0,
-            sum_squares: den.1,
-            cross_sum: None,
-        }),
+        numerator: Some(Moments { sum: num.0, sum_squares: num.1, cross_sum: None }),
+        denominator: Some(Moments { sum: den.0, sum_squares: den.1, cross_sum: None }),
         cross_sum: Some(cross),
         ..Default::default()
     }
 }
 
 fn input(metric: MetricKind, variants: Vec<Variant>) -> AnalyzeInput {
-    AnalyzeInput {
-        metric,
-        variants,
-        options: AnalysisOptions::default(),
-    }
+    AnalyzeInput { metric, variants, options: AnalysisOptions::default() }
 }
 
 fn two_props() -> AnalyzeInput {
-    input(
-        MetricKind::Proportion,
-        vec![
-            prop("control", 10000.0, 1000.0),
-            prop("treatment", 10000.0, 1100.0),
-        ],
-    )
+    input(MetricKind::Proportion, vec![prop("control", 10000.0, 1000.0), prop("treatment", 10000.0, 1100.0)])
 }
 
 fn err(inp: &AnalyzeInput) -> (ErrorCode, String) {
@@ -90,11 +61,7 @@ fn proportion_matches_statsmodels_wald() {
     let c = &r.comparisons[0];
     // statsmodels test_proportions_2indep(1100, 10000, 1000, 10000, method="wald")
     assert!((c.absolute_lift - 0.01).abs() < 1e-15);
-    assert!(
-        (c.p_value.unwrap() - 0.021058073216077926).abs() < 1e-12,
-        "{:?}",
-        c.p_value
-    );
+    assert!((c.p_value.unwrap() - 0.021058073216077926).abs() < 1e-12, "{:?}", c.p_value);
     assert!(c.significant);
     assert_eq!(c.verdict, Verdict::Better);
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
@@ -104,10 +71,7 @@ fn proportion_matches_statsmodels_wald() {
 fn higher_is_better_false_flips_the_verdict() {
     let mut inp = two_props();
     inp.options.higher_is_better = false;
-    assert_eq!(
-        analyze(&inp).unwrap().comparisons[0].verdict,
-        Verdict::Worse
-    );
+    assert_eq!(analyze(&inp).unwrap().comparisons[0].verdict, Verdict::Worse);
 }
 
 #[test]
@@ -172,35 +136,19 @@ fn count_errors_name_their_field() {
     ] {
         let mut inp = two_props();
         inp.variants[1] = prop("treatment", users, conv);
-        assert_eq!(
-            err(&inp),
-            invalid(field),
-            "users {users} conversions {conv}"
-        );
+        assert_eq!(err(&inp), invalid(field), "users {users} conversions {conv}");
     }
     let mut inp = two_props();
     inp.variants[0].conversions = None;
     assert_eq!(err(&inp), invalid("variants[0].conversions"));
     inp.variants[0] = prop("control", 500.0, 520.0);
     let e = analyze(&inp).unwrap_err();
-    assert!(
-        e.message.contains("conversions (520) exceed users (500)"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.contains("conversions (520) exceed users (500)"), "{}", e.message);
 }
 
 #[test]
 fn mean_and_ratio_errors_name_their_field() {
-    let good = || {
-        input(
-            MetricKind::Mean,
-            vec![
-                mean("a", 100.0, 500.0, 3000.0),
-                mean("b", 100.0, 520.0, 3200.0),
-            ],
-        )
-    };
+    let good = || input(MetricKind::Mean, vec![mean("a", 100.0, 500.0, 3000.0), mean("b", 100.0, 520.0, 3200.0)]);
     let mut inp = good();
     inp.variants[1].sum = None;
     assert_eq!(err(&inp), invalid("variants[1].sum"));
@@ -234,18 +182,10 @@ fn mean_and_ratio_errors_name_their_field() {
     inp.variants[0].cross_sum = None;
     assert_eq!(err(&inp), invalid("variants[0].crossSum"));
     let mut inp = good();
-    inp.variants[0].denominator = Some(Moments {
-        sum: 0.0,
-        sum_squares: 0.0,
-        cross_sum: None,
-    });
+    inp.variants[0].denominator = Some(Moments { sum: 0.0, sum_squares: 0.0, cross_sum: None });
     assert_eq!(err(&inp), invalid("variants[0].denominator.sum"));
     let mut inp = good();
-    inp.variants[0].numerator = Some(Moments {
-        sum: 500.0,
-        sum_squares: f64::NAN,
-        cross_sum: None,
-    });
+    inp.variants[0].numerator = Some(Moments { sum: 500.0, sum_squares: f64::NAN, cross_sum: None });
     assert_eq!(err(&inp), invalid("variants[0].numerator.sumSquares"));
     let mut inp = good();
     inp.variants[0].cross_sum = Some(1e6); // far beyond Cauchy–Schwarz
@@ -257,24 +197,14 @@ fn one_sided_sequential_is_unsupported() {
     let mut inp = two_props();
     inp.options.method = AnalysisMethod::Sequential;
     inp.options.alternative = Alternative::Less;
-    assert_eq!(
-        err(&inp),
-        (ErrorCode::Unsupported, "alternative".to_string())
-    );
+    assert_eq!(err(&inp), (ErrorCode::Unsupported, "alternative".to_string()));
 }
 
 #[test]
 fn zero_conversions_give_finite_answers() {
-    for method in [
-        AnalysisMethod::Frequentist,
-        AnalysisMethod::Sequential,
-        AnalysisMethod::Bayesian,
-    ] {
+    for method in [AnalysisMethod::Frequentist, AnalysisMethod::Sequential, AnalysisMethod::Bayesian] {
         for (c_a, c_b) in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0), (1000.0, 1000.0)] {
-            let mut inp = input(
-                MetricKind::Proportion,
-                vec![prop("a", 1000.0, c_a), prop("b", 1000.0, c_b)],
-            );
+            let mut inp = input(MetricKind::Proportion, vec![prop("a", 1000.0, c_a), prop("b", 1000.0, c_b)]);
             inp.options.method = method;
             let r = analyze(&inp).unwrap();
             assert_all_finite(&r);
@@ -298,15 +228,8 @@ fn zero_conversions_give_finite_answers() {
 
 #[test]
 fn billion_users_stay_finite() {
-    for method in [
-        AnalysisMethod::Frequentist,
-        AnalysisMethod::Sequential,
-        AnalysisMethod::Bayesian,
-    ] {
-        let mut inp = input(
-            MetricKind::Proportion,
-            vec![prop("a", 1e9, 5e8), prop("b", 1e9, 5.0001e8)],
-        );
+    for method in [AnalysisMethod::Frequentist, AnalysisMethod::Sequential, AnalysisMethod::Bayesian] {
+        let mut inp = input(MetricKind::Proportion, vec![prop("a", 1e9, 5e8), prop("b", 1e9, 5.0001e8)]);
         inp.options.method = method;
         let r = analyze(&inp).unwrap();
         assert_all_finite(&r);
@@ -315,10 +238,7 @@ fn billion_users_stay_finite() {
             // Normal approximation: z = 1e-5/ sqrt(2·0.25/1e9) ≈ 0.447 → Φ ≈ 0.6726
             assert!((chance - 0.6726).abs() < 1e-3, "{chance}");
         }
-        let mut inp = input(
-            MetricKind::Mean,
-            vec![mean("a", 1e9, 5e10, 5e12), mean("b", 1e9, 5.1e10, 5.2e12)],
-        );
+        let mut inp = input(MetricKind::Mean, vec![mean("a", 1e9, 5e10, 5e12), mean("b", 1e9, 5.1e10, 5.2e12)]);
         inp.options.method = method;
         assert_all_finite(&analyze(&inp).unwrap());
         let mut inp = input(
@@ -335,54 +255,29 @@ fn billion_users_stay_finite() {
 
 #[test]
 fn zero_variance_means_and_single_users_are_finite() {
-    let inp = input(
-        MetricKind::Mean,
-        vec![mean("a", 50.0, 100.0, 200.0), mean("b", 50.0, 150.0, 450.0)],
-    );
+    let inp = input(MetricKind::Mean, vec![mean("a", 50.0, 100.0, 200.0), mean("b", 50.0, 150.0, 450.0)]);
     let r = analyze(&inp).unwrap();
     assert_all_finite(&r);
     assert_eq!(r.comparisons[0].p_value, Some(0.0));
     assert!(r.warnings.iter().any(|w| w.code == "NO_VARIATION"));
-    let inp = input(
-        MetricKind::Mean,
-        vec![mean("a", 1.0, 3.0, 9.0), mean("b", 40.0, 150.0, 700.0)],
-    );
+    let inp = input(MetricKind::Mean, vec![mean("a", 1.0, 3.0, 9.0), mean("b", 40.0, 150.0, 700.0)]);
     let r = analyze(&inp).unwrap();
     assert_all_finite(&r);
-    assert!(r
-        .warnings
-        .iter()
-        .any(|w| w.code == "LOW_SAMPLE" && w.message.contains("\"a\"")));
+    assert!(r.warnings.iter().any(|w| w.code == "LOW_SAMPLE" && w.message.contains("\"a\"")));
 }
 
 #[test]
 fn srm_adds_a_warning() {
-    let inp = input(
-        MetricKind::Proportion,
-        vec![
-            prop("control", 10000.0, 1000.0),
-            prop("treatment", 10600.0, 1100.0),
-        ],
-    );
+    let inp = input(MetricKind::Proportion, vec![prop("control", 10000.0, 1000.0), prop("treatment", 10600.0, 1100.0)]);
     let r = analyze(&inp).unwrap();
     assert!(r.srm.mismatch);
-    let w = r
-        .warnings
-        .iter()
-        .find(|w| w.code == "SRM")
-        .expect("SRM warning");
+    let w = r.warnings.iter().find(|w| w.code == "SRM").expect("SRM warning");
     assert!(w.message.contains("10000 / 10600"), "{}", w.message);
 }
 
 #[test]
 fn cuped_default_on_off_and_missing() {
-    let cov = |s: f64, ss: f64, x: f64| {
-        Some(Moments {
-            sum: s,
-            sum_squares: ss,
-            cross_sum: Some(x),
-        })
-    };
+    let cov = |s: f64, ss: f64, x: f64| Some(Moments { sum: s, sum_squares: ss, cross_sum: Some(x) });
     let mut a = mean("a", 1000.0, 10000.0, 150000.0);
     let mut b = mean("b", 1000.0, 10500.0, 160000.0);
     a.covariate = cov(9000.0, 120000.0, 125000.0);
@@ -393,30 +288,18 @@ fn cuped_default_on_off_and_missing() {
     let without = analyze(&off).unwrap();
     assert!((without.comparisons[0].absolute_lift - 0.5).abs() < 1e-12);
     assert!(with.comparisons[0].absolute_lift != without.comparisons[0].absolute_lift);
-    let width = |r: &AnalyzeResult| {
-        r.comparisons[0].absolute_ci[1].unwrap() - r.comparisons[0].absolute_ci[0].unwrap()
-    };
+    let width = |r: &AnalyzeResult| r.comparisons[0].absolute_ci[1].unwrap() - r.comparisons[0].absolute_ci[0].unwrap();
     assert!(width(&with) < width(&without), "CUPED narrows the interval");
 
-    let mut requested = input(
-        MetricKind::Mean,
-        vec![a.clone(), mean("b", 1000.0, 10500.0, 160000.0)],
-    );
+    let mut requested = input(MetricKind::Mean, vec![a.clone(), mean("b", 1000.0, 10500.0, 160000.0)]);
     requested.options.cuped = Some(true);
     let r = analyze(&requested).unwrap();
     assert!(r.warnings.iter().any(|w| w.code == "CUPED_SKIPPED"));
     assert!((r.comparisons[0].absolute_lift - 0.5).abs() < 1e-12);
 
     let mut bad = b.clone();
-    bad.covariate = Some(Moments {
-        sum: 9100.0,
-        sum_squares: 122000.0,
-        cross_sum: None,
-    });
-    assert_eq!(
-        err(&input(MetricKind::Mean, vec![a, bad])),
-        invalid("variants[1].covariate.crossSum")
-    );
+    bad.covariate = Some(Moments { sum: 9100.0, sum_squares: 122000.0, cross_sum: None });
+    assert_eq!(err(&input(MetricKind::Mean, vec![a, bad])), invalid("variants[1].covariate.crossSum"));
 }
 
 #[test]

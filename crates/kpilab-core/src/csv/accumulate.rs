@@ -83,10 +83,7 @@ impl Accumulator {
         for &g in groups {
             let cell = self.cell(g, variant);
             self.users[cell] += 1;
-            for (s, &x) in self.partial[cell * n..(cell + 1) * n]
-                .iter_mut()
-                .zip(&self.term_values)
-            {
+            for (s, &x) in self.partial[cell * n..(cell + 1) * n].iter_mut().zip(&self.term_values) {
                 *s += x;
             }
             self.pending[cell] += 1;
@@ -115,10 +112,7 @@ impl Accumulator {
         if v >= self.stride {
             return None;
         }
-        self.cells
-            .get(g * self.stride + v)
-            .filter(|&&c| c != NO_CELL)
-            .map(|&c| c as usize)
+        self.cells.get(g * self.stride + v).filter(|&&c| c != NO_CELL).map(|&c| c as usize)
     }
 
     #[cold]
@@ -128,11 +122,7 @@ impl Accumulator {
             let stride = (v + 1).next_power_of_two().max(4);
             let groups = self.cells.len() / self.stride.max(1);
             let mut cells = vec![NO_CELL; groups * stride];
-            for (old, new) in self
-                .cells
-                .chunks(self.stride.max(1))
-                .zip(cells.chunks_mut(stride))
-            {
+            for (old, new) in self.cells.chunks(self.stride.max(1)).zip(cells.chunks_mut(stride)) {
                 new[..old.len()].copy_from_slice(old);
             }
             (self.cells, self.stride) = (cells, stride);
@@ -144,12 +134,8 @@ impl Accumulator {
         self.cells[g * self.stride + v] = c as u32;
         self.users.push(0);
         self.pending.push(0);
-        self.partial
-            .resize(self.partial.len() + self.factors.len(), 0.0);
-        self.sums.resize(
-            self.sums.len() + self.factors.len(),
-            CompensatedSum::default(),
-        );
+        self.partial.resize(self.partial.len() + self.factors.len(), 0.0);
+        self.sums.resize(self.sums.len() + self.factors.len(), CompensatedSum::default());
         c
     }
 
@@ -172,18 +158,10 @@ impl Accumulator {
     /// the reference's pandas aggregation (`kpi_variants`).
     pub fn variant(&self, kpi: &KpiTerms, group: u32, variant: u32, name: &str) -> Variant {
         let (users, sum) = self.stats(group, variant);
-        let mut v = Variant {
-            name: name.to_string(),
-            users: users as f64,
-            ..Variant::default()
-        };
+        let mut v = Variant { name: name.to_string(), users: users as f64, ..Variant::default() };
         match *kpi {
             KpiTerms::Conversion { conversions } => v.conversions = Some(sum(conversions).round()),
-            KpiTerms::Mean {
-                sum: s,
-                sum_squares,
-                covariate,
-            } => {
+            KpiTerms::Mean { sum: s, sum_squares, covariate } => {
                 v.sum = Some(sum(s));
                 v.sum_squares = Some(sum(sum_squares));
                 v.covariate = covariate.map(|[xs, xss, cross]| Moments {
@@ -192,21 +170,10 @@ impl Accumulator {
                     cross_sum: Some(sum(cross)),
                 });
             }
-            KpiTerms::Ratio {
-                numerator,
-                denominator,
-                cross,
-            } => {
-                v.numerator = Some(Moments {
-                    sum: sum(numerator[0]),
-                    sum_squares: sum(numerator[1]),
-                    cross_sum: None,
-                });
-                v.denominator = Some(Moments {
-                    sum: sum(denominator[0]),
-                    sum_squares: sum(denominator[1]),
-                    cross_sum: None,
-                });
+            KpiTerms::Ratio { numerator, denominator, cross } => {
+                v.numerator = Some(Moments { sum: sum(numerator[0]), sum_squares: sum(numerator[1]), cross_sum: None });
+                v.denominator =
+                    Some(Moments { sum: sum(denominator[0]), sum_squares: sum(denominator[1]), cross_sum: None });
                 v.cross_sum = Some(sum(cross));
             }
         }
@@ -221,69 +188,28 @@ mod tests {
     #[test]
     fn sums_terms_per_group_and_variant() {
         // values: [y, x]; terms: y, y², x, x², y·x
-        let terms = vec![
-            Term::Value(0),
-            Term::Square(0),
-            Term::Value(1),
-            Term::Square(1),
-            Term::Product(0, 1),
-        ];
+        let terms = vec![Term::Value(0), Term::Square(0), Term::Value(1), Term::Square(1), Term::Product(0, 1)];
         let mut acc = Accumulator::new(&terms, 2);
         acc.add(0, &[0, 1], &[2.0, 3.0]);
         acc.add(1, &[0, 2], &[1.0, -1.0]);
         acc.add(0, &[0, 2], &[4.0, 0.5]);
-        let mean = KpiTerms::Mean {
-            sum: 0,
-            sum_squares: 1,
-            covariate: Some([2, 3, 4]),
-        };
+        let mean = KpiTerms::Mean { sum: 0, sum_squares: 1, covariate: Some([2, 3, 4]) };
         let v = acc.variant(&mean, 0, 0, "control");
         assert_eq!(v.users, 2.0);
         assert_eq!((v.sum, v.sum_squares), (Some(6.0), Some(20.0)));
-        assert_eq!(
-            v.covariate,
-            Some(Moments {
-                sum: 3.5,
-                sum_squares: 9.25,
-                cross_sum: Some(8.0)
-            })
-        );
+        assert_eq!(v.covariate, Some(Moments { sum: 3.5, sum_squares: 9.25, cross_sum: Some(8.0) }));
         let seg = acc.variant(&mean, 2, 0, "control");
         assert_eq!((seg.users, seg.sum), (1.0, Some(4.0)));
         // A cell nobody reached is all zeros.
         let empty = acc.variant(&mean, 1, 1, "treatment");
-        assert_eq!(
-            (empty.users, empty.sum, empty.sum_squares),
-            (0.0, Some(0.0), Some(0.0))
-        );
-        let ratio = KpiTerms::Ratio {
-            numerator: [0, 1],
-            denominator: [2, 3],
-            cross: 4,
-        };
+        assert_eq!((empty.users, empty.sum, empty.sum_squares), (0.0, Some(0.0), Some(0.0)));
+        let ratio = KpiTerms::Ratio { numerator: [0, 1], denominator: [2, 3], cross: 4 };
         let r = acc.variant(&ratio, 0, 1, "treatment");
-        assert_eq!(
-            r.numerator,
-            Some(Moments {
-                sum: 1.0,
-                sum_squares: 1.0,
-                cross_sum: None
-            })
-        );
-        assert_eq!(
-            r.denominator,
-            Some(Moments {
-                sum: -1.0,
-                sum_squares: 1.0,
-                cross_sum: None
-            })
-        );
+        assert_eq!(r.numerator, Some(Moments { sum: 1.0, sum_squares: 1.0, cross_sum: None }));
+        assert_eq!(r.denominator, Some(Moments { sum: -1.0, sum_squares: 1.0, cross_sum: None }));
         assert_eq!(r.cross_sum, Some(-1.0));
         let conv = acc.variant(&KpiTerms::Conversion { conversions: 0 }, 0, 0, "control");
-        assert_eq!(
-            (conv.users, conv.conversions, conv.sum),
-            (2.0, Some(6.0), None)
-        );
+        assert_eq!((conv.users, conv.conversions, conv.sum), (2.0, Some(6.0), None));
     }
 
     #[test]
@@ -299,20 +225,12 @@ mod tests {
                 }
             }
         }
-        let mean = KpiTerms::Mean {
-            sum: 0,
-            sum_squares: 1,
-            covariate: None,
-        };
+        let mean = KpiTerms::Mean { sum: 0, sum_squares: 1, covariate: None };
         for v in 0..40u32 {
             for g in 0..5u32 {
                 let got = acc.variant(&mean, g, v, "v");
                 let users = f64::from((v + g).min(40));
-                assert_eq!(
-                    (got.users, got.sum),
-                    (users, Some(users * f64::from(v))),
-                    "variant {v}, group {g}"
-                );
+                assert_eq!((got.users, got.sum), (users, Some(users * f64::from(v))), "variant {v}, group {g}");
                 assert_eq!(got.sum_squares, Some(users * f64::from(v * v)));
             }
         }

@@ -31,30 +31,20 @@ struct TreatmentCall {
     reasons: Vec<String>,
 }
 
-pub(crate) fn decide(
-    specs: &[KpiSpec],
-    results: &[KpiResult],
-    analysis: &EvalAnalysis,
-) -> Decision {
+pub(crate) fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAnalysis) -> Decision {
     let Some(first_primary) = specs.iter().position(|k| k.role == KpiRole::Primary) else {
         return Decision {
             verdict: DecisionVerdict::Inconclusive,
             variant: None,
-            reasons: vec![
-                "no KPI has the role \"primary\", so none can decide ship or do-not-ship".into(),
-            ],
+            reasons: vec!["no KPI has the role \"primary\", so none can decide ship or do-not-ship".into()],
         };
     };
     let primary = &results[first_primary];
     let srm = primary.result.srm;
     let multiple = primary.result.comparisons.len() > 1;
 
-    let calls: Vec<TreatmentCall> = primary
-        .result
-        .comparisons
-        .iter()
-        .map(|c| judge_treatment(&c.variant, specs, results, multiple))
-        .collect();
+    let calls: Vec<TreatmentCall> =
+        primary.result.comparisons.iter().map(|c| judge_treatment(&c.variant, specs, results, multiple)).collect();
 
     let mut srm_reason = None;
     if srm.mismatch {
@@ -67,10 +57,8 @@ pub(crate) fn decide(
         ));
     }
 
-    let best_ship = calls
-        .iter()
-        .filter(|t| t.call == Call::Ship && !srm.mismatch)
-        .max_by(|a, b| a.score.total_cmp(&b.score));
+    let best_ship =
+        calls.iter().filter(|t| t.call == Call::Ship && !srm.mismatch).max_by(|a, b| a.score.total_cmp(&b.score));
     if let Some(best) = best_ship {
         return Decision {
             verdict: DecisionVerdict::Ship,
@@ -87,19 +75,10 @@ pub(crate) fn decide(
             .collect()
     };
     if !calls.is_empty() && calls.iter().all(|t| t.call == Call::DoNotShip) {
-        return Decision {
-            verdict: DecisionVerdict::DoNotShip,
-            variant: None,
-            reasons: all_reasons(None),
-        };
+        return Decision { verdict: DecisionVerdict::DoNotShip, variant: None, reasons: all_reasons(None) };
     }
     if let Some(planned) = analysis.planned_users_per_variant {
-        let smallest = primary
-            .result
-            .variants
-            .iter()
-            .map(|v| v.users)
-            .fold(f64::INFINITY, f64::min);
+        let smallest = primary.result.variants.iter().map(|v| v.users).fold(f64::INFINITY, f64::min);
         if smallest < planned {
             let reason = format!(
                 "{}: the smallest variant has {} of the {} planned users per variant",
@@ -114,41 +93,19 @@ pub(crate) fn decide(
             };
         }
     }
-    Decision {
-        verdict: DecisionVerdict::Inconclusive,
-        variant: None,
-        reasons: all_reasons(None),
-    }
+    Decision { verdict: DecisionVerdict::Inconclusive, variant: None, reasons: all_reasons(None) }
 }
 
-fn judge_treatment(
-    variant: &str,
-    specs: &[KpiSpec],
-    results: &[KpiResult],
-    multiple: bool,
-) -> TreatmentCall {
-    let prefix = if multiple {
-        format!("{variant}: ")
-    } else {
-        String::new()
-    };
-    let mut t = TreatmentCall {
-        variant: variant.to_string(),
-        call: Call::Open,
-        score: f64::NEG_INFINITY,
-        reasons: Vec::new(),
-    };
+fn judge_treatment(variant: &str, specs: &[KpiSpec], results: &[KpiResult], multiple: bool) -> TreatmentCall {
+    let prefix = if multiple { format!("{variant}: ") } else { String::new() };
+    let mut t =
+        TreatmentCall { variant: variant.to_string(), call: Call::Open, score: f64::NEG_INFINITY, reasons: Vec::new() };
     let (mut any_block, mut all_primaries_better, mut all_guardrails_pass) = (false, true, true);
     for (spec, result) in specs.iter().zip(results) {
         if spec.role == KpiRole::Secondary {
             continue;
         }
-        let Some(c) = result
-            .result
-            .comparisons
-            .iter()
-            .find(|c| c.variant == variant)
-        else {
+        let Some(c) = result.result.comparisons.iter().find(|c| c.variant == variant) else {
             continue;
         };
         let sign = if spec.higher_is_better { 1.0 } else { -1.0 };
@@ -165,30 +122,21 @@ fn judge_treatment(
                 } else if worse {
                     format!("{} is significantly worse than {}", c.variant, c.control)
                 } else {
-                    format!(
-                        "no significant difference between {} and {} yet",
-                        c.variant, c.control
-                    )
+                    format!("no significant difference between {} and {} yet", c.variant, c.control)
                 };
-                t.reasons
-                    .push(format!("{prefix}{name} (primary): {what}: {}", evidence(c)));
+                t.reasons.push(format!("{prefix}{name} (primary): {what}: {}", evidence(c)));
                 any_block |= worse;
                 all_primaries_better &= better;
             }
             KpiRole::Guardrail => {
                 let (pass, block, text) = match spec.non_inferiority_margin {
                     None => {
-                        let what = if worse {
-                            "significantly worse"
-                        } else {
-                            "not significantly worse"
-                        };
+                        let what = if worse { "significantly worse" } else { "not significantly worse" };
                         (!worse, worse, format!("{what}: {}", evidence(c)))
                     }
                     Some(m) => margin_check(c, spec.higher_is_better, m),
                 };
-                t.reasons
-                    .push(format!("{prefix}{name} (guardrail): {text}"));
+                t.reasons.push(format!("{prefix}{name} (guardrail): {text}"));
                 any_block |= block;
                 all_guardrails_pass &= pass;
             }
@@ -221,27 +169,11 @@ fn margin_check(c: &Comparison, higher_is_better: bool, margin: f64) -> (bool, b
     let (lo, hi) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
     let ci = format!("relative CI [{}, {}]", pct(lo), pct(hi));
     // Harmful side: down when higher is better, up otherwise.
-    let (harm_bound, far_bound, limit) = if higher_is_better {
-        (lo, hi, -margin)
-    } else {
-        (hi, lo, margin)
-    };
-    let within = if higher_is_better {
-        harm_bound > limit
-    } else {
-        harm_bound < limit
-    };
-    let beyond = if higher_is_better {
-        far_bound < limit
-    } else {
-        far_bound > limit
-    };
+    let (harm_bound, far_bound, limit) = if higher_is_better { (lo, hi, -margin) } else { (hi, lo, margin) };
+    let within = if higher_is_better { harm_bound > limit } else { harm_bound < limit };
+    let beyond = if higher_is_better { far_bound < limit } else { far_bound > limit };
     let text = if within {
-        format!(
-            "worst case {} stays within the {} margin ({ci})",
-            pct(harm_bound),
-            pct(limit)
-        )
+        format!("worst case {} stays within the {} margin ({ci})", pct(harm_bound), pct(limit))
     } else if beyond {
         format!("the whole {ci} lies beyond the {} margin", pct(limit))
     } else {
@@ -259,11 +191,7 @@ fn margin_check(c: &Comparison, higher_is_better: bool, margin: f64) -> (bool, b
 fn evidence(c: &Comparison) -> String {
     let lift = match c.relative_lift {
         Some(r) => format!("{} relative", pct(r)),
-        None => format!(
-            "{}{} absolute",
-            if c.absolute_lift >= 0.0 { "+" } else { "" },
-            num(c.absolute_lift)
-        ),
+        None => format!("{}{} absolute", if c.absolute_lift >= 0.0 { "+" } else { "" }, num(c.absolute_lift)),
     };
     let p = c.adjusted_p_value.or(c.p_value);
     match (p, c.chance_to_beat_control) {
@@ -277,11 +205,7 @@ fn evidence(c: &Comparison) -> String {
 /// Signed percent, e.g. `+3.21 %`.
 fn pct(x: f64) -> String {
     if x.is_infinite() {
-        return if x > 0.0 {
-            "+∞".into()
-        } else {
-            "−∞".into()
-        };
+        return if x > 0.0 { "+∞".into() } else { "−∞".into() };
     }
     format!("{:+.2} %", x * 100.0)
 }
@@ -337,23 +261,13 @@ mod tests {
     }
 
     fn result(comparisons: Vec<Comparison>, users: f64, srm_p: f64) -> AnalyzeResult {
-        let arm = |name: &str| ArmSummary {
-            name: name.into(),
-            users,
-            mean: 0.1,
-            std_dev: 0.3,
-            ci: [0.09, 0.11],
-        };
+        let arm = |name: &str| ArmSummary { name: name.into(), users, mean: 0.1, std_dev: 0.3, ci: [0.09, 0.11] };
         let mut variants = vec![arm("control")];
         variants.extend(comparisons.iter().map(|c| arm(&c.variant)));
         AnalyzeResult {
             variants,
             comparisons,
-            srm: Srm {
-                chi_square: 1.0,
-                p_value: srm_p,
-                mismatch: srm_p < 0.001,
-            },
+            srm: Srm { chi_square: 1.0, p_value: srm_p, mismatch: srm_p < 0.001 },
             warnings: vec![],
         }
     }
@@ -373,41 +287,24 @@ mod tests {
     }
 
     fn kr(spec: &KpiSpec, result: AnalyzeResult) -> KpiResult {
-        KpiResult {
-            name: spec.name.clone(),
-            role: spec.role,
-            result,
-        }
+        KpiResult { name: spec.name.clone(), role: spec.role, result }
     }
 
     fn run(specs: &[KpiSpec], results: Vec<AnalyzeResult>, planned: Option<f64>) -> Decision {
         let results: Vec<KpiResult> = specs.iter().zip(results).map(|(s, r)| kr(s, r)).collect();
-        let analysis = EvalAnalysis {
-            planned_users_per_variant: planned,
-            ..EvalAnalysis::default()
-        };
+        let analysis = EvalAnalysis { planned_users_per_variant: planned, ..EvalAnalysis::default() };
         decide(specs, &results, &analysis)
     }
 
     #[test]
     fn ships_when_primary_better_and_guardrails_hold() {
-        let specs = [
-            spec("conversion", KpiRole::Primary, true, None),
-            spec("bounce_rate", KpiRole::Guardrail, false, None),
-        ];
+        let specs =
+            [spec("conversion", KpiRole::Primary, true, None), spec("bounce_rate", KpiRole::Guardrail, false, None)];
         let d = run(
             &specs,
             vec![
-                result(
-                    vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)],
-                    1000.0,
-                    0.5,
-                ),
-                result(
-                    vec![comparison("treatment", 0.01, [-0.05, 0.2], 0.3)],
-                    1000.0,
-                    0.5,
-                ),
+                result(vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)], 1000.0, 0.5),
+                result(vec![comparison("treatment", 0.01, [-0.05, 0.2], 0.3)], 1000.0, 0.5),
             ],
             None,
         );
@@ -424,43 +321,27 @@ mod tests {
 
     #[test]
     fn guardrail_worse_follows_higher_is_better() {
-        let specs = [
-            spec("conversion", KpiRole::Primary, true, None),
-            spec("bounce_rate", KpiRole::Guardrail, false, None),
-        ];
+        let specs =
+            [spec("conversion", KpiRole::Primary, true, None), spec("bounce_rate", KpiRole::Guardrail, false, None)];
         // Bounce rate significantly UP is worse.
         let d = run(
             &specs,
             vec![
-                result(
-                    vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)],
-                    1000.0,
-                    0.5,
-                ),
-                result(
-                    vec![comparison("treatment", 0.01, [0.02, 0.2], 0.01)],
-                    1000.0,
-                    0.5,
-                ),
+                result(vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)], 1000.0, 0.5),
+                result(vec![comparison("treatment", 0.01, [0.02, 0.2], 0.01)], 1000.0, 0.5),
             ],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::DoNotShip);
         assert!(
-            d.reasons[1].starts_with(
-                "bounce_rate (guardrail): significantly worse: +10.00 % relative, p = 0.01"
-            ),
+            d.reasons[1].starts_with("bounce_rate (guardrail): significantly worse: +10.00 % relative, p = 0.01"),
             "{:?}",
             d.reasons
         );
         // Primary significantly worse.
         let d = run(
             &specs[..1],
-            vec![result(
-                vec![comparison("treatment", -0.02, [-0.3, -0.1], 0.001)],
-                1000.0,
-                0.5,
-            )],
+            vec![result(vec![comparison("treatment", -0.02, [-0.3, -0.1], 0.001)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::DoNotShip);
@@ -468,97 +349,44 @@ mod tests {
 
     #[test]
     fn margins_are_read_on_the_harmful_bound() {
-        let specs = [
-            spec("conversion", KpiRole::Primary, true, None),
-            spec("sessions", KpiRole::Guardrail, true, Some(0.1)),
-        ];
-        let primary = || {
-            result(
-                vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)],
-                1000.0,
-                0.5,
-            )
-        };
+        let specs =
+            [spec("conversion", KpiRole::Primary, true, None), spec("sessions", KpiRole::Guardrail, true, Some(0.1))];
+        let primary = || result(vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)], 1000.0, 0.5);
         // Within: lower bound -4 % > -10 %, even though significantly worse.
         let d = run(
             &specs,
-            vec![
-                primary(),
-                result(
-                    vec![comparison("treatment", -0.002, [-0.04, -0.01], 0.01)],
-                    1000.0,
-                    0.5,
-                ),
-            ],
+            vec![primary(), result(vec![comparison("treatment", -0.002, [-0.04, -0.01], 0.01)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::Ship);
-        assert!(
-            d.reasons[1].contains("worst case -4.00 % stays within the -10.00 % margin"),
-            "{:?}",
-            d.reasons
-        );
+        assert!(d.reasons[1].contains("worst case -4.00 % stays within the -10.00 % margin"), "{:?}", d.reasons);
         // Crossing: not shown, inconclusive.
         let d = run(
             &specs,
-            vec![
-                primary(),
-                result(
-                    vec![comparison("treatment", -0.002, [-0.15, 0.02], 0.2)],
-                    1000.0,
-                    0.5,
-                ),
-            ],
+            vec![primary(), result(vec![comparison("treatment", -0.002, [-0.15, 0.02], 0.2)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::Inconclusive);
-        assert!(
-            d.reasons[1].contains("worst case -15.00 % crosses the -10.00 % margin"),
-            "{:?}",
-            d.reasons
-        );
+        assert!(d.reasons[1].contains("worst case -15.00 % crosses the -10.00 % margin"), "{:?}", d.reasons);
         // Wholly beyond: do-not-ship.
         let d = run(
             &specs,
-            vec![
-                primary(),
-                result(
-                    vec![comparison("treatment", -0.02, [-0.3, -0.12], 0.001)],
-                    1000.0,
-                    0.5,
-                ),
-            ],
+            vec![primary(), result(vec![comparison("treatment", -0.02, [-0.3, -0.12], 0.001)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::DoNotShip);
         // Lower is better: the upper bound is harmful.
-        let specs = [
-            spec("conversion", KpiRole::Primary, true, None),
-            spec("refunds", KpiRole::Guardrail, false, Some(0.05)),
-        ];
+        let specs =
+            [spec("conversion", KpiRole::Primary, true, None), spec("refunds", KpiRole::Guardrail, false, Some(0.05))];
         let d = run(
             &specs,
-            vec![
-                primary(),
-                result(
-                    vec![comparison("treatment", 0.0, [-0.2, 0.04], 0.5)],
-                    1000.0,
-                    0.5,
-                ),
-            ],
+            vec![primary(), result(vec![comparison("treatment", 0.0, [-0.2, 0.04], 0.5)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::Ship);
         let d = run(
             &specs,
-            vec![
-                primary(),
-                result(
-                    vec![comparison("treatment", 0.0, [-0.2, 0.06], 0.5)],
-                    1000.0,
-                    0.5,
-                ),
-            ],
+            vec![primary(), result(vec![comparison("treatment", 0.0, [-0.2, 0.06], 0.5)], 1000.0, 0.5)],
             None,
         );
         assert_eq!(d.verdict, DecisionVerdict::Inconclusive);
@@ -567,42 +395,19 @@ mod tests {
     #[test]
     fn srm_blocks_ship_and_planned_size_keeps_running() {
         let specs = [spec("conversion", KpiRole::Primary, true, None)];
-        let d = run(
-            &specs,
-            vec![result(
-                vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)],
-                1000.0,
-                1e-6,
-            )],
-            None,
-        );
+        let d = run(&specs, vec![result(vec![comparison("treatment", 0.02, [0.05, 0.35], 0.003)], 1000.0, 1e-6)], None);
         assert_eq!(d.verdict, DecisionVerdict::Inconclusive);
-        assert!(
-            d.reasons[0].starts_with("conversion: sample ratio mismatch"),
-            "{:?}",
-            d.reasons
-        );
+        assert!(d.reasons[0].starts_with("conversion: sample ratio mismatch"), "{:?}", d.reasons);
         let d = run(
             &specs,
-            vec![result(
-                vec![comparison("treatment", 0.001, [-0.05, 0.07], 0.6)],
-                1200.0,
-                0.5,
-            )],
+            vec![result(vec![comparison("treatment", 0.001, [-0.05, 0.07], 0.6)], 1200.0, 0.5)],
             Some(5000.0),
         );
         assert_eq!(d.verdict, DecisionVerdict::KeepRunning);
-        assert_eq!(
-            d.reasons[0],
-            "conversion: the smallest variant has 1200 of the 5000 planned users per variant"
-        );
+        assert_eq!(d.reasons[0], "conversion: the smallest variant has 1200 of the 5000 planned users per variant");
         let d = run(
             &specs,
-            vec![result(
-                vec![comparison("treatment", 0.001, [-0.05, 0.07], 0.6)],
-                6000.0,
-                0.5,
-            )],
+            vec![result(vec![comparison("treatment", 0.001, [-0.05, 0.07], 0.6)], 6000.0, 0.5)],
             Some(5000.0),
         );
         assert_eq!(d.verdict, DecisionVerdict::Inconclusive);
@@ -610,10 +415,8 @@ mod tests {
 
     #[test]
     fn several_treatments_ship_the_best_qualifying_one() {
-        let specs = [
-            spec("conversion", KpiRole::Primary, true, None),
-            spec("bounce_rate", KpiRole::Guardrail, false, None),
-        ];
+        let specs =
+            [spec("conversion", KpiRole::Primary, true, None), spec("bounce_rate", KpiRole::Guardrail, false, None)];
         let d = run(
             &specs,
             vec![
@@ -639,15 +442,8 @@ mod tests {
             ],
             None,
         );
-        assert_eq!(
-            (d.verdict, d.variant.as_deref()),
-            (DecisionVerdict::Ship, Some("c"))
-        );
-        assert!(
-            d.reasons.iter().all(|r| r.starts_with("c: ")),
-            "{:?}",
-            d.reasons
-        );
+        assert_eq!((d.verdict, d.variant.as_deref()), (DecisionVerdict::Ship, Some("c")));
+        assert!(d.reasons.iter().all(|r| r.starts_with("c: ")), "{:?}", d.reasons);
     }
 
     #[test]

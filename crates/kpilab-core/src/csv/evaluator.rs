@@ -9,9 +9,7 @@ use super::decision::decide;
 use super::layout::Layout;
 use super::reader::RecordReader;
 use super::rows::Rows;
-use super::types::{
-    EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult,
-};
+use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
 use crate::analyze::{analyze, AnalysisOptions, AnalyzeInput, MetricKind, Warning};
 use crate::error::{KpilabError, Result};
 
@@ -44,13 +42,7 @@ impl CsvEvaluator {
         let layout = Layout::from_config(&config)?;
         let reader = RecordReader::new(layout.delimiter);
         let rows = Rows::new(layout, &config);
-        Ok(CsvEvaluator {
-            config,
-            reader,
-            rows,
-            bytes: 0,
-            failed: None,
-        })
+        Ok(CsvEvaluator { config, reader, rows, bytes: 0, failed: None })
     }
 
     pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
@@ -67,10 +59,7 @@ impl CsvEvaluator {
     }
 
     pub fn progress(&self) -> Progress {
-        Progress {
-            bytes: self.bytes as f64,
-            rows: self.rows.tally.read as f64,
-        }
+        Progress { bytes: self.bytes as f64, rows: self.rows.tally.read as f64 }
     }
 
     pub fn finish(self) -> Result<Evaluation> {
@@ -93,31 +82,20 @@ impl CsvEvaluator {
 
 fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if rows.columns.is_none() {
-        return Err(KpilabError::csv(
-            "",
-            "the CSV is empty: it has no header row",
-        ));
+        return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
     }
     let names = rows.variants.names();
     if names.len() < 2 {
         let found = match names.first() {
             None => "no usable data rows".to_string(),
-            Some(n) => format!(
-                "only one variant (\"{n}\") in column \"{}\"",
-                config.variant_column
-            ),
+            Some(n) => format!("only one variant (\"{n}\") in column \"{}\"", config.variant_column),
         };
         let first_error = rows.tally.errors.first().map_or(String::new(), |e| {
-            format!(
-                " ({} rows were skipped; the first, line {}: {})",
-                rows.tally.skipped, e.line, e.message
-            )
+            format!(" ({} rows were skipped; the first, line {}: {})", rows.tally.skipped, e.line, e.message)
         });
         return Err(KpilabError::csv(
             "variantColumn",
-            format!(
-                "found {found}; a test needs a control and at least one treatment{first_error}"
-            ),
+            format!("found {found}; a test needs a control and at least one treatment{first_error}"),
         ));
     }
     let control = match &config.analysis.options.control {
@@ -133,11 +111,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ))
         }
         // SDK.md §3: a variant named "control" (any case), else the first.
-        None => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case("control"))
-            .unwrap_or(&names[0])
-            .clone(),
+        None => names.iter().find(|n| n.eq_ignore_ascii_case("control")).unwrap_or(&names[0]).clone(),
     };
 
     let inputs_for = |group: u32| -> Result<Vec<AnalyzeInput>> {
@@ -147,16 +121,12 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             .zip(&rows.layout.kpis)
             .enumerate()
             .map(|(i, (spec, terms))| {
-                let variants: Vec<_> = (0..names.len())
-                    .map(|v| rows.acc.variant(terms, group, v as u32, &names[v]))
-                    .collect();
+                let variants: Vec<_> =
+                    (0..names.len()).map(|v| rows.acc.variant(terms, group, v as u32, &names[v])).collect();
                 if !variants.iter().all(variant_is_finite) {
                     return Err(KpilabError::csv(
                         format!("kpis[{i}]"),
-                        format!(
-                            "KPI \"{}\": the values are too large to add up (the sums overflow)",
-                            spec.name
-                        ),
+                        format!("KPI \"{}\": the values are too large to add up (the sums overflow)", spec.name),
                     ));
                 }
                 let metric = match spec.kind {
@@ -169,11 +139,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
                     higher_is_better: spec.higher_is_better,
                     ..config.analysis.options.clone()
                 };
-                Ok(AnalyzeInput {
-                    metric,
-                    variants,
-                    options,
-                })
+                Ok(AnalyzeInput { metric, variants, options })
             })
             .collect()
     };
@@ -200,12 +166,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ),
         });
     }
-    if let Some(switched) = rows
-        .users
-        .as_ref()
-        .map(|u| u.switched_variant)
-        .filter(|&n| n > 0)
-    {
+    if let Some(switched) = rows.users.as_ref().map(|u| u.switched_variant).filter(|&n| n > 0) {
         warnings.push(Warning {
             code: "USER_IN_SEVERAL_VARIANTS".into(),
             message: format!(
@@ -213,23 +174,15 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ),
         });
     }
-    Ok(Prepared {
-        kpis,
-        segments,
-        rows: rows.tally.report(),
-        warnings,
-    })
+    Ok(Prepared { kpis, segments, rows: rows.tally.report(), warnings })
 }
 
 fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
     let moments = |m: &Option<crate::analyze::Moments>| {
-        m.as_ref().is_none_or(|m| {
-            m.sum.is_finite() && m.sum_squares.is_finite() && m.cross_sum.is_none_or(f64::is_finite)
-        })
+        m.as_ref()
+            .is_none_or(|m| m.sum.is_finite() && m.sum_squares.is_finite() && m.cross_sum.is_none_or(f64::is_finite))
     };
-    [v.conversions, v.sum, v.sum_squares, v.cross_sum]
-        .iter()
-        .all(|x| x.is_none_or(f64::is_finite))
+    [v.conversions, v.sum, v.sum_squares, v.cross_sum].iter().all(|x| x.is_none_or(f64::is_finite))
         && moments(&v.covariate)
         && moments(&v.numerator)
         && moments(&v.denominator)
@@ -237,26 +190,13 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 
 /// Statistics, decision and revenue projection from the prepared inputs.
 fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
-    let Prepared {
-        kpis: inputs,
-        segments: segment_inputs,
-        rows,
-        mut warnings,
-    } = prepared;
+    let Prepared { kpis: inputs, segments: segment_inputs, rows, mut warnings } = prepared;
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
         let result = analyze(input).map_err(|e| {
-            KpilabError::new(
-                e.code,
-                format!("kpis[{i}]"),
-                format!("KPI \"{}\": {}", spec.name, e.message),
-            )
+            KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
         })?;
-        kpis.push(KpiResult {
-            name: spec.name.clone(),
-            role: spec.role,
-            result,
-        });
+        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result });
     }
 
     // Each segment is analysed on its own rows with the same settings; one that
@@ -266,11 +206,7 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
         let mut seg_kpis = Vec::with_capacity(inputs.len());
         for (spec, input) in config.kpis.iter().zip(&inputs) {
             match analyze(input) {
-                Ok(result) => seg_kpis.push(KpiResult {
-                    name: spec.name.clone(),
-                    role: spec.role,
-                    result,
-                }),
+                Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
                 Err(e) => {
                     warnings.push(Warning {
                         code: "SEGMENT_SKIPPED".into(),
@@ -283,23 +219,12 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
                 }
             }
         }
-        segments.push(SegmentResult {
-            column,
-            value,
-            kpis: seg_kpis,
-        });
+        segments.push(SegmentResult { column, value, kpis: seg_kpis });
     }
 
     let decision = decide(&config.kpis, &kpis, &config.analysis);
     let revenue_impact = revenue_impact(config, &kpis, decision.variant.as_deref(), &mut warnings);
-    Ok(Evaluation {
-        kpis,
-        segments,
-        decision,
-        revenue_impact,
-        rows,
-        warnings,
-    })
+    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, warnings })
 }
 
 /// SDK.md §3: `annual = absoluteLift × annualUsers`, `ci = absoluteCi × annualUsers`,
@@ -313,15 +238,11 @@ fn revenue_impact(
     let (name, annual_users) = (config.revenue_kpi.as_ref()?, config.annual_users?);
     let kpi = kpis.iter().find(|k| &k.name == name)?;
     let comparisons = &kpi.result.comparisons;
-    let c = shipped
-        .and_then(|v| comparisons.iter().find(|c| c.variant == v))
-        .or(comparisons.first())?;
+    let c = shipped.and_then(|v| comparisons.iter().find(|c| c.variant == v)).or(comparisons.first())?;
     match c.absolute_ci {
         [Some(lo), Some(hi)] => {
-            let impact = RevenueImpact {
-                annual: c.absolute_lift * annual_users,
-                ci: [lo * annual_users, hi * annual_users],
-            };
+            let impact =
+                RevenueImpact { annual: c.absolute_lift * annual_users, ci: [lo * annual_users, hi * annual_users] };
             (impact.annual.is_finite() && impact.ci.iter().all(|x| x.is_finite())).then_some(impact)
         }
         _ => {

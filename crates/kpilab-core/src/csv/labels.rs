@@ -48,8 +48,7 @@ impl Labels {
         let id = self.names.len();
         self.index.insert(name.as_bytes().into(), id as u32);
         let bytes = name.as_bytes();
-        let key =
-            (bytes.len() <= 16).then(|| bytes.iter().rev().fold(0, |k, &b| k << 8 | u128::from(b)));
+        let key = (bytes.len() <= 16).then(|| bytes.iter().rev().fold(0, |k, &b| k << 8 | u128::from(b)));
         self.keys.push(key.map(|k| (k, bytes.len())));
         self.names.push(name.to_string());
         self.last = id;
@@ -105,8 +104,7 @@ impl UserIds {
     #[inline]
     pub fn find(&self, user: &[u8]) -> Result<u32, Vacant> {
         let hash = hash32(user);
-        let same =
-            |&(id, tag): &(u32, u32)| tag == hash && key(&self.arena, &self.ends, id) == user;
+        let same = |&(id, tag): &(u32, u32)| tag == hash && key(&self.arena, &self.ends, id) == user;
         match self.table.find(spread(hash), same) {
             Some(&(id, _)) => Ok(id),
             None => Err(Vacant { hash }),
@@ -130,10 +128,7 @@ impl UserIds {
         let id = self.ends.len() as u32;
         self.arena.extend_from_slice(user);
         self.ends.push(self.arena.len());
-        self.table
-            .insert_unique(spread(vacant.hash), (id, vacant.hash), |&(_, tag)| {
-                spread(tag)
-            });
+        self.table.insert_unique(spread(vacant.hash), (id, vacant.hash), |&(_, tag)| spread(tag));
         id
     }
 }
@@ -160,41 +155,18 @@ mod tests {
 
     fn key(label: &str) -> Option<u128> {
         let fields = [(0, label.len())];
-        Record {
-            bytes: label.as_bytes(),
-            fields: &fields,
-            line: 1,
-            malformed: None,
-        }
-        .short_key(0)
+        Record { bytes: label.as_bytes(), fields: &fields, line: 1, malformed: None }.short_key(0)
     }
 
     #[test]
     fn labels_tell_apart_keys_that_pack_alike() {
         // "a" and "a\0" pack to the same number; the length tells them apart.
         let mut labels = Labels::default();
-        for n in [
-            "a",
-            "a\0",
-            "",
-            "\0",
-            "a_label_of_17_byte",
-            "a_label_of_17_bytf",
-        ] {
+        for n in ["a", "a\0", "", "\0", "a_label_of_17_byte", "a_label_of_17_bytf"] {
             assert_eq!(labels.find(n.as_bytes(), key(n)), None, "{n:?}");
             labels.insert(n);
         }
-        for (i, n) in [
-            "a",
-            "a\0",
-            "",
-            "\0",
-            "a_label_of_17_byte",
-            "a_label_of_17_bytf",
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (i, n) in ["a", "a\0", "", "\0", "a_label_of_17_byte", "a_label_of_17_bytf"].iter().enumerate() {
             assert_eq!(labels.find(n.as_bytes(), key(n)), Some(i as u32), "{n:?}");
         }
     }
@@ -217,10 +189,7 @@ mod tests {
             .map(|i| match i % 3 {
                 0 => i.to_string().into_bytes(),
                 1 => format!("user-{i:032}").into_bytes(),
-                _ => vec![0u8; (i % 40) as usize]
-                    .into_iter()
-                    .chain(i.to_le_bytes())
-                    .collect(),
+                _ => vec![0u8; (i % 40) as usize].into_iter().chain(i.to_le_bytes()).collect(),
             })
             .collect();
         for (i, k) in keys.iter().enumerate() {

@@ -78,10 +78,7 @@ impl Layout {
             }
         };
         if config.kpis.is_empty() {
-            return Err(KpilabError::invalid(
-                "kpis",
-                "add at least one KPI to evaluate",
-            ));
+            return Err(KpilabError::invalid("kpis", "add at least one KPI to evaluate"));
         }
         if let Some(n) = config.annual_users {
             validate::non_negative("annualUsers", n)?;
@@ -107,18 +104,10 @@ impl Layout {
             }
         }
 
-        let mut layout = Layout {
-            delimiter,
-            values: Vec::new(),
-            terms: Vec::new(),
-            kpis: Vec::new(),
-        };
+        let mut layout = Layout { delimiter, values: Vec::new(), terms: Vec::new(), kpis: Vec::new() };
         for (i, k) in config.kpis.iter().enumerate() {
             if k.name.is_empty() {
-                return Err(KpilabError::invalid(
-                    format!("kpis[{i}].name"),
-                    "every KPI needs a name",
-                ));
+                return Err(KpilabError::invalid(format!("kpis[{i}].name"), "every KPI needs a name"));
             }
             if config.kpis[..i].iter().any(|o| o.name == k.name) {
                 return Err(KpilabError::invalid(
@@ -132,23 +121,17 @@ impl Layout {
             if k.covariate.is_some() && k.kind != KpiKind::Mean {
                 return Err(KpilabError::invalid(
                     format!("kpis[{i}].covariate"),
-                    format!(
-                        "KPI \"{}\": a covariate (CUPED) applies to mean KPIs only",
-                        k.name
-                    ),
+                    format!("KPI \"{}\": a covariate (CUPED) applies to mean KPIs only", k.name),
                 ));
             }
             let terms = match k.kind {
                 KpiKind::Conversion => {
                     let c = layout.value(k, i, "column", k.column.as_deref(), true)?;
-                    KpiTerms::Conversion {
-                        conversions: layout.term(Term::Value(c)),
-                    }
+                    KpiTerms::Conversion { conversions: layout.term(Term::Value(c)) }
                 }
                 KpiKind::Mean => {
                     let c = layout.value(k, i, "column", k.column.as_deref(), false)?;
-                    let (sum, sum_squares) =
-                        (layout.term(Term::Value(c)), layout.term(Term::Square(c)));
+                    let (sum, sum_squares) = (layout.term(Term::Value(c)), layout.term(Term::Square(c)));
                     let covariate = match k.covariate.as_deref() {
                         None => None,
                         Some(name) => {
@@ -160,11 +143,7 @@ impl Layout {
                             ])
                         }
                     };
-                    KpiTerms::Mean {
-                        sum,
-                        sum_squares,
-                        covariate,
-                    }
+                    KpiTerms::Mean { sum, sum_squares, covariate }
                 }
                 KpiKind::Ratio => {
                     let a = layout.value(k, i, "numerator", k.numerator.as_deref(), false)?;
@@ -182,14 +161,7 @@ impl Layout {
     }
 
     /// The slot of a KPI's value column (added on first use).
-    fn value(
-        &mut self,
-        k: &KpiSpec,
-        i: usize,
-        key: &str,
-        name: Option<&str>,
-        conversion: bool,
-    ) -> Result<usize> {
+    fn value(&mut self, k: &KpiSpec, i: usize, key: &str, name: Option<&str>, conversion: bool) -> Result<usize> {
         let field = format!("kpis[{i}].{key}");
         let Some(name) = name.filter(|n| !n.is_empty()) else {
             let kind = match k.kind {
@@ -199,21 +171,14 @@ impl Layout {
             };
             return Err(KpilabError::invalid(
                 field,
-                format!(
-                    "KPI \"{}\" is {kind} KPI and needs `{key}` (a column name)",
-                    k.name
-                ),
+                format!("KPI \"{}\" is {kind} KPI and needs `{key}` (a column name)", k.name),
             ));
         };
         if let Some(slot) = self.values.iter().position(|v| v.name == name) {
             self.values[slot].conversion |= conversion;
             return Ok(slot);
         }
-        self.values.push(ValueColumn {
-            name: name.to_string(),
-            field,
-            conversion,
-        });
+        self.values.push(ValueColumn { name: name.to_string(), field, conversion });
         Ok(self.values.len() - 1)
     }
 
@@ -231,41 +196,27 @@ impl Layout {
             header.iter().position(|h| h == name).ok_or_else(|| {
                 KpilabError::csv(
                     field,
-                    format!(
-                        "column \"{name}\" ({field}) is not in the header; the columns are: {}",
-                        header.join(", ")
-                    ),
+                    format!("column \"{name}\" ({field}) is not in the header; the columns are: {}", header.join(", ")),
                 )
             })
         };
         Ok(Columns {
             width: header.len(),
             variant: find("variantColumn", &config.variant_column)?,
-            user: config
-                .user_column
-                .as_deref()
-                .map(|u| find("userColumn", u))
-                .transpose()?,
+            user: config.user_column.as_deref().map(|u| find("userColumn", u)).transpose()?,
             segments: config
                 .segment_columns
                 .iter()
                 .enumerate()
                 .map(|(j, s)| find(&format!("segmentColumns[{j}]"), s))
                 .collect::<Result<_>>()?,
-            values: self
-                .values
-                .iter()
-                .map(|v| find(&v.field, &v.name))
-                .collect::<Result<_>>()?,
+            values: self.values.iter().map(|v| find(&v.field, &v.name)).collect::<Result<_>>()?,
         })
     }
 }
 
 fn kpi_names(kpis: &[KpiSpec]) -> String {
-    kpis.iter()
-        .map(|k| format!("\"{}\"", k.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+    kpis.iter().map(|k| format!("\"{}\"", k.name)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -286,38 +237,12 @@ mod tests {
                 {"name":"aov","role":"secondary","kind":"ratio","numerator":"revenue","denominator":"orders"}]}"#,
         );
         let l = Layout::from_config(&c).unwrap();
-        let names: Vec<_> = l
-            .values
-            .iter()
-            .map(|v| (v.name.as_str(), v.conversion))
-            .collect();
-        assert_eq!(
-            names,
-            [
-                ("converted", true),
-                ("revenue", false),
-                ("pre", false),
-                ("orders", false)
-            ]
-        );
+        let names: Vec<_> = l.values.iter().map(|v| (v.name.as_str(), v.conversion)).collect();
+        assert_eq!(names, [("converted", true), ("revenue", false), ("pre", false), ("orders", false)]);
         assert_eq!(l.kpis[0], KpiTerms::Conversion { conversions: 0 });
-        assert_eq!(
-            l.kpis[1],
-            KpiTerms::Mean {
-                sum: 1,
-                sum_squares: 2,
-                covariate: Some([3, 4, 5])
-            }
-        );
+        assert_eq!(l.kpis[1], KpiTerms::Mean { sum: 1, sum_squares: 2, covariate: Some([3, 4, 5]) });
         // revenue's sum and square are shared with the mean KPI.
-        assert_eq!(
-            l.kpis[2],
-            KpiTerms::Ratio {
-                numerator: [1, 2],
-                denominator: [6, 7],
-                cross: 8
-            }
-        );
+        assert_eq!(l.kpis[2], KpiTerms::Ratio { numerator: [1, 2], denominator: [6, 7], cross: 8 });
         assert_eq!(l.terms.len(), 9);
         assert_eq!(l.terms[5], Term::Product(1, 2));
     }
@@ -325,29 +250,20 @@ mod tests {
     #[test]
     fn rejects_bad_configs_naming_the_field() {
         let base = r#""variantColumn":"v","kpis":[{"name":"a","role":"primary","kind":"conversion","column":"c"}]"#;
-        let err =
-            |extra: &str| Layout::from_config(&config(&format!("{{{base}{extra}}}"))).unwrap_err();
+        let err = |extra: &str| Layout::from_config(&config(&format!("{{{base}{extra}}}"))).unwrap_err();
         assert_eq!(err(r#","delimiter":";;""#).field, "delimiter");
         assert_eq!(err(r#","delimiter":"\"""#).field, "delimiter");
-        assert_eq!(
-            err(r#","revenueKpi":"a","annualUsers":10"#).field,
-            "revenueKpi"
-        );
+        assert_eq!(err(r#","revenueKpi":"a","annualUsers":10"#).field, "revenueKpi");
         assert_eq!(err(r#","annualUsers":-1"#).field, "annualUsers");
         let e = Layout::from_config(&config(
             r#"{"variantColumn":"v","kpis":[{"name":"r","role":"primary","kind":"ratio","numerator":"x"}]}"#,
         ))
         .unwrap_err();
-        assert_eq!(
-            (e.code, e.field.as_str()),
-            (ErrorCode::InvalidInput, "kpis[0].denominator")
-        );
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "kpis[0].denominator"));
         let e = Layout::from_config(&config(r#"{"variantColumn":"v","kpis":[]}"#)).unwrap_err();
         assert_eq!(e.field, "kpis");
         assert_eq!(
-            Layout::from_config(&config(&format!("{{{base},\"delimiter\":\"\\t\"}}")))
-                .unwrap()
-                .delimiter,
+            Layout::from_config(&config(&format!("{{{base},\"delimiter\":\"\\t\"}}"))).unwrap().delimiter,
             b'\t'
         );
     }
@@ -360,31 +276,15 @@ mod tests {
                 {"name":"rev","role":"secondary","kind":"mean","column":"revenue"}]}"#,
         );
         let l = Layout::from_config(&c).unwrap();
-        let header: Vec<String> = ["variant", "converted", "device"]
-            .map(String::from)
-            .to_vec();
+        let header: Vec<String> = ["variant", "converted", "device"].map(String::from).to_vec();
         let e = l.resolve(&c, &header).unwrap_err();
-        assert_eq!(
-            (e.code, e.field.as_str()),
-            (ErrorCode::CsvParse, "kpis[1].column")
-        );
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[1].column"));
         assert_eq!(
             e.message,
             "column \"revenue\" (kpis[1].column) is not in the header; the columns are: variant, converted, device"
         );
-        let header: Vec<String> = ["device", "revenue", "variant", "converted"]
-            .map(String::from)
-            .to_vec();
+        let header: Vec<String> = ["device", "revenue", "variant", "converted"].map(String::from).to_vec();
         let cols = l.resolve(&c, &header).unwrap();
-        assert_eq!(
-            cols,
-            Columns {
-                width: 4,
-                variant: 2,
-                user: None,
-                segments: vec![0],
-                values: vec![3, 1]
-            }
-        );
+        assert_eq!(cols, Columns { width: 4, variant: 2, user: None, segments: vec![0], values: vec![3, 1] });
     }
 }

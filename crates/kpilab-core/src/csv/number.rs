@@ -41,10 +41,8 @@ fn parse_other(field: &[u8], allow_bool: bool) -> Option<f64> {
 }
 
 /// Exact powers of ten up to 10^18 (all representable in f64).
-const POW10: [f64; 19] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18,
-];
+const POW10: [f64; 19] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
 
 /// Fast path for the common `-123.45` shape: at most 19 digits, one optional dot, no
 /// exponent. With an integer mantissa ≤ 2^53 and an exact power of ten, one
@@ -77,11 +75,8 @@ fn parse_plain_decimal(t: &[u8]) -> Option<f64> {
         return None; // "." alone, or too many significant digits for the fast path
     }
     // Skip the (slow) division where it cannot change anything: integers and zeros.
-    let x = if fraction_digits == 0 || mantissa == 0 {
-        mantissa as f64
-    } else {
-        mantissa as f64 / POW10[fraction_digits]
-    };
+    let x =
+        if fraction_digits == 0 || mantissa == 0 { mantissa as f64 } else { mantissa as f64 / POW10[fraction_digits] };
     Some(if negative { -x } else { x })
 }
 
@@ -113,8 +108,8 @@ mod tests {
     #[test]
     fn rejects_what_the_reference_rejects() {
         for s in [
-            "", "  ", "abc", "nan", "NaN", "inf", "-inf", "+inf", "Infinity", "1_000", "1e400",
-            "-1e400", "1,5", "0x10", "1.2.3", "12abc", "true",
+            "", "  ", "abc", "nan", "NaN", "inf", "-inf", "+inf", "Infinity", "1_000", "1e400", "-1e400", "1,5",
+            "0x10", "1.2.3", "12abc", "true",
         ] {
             assert_eq!(parse_number(s.as_bytes(), false), None, "{s:?}");
         }
@@ -132,9 +127,7 @@ mod tests {
         };
         for _ in 0..200_000 {
             let digits = 1 + (next() % 18) as usize;
-            let mut s: String = (0..digits)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
+            let mut s: String = (0..digits).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
             if next() % 3 > 0 {
                 let at = (next() % (digits as u64 + 1)) as usize;
                 s.insert(at, '.');
@@ -147,20 +140,13 @@ mod tests {
             if let Some(x) = fast {
                 assert_eq!(Some(x.to_bits()), full.map(f64::to_bits), "{s}");
             }
-            assert_eq!(
-                parse_number(s.as_bytes(), false).map(f64::to_bits),
-                full.map(f64::to_bits),
-                "{s}"
-            );
+            assert_eq!(parse_number(s.as_bytes(), false).map(f64::to_bits), full.map(f64::to_bits), "{s}");
         }
         assert_eq!(super::parse_plain_decimal(b"."), None);
         assert_eq!(super::parse_plain_decimal(b"-"), None);
         assert_eq!(super::parse_plain_decimal(b"1.2.3"), None);
         assert_eq!(super::parse_plain_decimal(b"9007199254740993"), None);
-        assert_eq!(
-            parse_number(b"9007199254740993", false),
-            Some(9007199254740992.0)
-        );
+        assert_eq!(parse_number(b"9007199254740993", false), Some(9007199254740992.0));
     }
 
     #[test]

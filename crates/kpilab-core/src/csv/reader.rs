@@ -85,22 +85,13 @@ pub(crate) struct RecordReader {
 impl RecordReader {
     pub fn new(delimiter: u8) -> Self {
         RecordReader {
-            splitter: Splitter {
-                delimiter,
-                scratch: Vec::new(),
-                fields: Vec::new(),
-                line: 1,
-            },
+            splitter: Splitter { delimiter, scratch: Vec::new(), fields: Vec::new(), line: 1 },
             carry: Vec::new(),
             bom_pending: true,
         }
     }
 
-    pub fn push<F: FnMut(&Record) -> Result<()>>(
-        &mut self,
-        mut chunk: &[u8],
-        emit: &mut F,
-    ) -> Result<()> {
+    pub fn push<F: FnMut(&Record) -> Result<()>>(&mut self, mut chunk: &[u8], emit: &mut F) -> Result<()> {
         if self.bom_pending {
             // The BOM itself may be split across chunks: hold up to 3 bytes until we know.
             let want = (BOM.len() - self.carry.len()).min(chunk.len());
@@ -165,10 +156,7 @@ struct Masks {
 #[inline(always)]
 fn words(block: &[u8; 16]) -> (u64, u64) {
     let (lo, hi) = block.split_at(8);
-    (
-        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
-        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
-    )
+    (u64::from_le_bytes(lo.try_into().expect("8 bytes")), u64::from_le_bytes(hi.try_into().expect("8 bytes")))
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -194,10 +182,7 @@ fn classify(block: &[u8; 16], delimiter: u8) -> Masks {
 }
 
 /// Portable version (native builds, and wasm without simd128): 8 bytes per step.
-#[cfg_attr(
-    all(target_arch = "wasm32", target_feature = "simd128"),
-    allow(dead_code)
-)]
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
 #[inline(always)]
 fn classify_swar(block: &[u8; 16], delimiter: u8) -> Masks {
     const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -211,12 +196,7 @@ fn classify_swar(block: &[u8; 16], delimiter: u8) -> Masks {
     };
     let mask = |byte: u8| eq(lo, byte) | eq(hi, byte) << 8;
     let lf = mask(b'\n');
-    Masks {
-        field_end: mask(delimiter) | lf,
-        lf,
-        quote: mask(b'"'),
-        cr: mask(b'\r'),
-    }
+    Masks { field_end: mask(delimiter) | lf, lf, quote: mask(b'"'), cr: mask(b'\r') }
 }
 
 /// What the fast path made of the bytes at a record start.
@@ -255,12 +235,7 @@ enum State {
 impl Splitter {
     /// Emits every complete record of `buf` and returns the bytes consumed; with
     /// `at_end` the unterminated tail is a record too.
-    fn drain<F: FnMut(&Record) -> Result<()>>(
-        &mut self,
-        buf: &[u8],
-        at_end: bool,
-        emit: &mut F,
-    ) -> Result<usize> {
+    fn drain<F: FnMut(&Record) -> Result<()>>(&mut self, buf: &[u8], at_end: bool, emit: &mut F) -> Result<usize> {
         let mut pos = 0;
         while pos < buf.len() {
             let (bytes, lines, malformed, next) = match self.plain(buf, pos, at_end) {
@@ -278,20 +253,13 @@ impl Splitter {
                         pos += consumed;
                         continue;
                     }
-                    Quoted::Record {
-                        consumed,
-                        lines,
-                        malformed,
-                    } => (&self.scratch[..], lines, malformed, pos + consumed),
+                    Quoted::Record { consumed, lines, malformed } => {
+                        (&self.scratch[..], lines, malformed, pos + consumed)
+                    }
                 },
             };
             // One call site, so that the handler is inlined into this loop.
-            emit(&Record {
-                bytes,
-                fields: &self.fields,
-                line: self.line,
-                malformed,
-            })?;
+            emit(&Record { bytes, fields: &self.fields, line: self.line, malformed })?;
             self.line += lines;
             pos = next;
         }
@@ -307,17 +275,11 @@ impl Splitter {
         let mut block = pos;
         loop {
             let (m, valid) = match buf.get(block..block + 16) {
-                Some(b) => (
-                    classify(b.try_into().expect("16 bytes"), self.delimiter),
-                    0xffff,
-                ),
+                Some(b) => (classify(b.try_into().expect("16 bytes"), self.delimiter), 0xffff),
                 None => {
                     let mut padded = [0; 16];
                     padded[..buf.len() - block].copy_from_slice(&buf[block..]);
-                    (
-                        classify(&padded, self.delimiter),
-                        (1 << (buf.len() - block)) - 1,
-                    )
+                    (classify(&padded, self.delimiter), (1 << (buf.len() - block)) - 1)
                 }
             };
             // Bits up to and including the first line feed.
@@ -437,11 +399,7 @@ impl Splitter {
             return Quoted::Blank(i + terminator_len);
         }
         self.fields.push((field_start, self.scratch.len()));
-        Quoted::Record {
-            consumed: i + terminator_len,
-            lines: embedded_lines + 1,
-            malformed,
-        }
+        Quoted::Record { consumed: i + terminator_len, lines: embedded_lines + 1, malformed }
     }
 }
 
@@ -455,9 +413,7 @@ mod tests {
     fn read_chunks(chunks: &[&[u8]], delimiter: u8) -> Vec<Rec> {
         let mut out = Vec::new();
         let mut emit = |r: &Record| {
-            let fields = (0..r.len())
-                .map(|i| String::from_utf8_lossy(r.field(i)).into_owned())
-                .collect();
+            let fields = (0..r.len()).map(|i| String::from_utf8_lossy(r.field(i)).into_owned()).collect();
             out.push((r.line, fields, r.malformed));
             Ok(())
         };
@@ -479,41 +435,24 @@ mod tests {
 
     #[test]
     fn splits_plain_lines_lf_and_crlf() {
-        let want = vec![
-            rec(1, &["a", "b", "c"]),
-            rec(2, &["1", "", "3"]),
-            rec(3, &["x", "y", "z"]),
-        ];
+        let want = vec![rec(1, &["a", "b", "c"]), rec(2, &["1", "", "3"]), rec(3, &["x", "y", "z"])];
         assert_eq!(read("a,b,c\n1,,3\nx,y,z\n"), want);
         assert_eq!(read("a,b,c\r\n1,,3\r\nx,y,z\r\n"), want);
-        assert_eq!(
-            read("a,b,c\r\n1,,3\nx,y,z"),
-            want,
-            "mixed endings, no final newline"
-        );
+        assert_eq!(read("a,b,c\r\n1,,3\nx,y,z"), want, "mixed endings, no final newline");
         assert_eq!(read("a,b,c\r1,,3\rx,y,z\r"), want, "lone CR");
     }
 
     #[test]
     fn drops_bom_and_counts_blank_lines() {
         let got = read("\u{feff}a,b\n\n1,2\r\n\r\n\n3,4\n\n");
-        assert_eq!(
-            got,
-            vec![
-                rec(1, &["a", "b"]),
-                rec(3, &["1", "2"]),
-                rec(6, &["3", "4"])
-            ]
-        );
+        assert_eq!(got, vec![rec(1, &["a", "b"]), rec(3, &["1", "2"]), rec(6, &["3", "4"])]);
         // A BOM later in the file is data.
         assert_eq!(read("a\n\u{feff}b\n")[1].1, vec!["\u{feff}b".to_string()]);
     }
 
     #[test]
     fn reads_rfc4180_quoting() {
-        let got = read(
-            "name,note\n\"Smith, J.\",\"said \"\"hi\"\"\"\n\"multi\nline\r\nfield\",x\nlast,\"\"\n",
-        );
+        let got = read("name,note\n\"Smith, J.\",\"said \"\"hi\"\"\"\n\"multi\nline\r\nfield\",x\nlast,\"\"\n");
         assert_eq!(
             got,
             vec![
@@ -533,36 +472,16 @@ mod tests {
     #[test]
     fn flags_malformed_quoting() {
         let got = read("a,b\n\"x\"y,1\n2,3\n\"open,4\n5,6\n");
-        assert_eq!(
-            got[1],
-            (
-                2,
-                vec!["xy".into(), "1".into()],
-                Some("text follows a closing quote")
-            )
-        );
+        assert_eq!(got[1], (2, vec!["xy".into(), "1".into()], Some("text follows a closing quote")));
         assert_eq!(got[2], rec(3, &["2", "3"]));
         // The unclosed quote swallows the rest of the input.
-        assert_eq!(
-            got[3],
-            (
-                4,
-                vec!["open,4\n5,6\n".into()],
-                Some("a quoted field is never closed")
-            )
-        );
+        assert_eq!(got[3], (4, vec!["open,4\n5,6\n".into()], Some("a quoted field is never closed")));
         assert_eq!(got.len(), 4);
     }
 
     /// The masks byte by byte, the obvious way.
     fn classify_scalar(block: &[u8; 16], delimiter: u8) -> Masks {
-        let bits = |f: &dyn Fn(u8) -> bool| {
-            block
-                .iter()
-                .enumerate()
-                .map(|(i, &b)| u32::from(f(b)) << i)
-                .sum()
-        };
+        let bits = |f: &dyn Fn(u8) -> bool| block.iter().enumerate().map(|(i, &b)| u32::from(f(b)) << i).sum();
         Masks {
             field_end: bits(&|b| b == delimiter || b == b'\n'),
             lf: bits(&|b| b == b'\n'),
@@ -582,11 +501,7 @@ mod tests {
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
                 // Mostly special bytes, sometimes any byte at all.
-                *b = if round % 4 == 0 {
-                    seed as u8
-                } else {
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                };
+                *b = if round % 4 == 0 { seed as u8 } else { alphabet[(seed % alphabet.len() as u64) as usize] };
             }
             for delimiter in [b',', b';', b'\t', 0, 0xff] {
                 let want = classify_scalar(&block, delimiter);
@@ -602,36 +517,12 @@ mod tests {
         // a CR closing one block and its LF opening the next.
         for pad in 0..40 {
             let head = "x".repeat(pad);
-            let want = vec![
-                rec(1, &[&head, "1"]),
-                rec(2, &["y", "2"]),
-                rec(3, &["z", "3"]),
-            ];
-            assert_eq!(
-                read(&format!("{head},1\r\ny,2\r\nz,3\r\n")),
-                want,
-                "CRLF, pad {pad}"
-            );
-            assert_eq!(
-                read(&format!("{head},1\ry,2\rz,3")),
-                want,
-                "lone CR, pad {pad}"
-            );
-            assert_eq!(
-                read(&format!("{head},1\ny,2\r\nz,3\r")),
-                want,
-                "mixed, pad {pad}"
-            );
+            let want = vec![rec(1, &[&head, "1"]), rec(2, &["y", "2"]), rec(3, &["z", "3"])];
+            assert_eq!(read(&format!("{head},1\r\ny,2\r\nz,3\r\n")), want, "CRLF, pad {pad}");
+            assert_eq!(read(&format!("{head},1\ry,2\rz,3")), want, "lone CR, pad {pad}");
+            assert_eq!(read(&format!("{head},1\ny,2\r\nz,3\r")), want, "mixed, pad {pad}");
             let quoted = read(&format!("{head},\"1\"\r\n\r\ny,2\n\"z\",3"));
-            assert_eq!(
-                quoted,
-                vec![
-                    rec(1, &[&head, "1"]),
-                    rec(3, &["y", "2"]),
-                    rec(4, &["z", "3"])
-                ],
-                "pad {pad}"
-            );
+            assert_eq!(quoted, vec![rec(1, &[&head, "1"]), rec(3, &["y", "2"]), rec(4, &["z", "3"])], "pad {pad}");
         }
     }
 
@@ -642,12 +533,7 @@ mod tests {
         let key = |s: &[u8]| s.iter().rev().fold(0u128, |k, &b| k << 8 | u128::from(b));
         // The same keys whether the buffer runs on past the field or ends with it.
         for bytes in [&line[..], &line[..45]] {
-            let r = Record {
-                bytes,
-                fields: &fields,
-                line: 1,
-                malformed: None,
-            };
+            let r = Record { bytes, fields: &fields, line: 1, malformed: None };
             assert_eq!(r.short_key(0), Some(u128::from(b'a')));
             assert_eq!(r.short_key(1), Some(key(b"control")));
             assert_eq!(r.short_key(2), Some(key(b"0123456789abcdef")));
@@ -658,10 +544,7 @@ mod tests {
 
     #[test]
     fn semicolon_delimiter() {
-        assert_eq!(
-            read_chunks(&[b"a;b\n\"1;5\";2,5\n"], b';'),
-            vec![rec(1, &["a", "b"]), rec(2, &["1;5", "2,5"])]
-        );
+        assert_eq!(read_chunks(&[b"a;b\n\"1;5\";2,5\n"], b';'), vec![rec(1, &["a", "b"]), rec(2, &["1;5", "2,5"])]);
     }
 
     #[test]
@@ -670,14 +553,7 @@ mod tests {
         let bytes = data.as_bytes();
         let whole = read_chunks(&[bytes], b',');
         assert_eq!(whole.len(), 7);
-        assert_eq!(
-            whole[6],
-            (
-                9,
-                vec!["5".into(), "end".into()],
-                Some("a quoted field is never closed")
-            )
-        );
+        assert_eq!(whole[6], (9, vec!["5".into(), "end".into()], Some("a quoted field is never closed")));
         for size in 1..=bytes.len() {
             let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
             assert_eq!(read_chunks(&chunks, b','), whole, "chunk size {size}");

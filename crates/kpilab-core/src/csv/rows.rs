@@ -31,16 +31,11 @@ impl Tally {
         if self.fail {
             return Err(KpilabError::csv(
                 "",
-                format!(
-                    "line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"
-                ),
+                format!("line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"),
             ));
         }
         if self.errors.len() < MAX_ROW_ERRORS {
-            self.errors.push(RowError {
-                line: line as f64,
-                message,
-            });
+            self.errors.push(RowError { line: line as f64, message });
         } else {
             self.errors_not_listed += 1;
         }
@@ -95,14 +90,7 @@ impl Users {
         }
     }
 
-    fn insert(
-        &mut self,
-        vacant: Vacant,
-        user: &[u8],
-        variant: u32,
-        groups: &[u32],
-        values: &[f64],
-    ) {
+    fn insert(&mut self, vacant: Vacant, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
         self.ids.insert_at(vacant, user);
         self.variant.push(variant);
         self.groups.extend_from_slice(&groups[1..]);
@@ -137,10 +125,7 @@ impl Rows {
             values: vec![0.0; layout.values.len()],
             layout,
             columns: None,
-            tally: Tally {
-                fail: config.on_bad_row == OnBadRow::Fail,
-                ..Tally::default()
-            },
+            tally: Tally { fail: config.on_bad_row == OnBadRow::Fail, ..Tally::default() },
             variants: Labels::default(),
             segments: (0..segments).map(|_| Labels::default()).collect(),
             segment_groups: vec![Vec::new(); segments],
@@ -160,9 +145,7 @@ impl Rows {
         if let Some(variant) = self.common_row(rec) {
             self.tally.read += 1;
             match (&mut self.users, self.columns.as_ref().and_then(|c| c.user)) {
-                (Some(users), Some(user)) => {
-                    users.add(rec.field(user), variant, &self.groups, &self.values)
-                }
+                (Some(users), Some(user)) => users.add(rec.field(user), variant, &self.groups, &self.values),
                 _ => self.acc.add(variant, &self.groups, &self.values),
             }
             return Ok(());
@@ -185,9 +168,7 @@ impl Rows {
             }
             *value = x;
         }
-        let variant = self
-            .variants
-            .find(rec.field(cols.variant), rec.short_key(cols.variant))?;
+        let variant = self.variants.find(rec.field(cols.variant), rec.short_key(cols.variant))?;
         for (j, &index) in cols.segments.iter().enumerate() {
             let id = self.segments[j].find(rec.field(index), rec.short_key(index))?;
             self.groups[j + 1] = self.segment_groups[j][id as usize];
@@ -203,54 +184,33 @@ impl Rows {
         };
         self.tally.read += 1;
         if let Some(why) = rec.malformed {
-            return self
-                .tally
-                .bad(rec.line, format!("{why} (RFC 4180 quoting)"));
+            return self.tally.bad(rec.line, format!("{why} (RFC 4180 quoting)"));
         }
         if rec.len() != cols.width {
-            return self.tally.bad(
-                rec.line,
-                format!(
-                    "expected {} fields like the header, got {}",
-                    cols.width,
-                    rec.len()
-                ),
-            );
+            return self
+                .tally
+                .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
         }
         for (slot, (&index, column)) in cols.values.iter().zip(&self.layout.values).enumerate() {
             let field = rec.field(index);
             match parse_number(field, column.conversion) {
                 Some(x) if !column.conversion || x == 0.0 || x == 1.0 => self.values[slot] = x,
                 Some(_) => {
-                    return self.tally.bad(
-                        rec.line,
-                        format!("{} {} is not 0/1 or true/false", column.name, show(field)),
-                    )
+                    return self
+                        .tally
+                        .bad(rec.line, format!("{} {} is not 0/1 or true/false", column.name, show(field)))
                 }
-                None => {
-                    return self.tally.bad(
-                        rec.line,
-                        format!("{} {} is not a number", column.name, show(field)),
-                    )
-                }
+                None => return self.tally.bad(rec.line, format!("{} {} is not a number", column.name, show(field))),
             }
         }
 
         let mut vacant = None;
         if let Some(users) = &mut self.users {
-            match users
-                .ids
-                .find(rec.field(cols.user.expect("userColumn resolved")))
-            {
+            match users.ids.find(rec.field(cols.user.expect("userColumn resolved"))) {
                 Err(v) => vacant = Some(v),
                 Ok(user) => {
-                    let first_variant =
-                        &self.variants.names()[users.variant[user as usize] as usize];
-                    users.add_to(
-                        user,
-                        first_variant.as_bytes() == rec.field(cols.variant),
-                        &self.values,
-                    );
+                    let first_variant = &self.variants.names()[users.variant[user as usize] as usize];
+                    users.add_to(user, first_variant.as_bytes() == rec.field(cols.variant), &self.values);
                     return Ok(());
                 }
             }
@@ -258,26 +218,17 @@ impl Rows {
 
         // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
         let variant_bytes = rec.field(cols.variant);
-        let variant = self
-            .variants
-            .find(variant_bytes, rec.short_key(cols.variant));
+        let variant = self.variants.find(variant_bytes, rec.short_key(cols.variant));
         if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
-            return self.tally.bad(
-                rec.line,
-                format!("{} value is not valid UTF-8 text", config.variant_column),
-            );
+            return self.tally.bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column));
         }
         for (j, &index) in cols.segments.iter().enumerate() {
             let bytes = rec.field(index);
             self.segment_ids[j] = self.segments[j].find(bytes, rec.short_key(index));
             if self.segment_ids[j].is_none() && std::str::from_utf8(bytes).is_err() {
-                return self.tally.bad(
-                    rec.line,
-                    format!(
-                        "{} value is not valid UTF-8 text",
-                        config.segment_columns[j]
-                    ),
-                );
+                return self
+                    .tally
+                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]));
             }
         }
         let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
@@ -297,13 +248,7 @@ impl Rows {
             None => self.acc.add(variant, &self.groups, &self.values),
             Some(users) => {
                 let user = rec.field(cols.user.expect("userColumn resolved"));
-                users.insert(
-                    vacant.expect("looked up above"),
-                    user,
-                    variant,
-                    &self.groups,
-                    &self.values,
-                );
+                users.insert(vacant.expect("looked up above"), user, variant, &self.groups, &self.values);
             }
         }
         Ok(())
@@ -311,10 +256,7 @@ impl Rows {
 
     fn header(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         if let Some(why) = rec.malformed {
-            return Err(KpilabError::csv(
-                "",
-                format!("the header (line {}) is malformed: {why}", rec.line),
-            ));
+            return Err(KpilabError::csv("", format!("the header (line {}) is malformed: {why}", rec.line)));
         }
         let names = (0..rec.len())
             .map(|i| std::str::from_utf8(rec.field(i)).map(str::to_string))
@@ -322,19 +264,11 @@ impl Rows {
             .map_err(|_| {
                 KpilabError::csv(
                     "",
-                    format!(
-                        "the header (line {}) is not valid UTF-8 text; save the file as UTF-8",
-                        rec.line
-                    ),
+                    format!("the header (line {}) is not valid UTF-8 text; save the file as UTF-8", rec.line),
                 )
             })?;
         let columns = self.layout.resolve(config, &names)?;
-        self.value_fields = columns
-            .values
-            .iter()
-            .zip(&self.layout.values)
-            .map(|(&i, c)| (i, c.conversion))
-            .collect();
+        self.value_fields = columns.values.iter().zip(&self.layout.values).map(|(&i, c)| (i, c.conversion)).collect();
         self.columns = Some(columns);
         Ok(())
     }
@@ -362,10 +296,7 @@ impl Rows {
             groups.extend_from_slice(&users.groups[u * s..(u + 1) * s]);
             self.acc.add(variant, &groups, values);
         }
-        self.users = Some(Users {
-            switched_variant: users.switched_variant,
-            ..Users::default()
-        });
+        self.users = Some(Users { switched_variant: users.switched_variant, ..Users::default() });
     }
 }
 

@@ -30,12 +30,7 @@ fn prepare(data: &str, config: &EvalConfig) -> Result<Prepared> {
 }
 
 fn conv(name: &str, users: f64, conversions: f64) -> Variant {
-    Variant {
-        name: name.into(),
-        users,
-        conversions: Some(conversions),
-        ..Variant::default()
-    }
+    Variant { name: name.into(), users, conversions: Some(conversions), ..Variant::default() }
 }
 
 fn variant<'a>(input: &'a AnalyzeInput, name: &str) -> &'a Variant {
@@ -43,11 +38,7 @@ fn variant<'a>(input: &'a AnalyzeInput, name: &str) -> &'a Variant {
 }
 
 fn errors(p: &Prepared) -> Vec<(f64, &str)> {
-    p.rows
-        .errors
-        .iter()
-        .map(|e| (e.line, e.message.as_str()))
-        .collect()
+    p.rows.errors.iter().map(|e| (e.line, e.message.as_str())).collect()
 }
 
 /// Small file exercising BOM, CRLF, quoting, blank lines, true/false.
@@ -62,74 +53,27 @@ u5,treatment,desktop,1,12.25,1,8,x\r\n";
 #[test]
 fn sums_a_small_file_with_bom_crlf_quotes_and_blank_lines() {
     let p = prepare(SMALL, &config(CONFIG)).unwrap();
-    assert_eq!(
-        p.rows,
-        RowReport {
-            read: 5.0,
-            used: 5.0,
-            skipped: 0.0,
-            errors: vec![],
-            errors_not_listed: 0.0
-        }
-    );
-    let [conversion, revenue, aov] = &p.kpis[..] else {
-        panic!()
-    };
-    assert_eq!(
-        conversion.variants,
-        vec![conv("control", 2.0, 1.0), conv("treatment", 3.0, 2.0)]
-    );
+    assert_eq!(p.rows, RowReport { read: 5.0, used: 5.0, skipped: 0.0, errors: vec![], errors_not_listed: 0.0 });
+    let [conversion, revenue, aov] = &p.kpis[..] else { panic!() };
+    assert_eq!(conversion.variants, vec![conv("control", 2.0, 1.0), conv("treatment", 3.0, 2.0)]);
     assert_eq!(conversion.options.control.as_deref(), Some("control"));
     let t = variant(revenue, "treatment");
-    assert_eq!(
-        (t.users, t.sum, t.sum_squares),
-        (3.0, Some(37.75), Some(25.5 * 25.5 + 12.25 * 12.25))
-    );
+    assert_eq!((t.users, t.sum, t.sum_squares), (3.0, Some(37.75), Some(25.5 * 25.5 + 12.25 * 12.25)));
     assert_eq!(
         t.covariate,
-        Some(Moments {
-            sum: 20.5,
-            sum_squares: 12.5 * 12.5 + 64.0,
-            cross_sum: Some(25.5 * 12.5 + 12.25 * 8.0)
-        })
+        Some(Moments { sum: 20.5, sum_squares: 12.5 * 12.5 + 64.0, cross_sum: Some(25.5 * 12.5 + 12.25 * 8.0) })
     );
     let c = variant(aov, "control");
-    assert_eq!(
-        c.numerator,
-        Some(Moments {
-            sum: 40.0,
-            sum_squares: 1600.0,
-            cross_sum: None
-        })
-    );
-    assert_eq!(
-        c.denominator,
-        Some(Moments {
-            sum: 2.0,
-            sum_squares: 4.0,
-            cross_sum: None
-        })
-    );
+    assert_eq!(c.numerator, Some(Moments { sum: 40.0, sum_squares: 1600.0, cross_sum: None }));
+    assert_eq!(c.denominator, Some(Moments { sum: 2.0, sum_squares: 4.0, cross_sum: None }));
     assert_eq!(c.cross_sum, Some(80.0));
     // Segments: device values in first-appearance order, each on its own rows.
-    let segs: Vec<_> = p
-        .segments
-        .iter()
-        .map(|(c, v, k)| (c.as_str(), v.as_str(), k[0].variants.clone()))
-        .collect();
+    let segs: Vec<_> = p.segments.iter().map(|(c, v, k)| (c.as_str(), v.as_str(), k[0].variants.clone())).collect();
     assert_eq!(
         segs,
         vec![
-            (
-                "device",
-                "desktop",
-                vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 1.0)]
-            ),
-            (
-                "device",
-                "mobile",
-                vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 1.0)]
-            ),
+            ("device", "desktop", vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 1.0)]),
+            ("device", "mobile", vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 1.0)]),
         ]
     );
     assert!(p.warnings.is_empty());
@@ -165,15 +109,9 @@ control,desktop,true,1e999,1,1,ok\n";
         ]
     );
     assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (11.0, 3.0, 8.0));
-    assert_eq!(
-        p.kpis[0].variants,
-        vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 2.0)]
-    );
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 0.0), conv("treatment", 2.0, 2.0)]);
     // The quoted segment value with a newline is a value like any other.
-    assert_eq!(
-        p.segments.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(),
-        ["desktop", "mobile\nphone"]
-    );
+    assert_eq!(p.segments.iter().map(|s| s.1.as_str()).collect::<Vec<_>>(), ["desktop", "mobile\nphone"]);
 }
 
 #[test]
@@ -183,12 +121,7 @@ fn on_bad_row_fail_names_the_line() {
         "variant,device,converted,revenue,orders,pre\ncontrol,d,0,1,1,1\n\ntreatment,d,1,x7,1,1\ncontrol,d,0,1,1,1\n";
     let e = prepare(data, &cfg).unwrap_err();
     assert_eq!(e.code, ErrorCode::CsvParse);
-    assert!(
-        e.message
-            .starts_with("line 4: revenue \"x7\" is not a number"),
-        "{}",
-        e.message
-    );
+    assert!(e.message.starts_with("line 4: revenue \"x7\" is not a number"), "{}", e.message);
     // The streaming evaluator stays failed.
     let mut ev = CsvEvaluator::new(cfg).unwrap();
     assert!(ev.push(data.as_bytes()).is_err());
@@ -198,26 +131,10 @@ fn on_bad_row_fail_names_the_line() {
 
 #[test]
 fn missing_columns_and_empty_files_are_csv_parse_errors() {
-    let e = prepare(
-        "variant,device,converted,revenue,orders\ncontrol,d,0,1,1\n",
-        &config(CONFIG),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.code, e.field.as_str()),
-        (ErrorCode::CsvParse, "kpis[1].covariate")
-    );
-    assert!(
-        e.message
-            .contains("the columns are: variant, device, converted, revenue, orders"),
-        "{}",
-        e.message
-    );
-    let e = prepare(
-        "group,device,converted,revenue,orders,pre\n",
-        &config(CONFIG),
-    )
-    .unwrap_err();
+    let e = prepare("variant,device,converted,revenue,orders\ncontrol,d,0,1,1\n", &config(CONFIG)).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[1].covariate"));
+    assert!(e.message.contains("the columns are: variant, device, converted, revenue, orders"), "{}", e.message);
+    let e = prepare("group,device,converted,revenue,orders,pre\n", &config(CONFIG)).unwrap_err();
     assert_eq!(e.field, "variantColumn");
     let cfg = config(&CONFIG.replacen('{', r#"{"userColumn":"uid","#, 1));
     let e = prepare("variant,device,converted,revenue,orders,pre\n", &cfg).unwrap_err();
@@ -227,29 +144,13 @@ fn missing_columns_and_empty_files_are_csv_parse_errors() {
     assert_eq!(e.field, "segmentColumns[1]");
     for empty in ["", "\u{feff}", "\n\r\n\n"] {
         let e = prepare(empty, &config(CONFIG)).unwrap_err();
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (
-                ErrorCode::CsvParse,
-                "the CSV is empty: it has no header row"
-            )
-        );
+        assert_eq!((e.code, e.message.as_str()), (ErrorCode::CsvParse, "the CSV is empty: it has no header row"));
     }
     // A header alone: no variants.
-    let e = prepare(
-        "variant,device,converted,revenue,orders,pre\n",
-        &config(CONFIG),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.code, e.field.as_str()),
-        (ErrorCode::CsvParse, "variantColumn")
-    );
-    let e = prepare(
-        "variant,device,converted,revenue,orders,pre\nA,d,0,1,1,1\nA,d,x,1,1,1\n",
-        &config(CONFIG),
-    )
-    .unwrap_err();
+    let e = prepare("variant,device,converted,revenue,orders,pre\n", &config(CONFIG)).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "variantColumn"));
+    let e = prepare("variant,device,converted,revenue,orders,pre\nA,d,0,1,1,1\nA,d,x,1,1,1\n", &config(CONFIG))
+        .unwrap_err();
     assert_eq!(
         e.message,
         "found only one variant (\"A\") in column \"variant\"; a test needs a control and at least one treatment (1 rows were skipped; the first, line 3: converted \"x\" is not a number)"
@@ -273,10 +174,7 @@ treatment,d\xc3\xa9,1,2,1,1,x\n";
             (5.0, "revenue \"\u{fffd}1\" is not a number"),
         ]
     );
-    assert_eq!(
-        p.kpis[0].variants,
-        vec![conv("control", 1.0, 0.0), conv("treatment", 1.0, 1.0)]
-    );
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 0.0), conv("treatment", 1.0, 1.0)]);
     assert_eq!(p.segments[1].1, "dé");
     let e = prepare_chunks(&[b"vari\xffant,converted\n"], &config(CONFIG)).unwrap_err();
     assert_eq!(e.code, ErrorCode::CsvParse);
@@ -288,38 +186,26 @@ fn semicolon_delimiter_and_tab() {
     let cfg = config(&CONFIG.replacen('{', r#"{"delimiter":";","#, 1));
     let data = "variant;device;converted;revenue;orders;pre\ncontrol;\"a;b\";1;2.5;1;0\ntreatment;c;0;0;0;1\n";
     let p = prepare(data, &cfg).unwrap();
-    assert_eq!(
-        p.kpis[0].variants,
-        vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]
-    );
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]);
     assert_eq!(p.segments[0].1, "a;b");
     let cfg = config(&CONFIG.replacen('{', r#"{"delimiter":"\t","#, 1));
     let p = prepare(&data.replace(';', "\t").replace("a\tb", "ab"), &cfg).unwrap();
     assert_eq!(p.rows.used, 2.0);
-    let e = CsvEvaluator::new(config(&CONFIG.replacen('{', r#"{"delimiter":"ab","#, 1)))
-        .err()
-        .unwrap();
-    assert_eq!(
-        (e.code, e.field.as_str()),
-        (ErrorCode::InvalidInput, "delimiter")
-    );
+    let e = CsvEvaluator::new(config(&CONFIG.replacen('{', r#"{"delimiter":"ab","#, 1))).err().unwrap();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "delimiter"));
 }
 
 #[test]
 fn error_list_is_capped_and_the_rest_counted() {
-    let mut data = String::from(
-        "variant,device,converted,revenue,orders,pre\ncontrol,d,0,1,1,1\ntreatment,d,1,1,1,1\n",
-    );
+    let mut data =
+        String::from("variant,device,converted,revenue,orders,pre\ncontrol,d,0,1,1,1\ntreatment,d,1,1,1,1\n");
     for _ in 0..1500 {
         data.push_str("control,d,bad,1,1,1\n");
     }
     let p = prepare(&data, &config(CONFIG)).unwrap();
     assert_eq!(p.rows.errors.len(), super::MAX_ROW_ERRORS);
     assert_eq!(p.rows.errors_not_listed, 500.0);
-    assert_eq!(
-        (p.rows.read, p.rows.used, p.rows.skipped),
-        (1502.0, 2.0, 1500.0)
-    );
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (1502.0, 2.0, 1500.0));
     assert_eq!(p.rows.errors[999].line, 1003.0);
 }
 
@@ -336,30 +222,15 @@ u3,treatment,desktop,bad,0,0,1\n";
     let p = prepare(data, &cfg).unwrap();
     assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (6.0, 5.0, 1.0));
     // u2 converted twice: a user converts once (conversions never exceed users).
-    assert_eq!(
-        p.kpis[0].variants,
-        vec![conv("control", 1.0, 1.0), conv("treatment", 2.0, 1.0)]
-    );
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 2.0, 1.0)]);
     let t = variant(&p.kpis[1], "treatment");
     assert_eq!((t.sum, t.sum_squares), (Some(21.5), Some(21.5 * 21.5)));
     let c = variant(&p.kpis[1], "control");
-    assert_eq!(
-        (c.sum, c.covariate.map(|m| (m.sum, m.cross_sum))),
-        (Some(15.0), Some((10.0, Some(150.0))))
-    );
+    assert_eq!((c.sum, c.covariate.map(|m| (m.sum, m.cross_sum))), (Some(15.0), Some((10.0, Some(150.0)))));
     // Segments from the user's first row: u1 is desktop.
     assert_eq!(p.segments[0].1, "desktop");
-    assert_eq!(
-        p.segments[0].2[0].variants,
-        vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]
-    );
-    assert_eq!(
-        p.warnings
-            .iter()
-            .map(|w| w.code.as_str())
-            .collect::<Vec<_>>(),
-        ["USER_IN_SEVERAL_VARIANTS"]
-    );
+    assert_eq!(p.segments[0].2[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 1.0, 0.0)]);
+    assert_eq!(p.warnings.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["USER_IN_SEVERAL_VARIANTS"]);
 }
 
 #[test]
@@ -367,33 +238,14 @@ fn control_is_named_or_found_case_insensitively() {
     let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\nCONTROL,d,1,1,1,1\nA,d,1,1,1,1\n";
     let p = prepare(data, &config(CONFIG)).unwrap();
     assert_eq!(p.kpis[0].options.control.as_deref(), Some("CONTROL"));
-    assert_eq!(
-        p.kpis[0]
-            .variants
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect::<Vec<_>>(),
-        ["B", "CONTROL", "A"]
-    );
+    assert_eq!(p.kpis[0].variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["B", "CONTROL", "A"]);
     let cfg = config(&CONFIG.replacen('{', r#"{"analysis":{"control":"A","alpha":0.1},"#, 1));
     let p = prepare(data, &cfg).unwrap();
-    assert_eq!(
-        (
-            p.kpis[2].options.control.as_deref(),
-            p.kpis[2].options.alpha
-        ),
-        (Some("A"), 0.1)
-    );
+    assert_eq!((p.kpis[2].options.control.as_deref(), p.kpis[2].options.alpha), (Some("A"), 0.1));
     let cfg = config(&CONFIG.replacen('{', r#"{"analysis":{"control":"Z"},"#, 1));
     assert_eq!(prepare(data, &cfg).unwrap_err().field, "analysis.control");
     let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\nA,d,1,1,1,1\n";
-    assert_eq!(
-        prepare(data, &config(CONFIG)).unwrap().kpis[0]
-            .options
-            .control
-            .as_deref(),
-        Some("B")
-    );
+    assert_eq!(prepare(data, &config(CONFIG)).unwrap().kpis[0].options.control.as_deref(), Some("B"));
 }
 
 #[test]
@@ -406,11 +258,7 @@ fn many_segments_warn_about_multiplicity() {
     assert_eq!(p.segments.len(), 12);
     assert_eq!(p.warnings.len(), 1);
     assert_eq!(p.warnings[0].code, "MANY_SEGMENTS");
-    assert!(
-        p.warnings[0].message.starts_with("12 segment comparisons"),
-        "{}",
-        p.warnings[0].message
-    );
+    assert!(p.warnings[0].message.starts_with("12 segment comparisons"), "{}", p.warnings[0].message);
 }
 
 #[test]
@@ -454,10 +302,7 @@ fn streaming_equals_one_shot() {
     let p = prepare(messy, &config(CONFIG)).unwrap();
     assert_eq!(
         errors(&p),
-        vec![
-            (5.0, "revenue \"x\" is not a number"),
-            (8.0, "expected 6 fields like the header, got 3")
-        ]
+        vec![(5.0, "revenue \"x\" is not a number"), (8.0, "expected 6 fields like the header, got 3")]
     );
     // Errors are streamed identically too.
     let fail = config(&CONFIG.replacen('{', r#"{"onBadRow":"fail","#, 1));
@@ -467,15 +312,13 @@ fn streaming_equals_one_shot() {
 
 #[test]
 fn golden_case_moments_match_the_reference_sums() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/cases.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} not found", path.display());
         return;
     };
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    let expected: serde_json::Value =
-        serde_json::from_str(include_str!("testdata/golden_moments.json")).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(include_str!("testdata/golden_moments.json")).unwrap();
     let mut checked = 0;
     for case in cases.iter().filter(|c| c["fn"] == "evaluateCsv") {
         let id = case["id"].as_str().unwrap();
@@ -488,18 +331,13 @@ fn golden_case_moments_match_the_reference_sums() {
         let groups = want["groups"].as_array().unwrap();
         assert_eq!(groups.len(), 1 + p.segments.len(), "{id}");
         for (g, group) in groups.iter().enumerate() {
-            let inputs = if g == 0 {
-                &p.kpis
-            } else {
-                &p.segments[g - 1].2
-            };
+            let inputs = if g == 0 { &p.kpis } else { &p.segments[g - 1].2 };
             if g > 0 {
                 assert_eq!(p.segments[g - 1].0, group["column"], "{id}");
                 assert_eq!(p.segments[g - 1].1, group["value"], "{id}");
             }
             for (k, want_variants) in group["kpis"].as_array().unwrap().iter().enumerate() {
-                let want_variants: Vec<Variant> =
-                    serde_json::from_value(want_variants.clone()).unwrap();
+                let want_variants: Vec<Variant> = serde_json::from_value(want_variants.clone()).unwrap();
                 let got = &inputs[k].variants;
                 assert_eq!(got.len(), want_variants.len());
                 for (a, b) in got.iter().zip(&want_variants) {
@@ -514,10 +352,7 @@ fn golden_case_moments_match_the_reference_sums() {
 
 fn assert_variant_close(a: &Variant, b: &Variant, ctx: &str) {
     let close = |x: Option<f64>, y: Option<f64>, what: &str| match (x, y) {
-        (Some(x), Some(y)) => assert!(
-            (x - y).abs() <= 1e-13 * y.abs() + 1e-12,
-            "{ctx} {what}: {x} vs {y}"
-        ),
+        (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-13 * y.abs() + 1e-12, "{ctx} {what}: {x} vs {y}"),
         (x, y) => assert_eq!(x, y, "{ctx} {what}"),
     };
     let moments = |x: Option<Moments>, y: Option<Moments>, what: &str| {
@@ -541,9 +376,7 @@ fn assert_variant_close(a: &Variant, b: &Variant, ctx: &str) {
 #[test]
 fn evaluator_errors_are_kpilab_errors() {
     // Type check: the public API returns the crate's error type.
-    let e: KpilabError = CsvEvaluator::new(config(r#"{"variantColumn":"v","kpis":[]}"#))
-        .err()
-        .unwrap();
+    let e: KpilabError = CsvEvaluator::new(config(r#"{"variantColumn":"v","kpis":[]}"#)).err().unwrap();
     assert_eq!(e.code, ErrorCode::InvalidInput);
 }
 
@@ -559,15 +392,10 @@ fn progress_counts_bytes_and_rows() {
 }
 
 fn golden_case(id: &str) -> Option<(Vec<u8>, serde_json::Value)> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/cases.json");
-    let cases: Vec<serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     let case = cases.into_iter().find(|c| c["id"] == id)?;
-    Some((
-        case["input"]["data"].as_str()?.as_bytes().to_vec(),
-        case["input"]["config"].clone(),
-    ))
+    Some((case["input"]["data"].as_str()?.as_bytes().to_vec(), case["input"]["config"].clone()))
 }
 
 #[test]
@@ -582,13 +410,9 @@ fn ship_decision_with_reasons_and_revenue_impact() {
     if std::env::var_os("KPILAB_SHOW").is_some() {
         eprintln!("{}", serde_json::to_string_pretty(&ev).unwrap());
     }
-    assert_eq!(
-        (ev.decision.verdict, ev.decision.variant.as_deref()),
-        (DecisionVerdict::Ship, Some("treatment"))
-    );
+    assert_eq!((ev.decision.verdict, ev.decision.variant.as_deref()), (DecisionVerdict::Ship, Some("treatment")));
     assert!(
-        ev.decision.reasons[0]
-            .starts_with("conversion (primary): treatment is significantly better than control: +"),
+        ev.decision.reasons[0].starts_with("conversion (primary): treatment is significantly better than control: +"),
         "{:?}",
         ev.decision.reasons
     );
@@ -600,13 +424,7 @@ fn ship_decision_with_reasons_and_revenue_impact() {
     let c = &ev.kpis[1].result.comparisons[0];
     let impact = ev.revenue_impact.unwrap();
     assert_eq!(impact.annual, c.absolute_lift * 1e6);
-    assert_eq!(
-        impact.ci,
-        [
-            c.absolute_ci[0].unwrap() * 1e6,
-            c.absolute_ci[1].unwrap() * 1e6
-        ]
-    );
+    assert_eq!(impact.ci, [c.absolute_ci[0].unwrap() * 1e6, c.absolute_ci[1].unwrap() * 1e6]);
     assert_eq!(ev.segments.len(), 3);
     // Streaming in odd chunks gives the identical evaluation.
     let mut e = CsvEvaluator::new(cfg.clone()).unwrap();
@@ -638,11 +456,7 @@ fn arbitrary_bytes_never_panic_and_stream_identically() {
     let alphabet = b"u1,,,\"\r\n\n01.e-x\xff\xc3\xa9controltreatment";
     let mut seed = 0xdead_beef_cafe_f00d_u64;
     for round in 0..400 {
-        let mut data = if round % 2 == 0 {
-            header.to_vec()
-        } else {
-            Vec::new()
-        };
+        let mut data = if round % 2 == 0 { header.to_vec() } else { Vec::new() };
         for _ in 0..(seed % 120) {
             seed ^= seed << 13;
             seed ^= seed >> 7;
@@ -652,12 +466,7 @@ fn arbitrary_bytes_never_panic_and_stream_identically() {
         for cfg in [&config(CONFIG), &user_cfg] {
             let whole = prepare_chunks(&[&data], cfg);
             let chunks: Vec<&[u8]> = data.chunks(1 + round % 7).collect();
-            assert_eq!(
-                prepare_chunks(&chunks, cfg),
-                whole,
-                "{:?}",
-                String::from_utf8_lossy(&data)
-            );
+            assert_eq!(prepare_chunks(&chunks, cfg), whole, "{:?}", String::from_utf8_lossy(&data));
             if let Ok(p) = whole {
                 assert_eq!(p.rows.used + p.rows.skipped, p.rows.read);
             }

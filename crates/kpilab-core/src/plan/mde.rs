@@ -13,33 +13,15 @@ use super::types::MdePlan;
 
 /// `arms`: users per arm, control first.
 pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
-    let comparisons: Vec<(f64, f64)> = s
-        .comparisons()
-        .map(|(j, _)| (arms[j], arms[0] / arms[j]))
-        .collect();
-    let weakest_power = |effect: f64| {
-        comparisons
-            .iter()
-            .map(|&(n_t, r)| power(s, effect, n_t, r))
-            .fold(1.0, f64::min)
-    };
+    let comparisons: Vec<(f64, f64)> = s.comparisons().map(|(j, _)| (arms[j], arms[0] / arms[j])).collect();
+    let weakest_power = |effect: f64| comparisons.iter().map(|&(n_t, r)| power(s, effect, n_t, r)).fold(1.0, f64::min);
     // the smallest effective size 1/(1/n_t + 1/n_c) has the weakest comparison
-    let effective_n = comparisons
-        .iter()
-        .map(|&(n_t, r)| n_t * r / (1.0 + r))
-        .fold(f64::INFINITY, f64::min);
+    let effective_n = comparisons.iter().map(|&(n_t, r)| n_t * r / (1.0 + r)).fold(f64::INFINITY, f64::min);
     let z_sum = s.z_alpha + s.z_power;
-    let sign = if s.alternative == Alternative::Less {
-        -1.0
-    } else {
-        1.0
-    };
+    let sign = if s.alternative == Alternative::Less { -1.0 } else { 1.0 };
 
     let absolute = match s.model {
-        Model::Proportion {
-            baseline: p1,
-            method: ProportionMethod::Arcsine,
-        } => {
+        Model::Proportion { baseline: p1, method: ProportionMethod::Arcsine } => {
             // closed form: Cohen's h = z_sum / sqrt(effective n)
             let angle = p1.sqrt().asin() + sign * z_sum / effective_n.sqrt() / 2.0;
             if !(angle > 0.0 && angle < FRAC_PI_2) {
@@ -50,32 +32,16 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
         Model::Proportion { baseline: p1, .. } => {
             // p2 in (p1, 1), or (0, p1) for `less`, as the reference's brentq
             const EDGE: f64 = 1e-13;
-            let (lo, hi) = if sign > 0.0 {
-                (p1 + EDGE, 1.0 - EDGE)
-            } else {
-                (EDGE, p1 - EDGE)
-            };
+            let (lo, hi) = if sign > 0.0 { (p1 + EDGE, 1.0 - EDGE) } else { (EDGE, p1 - EDGE) };
             if lo >= hi {
                 return Err(undetectable(s));
             }
-            let p2 = brent(
-                |p2| weakest_power(p2) - s.power,
-                lo,
-                hi,
-                Tolerance {
-                    xtol: 1e-16,
-                    rtol: 1e-15,
-                },
-            )
-            .ok_or_else(|| undetectable(s))?;
+            let p2 = brent(|p2| weakest_power(p2) - s.power, lo, hi, Tolerance { xtol: 1e-16, rtol: 1e-15 })
+                .ok_or_else(|| undetectable(s))?;
             p2 - p1
         }
-        Model::Mean {
-            std_dev, t: false, ..
-        } => sign * z_sum * std_dev / effective_n.sqrt(),
-        Model::Mean {
-            std_dev, t: true, ..
-        } => {
+        Model::Mean { std_dev, t: false, .. } => sign * z_sum * std_dev / effective_n.sqrt(),
+        Model::Mean { std_dev, t: true, .. } => {
             // Solve for d = delta / stdDev: power depends on nothing else, and the
             // tolerances stay meaningful even for a subnormal stdDev (found by fuzzing).
             let guess = z_sum / effective_n.sqrt();
@@ -90,16 +56,8 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
                     return Err(undetectable(s));
                 }
             }
-            let d = brent(
-                gap,
-                guess * 1e-3,
-                hi,
-                Tolerance {
-                    xtol: 1e-15 * guess,
-                    rtol: 1e-15,
-                },
-            )
-            .ok_or_else(|| undetectable(s))?;
+            let d = brent(gap, guess * 1e-3, hi, Tolerance { xtol: 1e-15 * guess, rtol: 1e-15 })
+                .ok_or_else(|| undetectable(s))?;
             sign * d * std_dev
         }
     };
@@ -111,10 +69,7 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
     if !relative.is_finite() {
         return Err(KpilabError::invalid(
             "metric.mean",
-            format!(
-                "the relative mde is undefined for a mean of {}; give the metric's typical mean",
-                s.base_value()
-            ),
+            format!("the relative mde is undefined for a mean of {}; give the metric's typical mean", s.base_value()),
         ));
     }
     Ok(MdePlan { absolute, relative })
@@ -123,9 +78,6 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
 fn undetectable(s: &Setup) -> KpilabError {
     KpilabError::no_solution(
         "usersPerVariant",
-        format!(
-            "with this many users per variant no possible effect reaches power {}; add users",
-            s.power
-        ),
+        format!("with this many users per variant no possible effect reaches power {}; add users", s.power),
     )
 }

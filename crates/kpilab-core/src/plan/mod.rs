@@ -46,11 +46,7 @@ pub fn plan_sample_size(input: &PlanInput) -> Result<SampleSizePlan> {
     }
     // every arm needs at least one user, even when the exact size underflows
     let whole: Vec<f64> = exact.iter().map(|n| n.ceil().max(1.0)).collect();
-    Ok(SampleSizePlan {
-        total_users: whole.iter().sum(),
-        users_per_variant: whole,
-        users_per_variant_exact: exact,
-    })
+    Ok(SampleSizePlan { total_users: whole.iter().sum(), users_per_variant: whole, users_per_variant_exact: exact })
 }
 
 /// Minimum detectable effect with `usersPerVariant` users per arm on average
@@ -108,9 +104,7 @@ pub fn plan_duration(input: &DurationInput) -> Result<DurationPlan> {
     if !days.is_finite() || days > MAX_USERS {
         return Err(KpilabError::no_solution(
             "dailyUsers",
-            format!(
-                "at {per_day} users a day the test would never finish; more daily users are needed"
-            ),
+            format!("at {per_day} users a day the test would never finish; more daily users are needed"),
         ));
     }
     Ok(DurationPlan {
@@ -126,10 +120,7 @@ pub fn plan_duration(input: &DurationInput) -> Result<DurationPlan> {
 /// app's chart. Needs `mde`; `points` between 2 and 10 000.
 pub fn power_curve(input: &PlanInput, points: usize) -> Result<Vec<PowerPoint>> {
     if !(2..=10_000).contains(&points) {
-        return Err(KpilabError::invalid(
-            "points",
-            format!("points must be between 2 and 10000, got {points}"),
-        ));
+        return Err(KpilabError::invalid("points", format!("points must be between 2 and 10000, got {points}")));
     }
     let s = Setup::new(input)?;
     let effect = s.effect(input.mde)?;
@@ -142,19 +133,14 @@ pub fn power_curve(input: &PlanInput, points: usize) -> Result<Vec<PowerPoint>> 
     Ok((0..points)
         .map(|i| {
             let users_per_variant = first + step * i as f64;
-            PowerPoint {
-                users_per_variant,
-                power: weakest_power(&s, effect, &s.arms(users_per_variant)),
-            }
+            PowerPoint { users_per_variant, power: weakest_power(&s, effect, &s.arms(users_per_variant)) }
         })
         .collect())
 }
 
 /// The smallest power over the comparisons, with `arms` users per arm.
 fn weakest_power(s: &Setup, effect: f64, arms: &[f64]) -> f64 {
-    s.comparisons()
-        .map(|(j, _)| power::power(s, effect, arms[j], arms[0] / arms[j]))
-        .fold(1.0, f64::min)
+    s.comparisons().map(|(j, _)| power::power(s, effect, arms[j], arms[0] / arms[j])).fold(1.0, f64::min)
 }
 
 /// Arm sizes of a fixed-size plan, after checking `usersPerVariant`.
@@ -176,7 +162,5 @@ fn fixed_arms(s: &Setup, users_per_variant: f64) -> Result<Vec<f64>> {
 fn smallest_valid_size(s: &Setup) -> f64 {
     let per_user = s.arms(1.0);
     let min_per_arm = if s.is_t() { 2.0 } else { 1.0 };
-    s.comparisons()
-        .map(|(j, _)| min_per_arm / per_user[0].min(per_user[j]))
-        .fold(0.0, f64::max)
+    s.comparisons().map(|(j, _)| min_per_arm / per_user[0].min(per_user[j])).fold(0.0, f64::max)
 }

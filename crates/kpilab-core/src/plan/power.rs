@@ -47,23 +47,15 @@ pub(crate) fn t_df(n_t: f64, r: f64) -> f64 {
 pub(crate) fn power(s: &Setup, effect: f64, n_t: f64, r: f64) -> f64 {
     let za = s.z_alpha;
     match s.model {
-        Model::Proportion {
-            baseline: p1,
-            method: ProportionMethod::Arcsine,
-        } => normal_cdf(cohens_h(p1, effect).abs() * effective_n(n_t, r).sqrt() - za),
-        Model::Proportion {
-            baseline: p1,
-            method,
-        } => {
+        Model::Proportion { baseline: p1, method: ProportionMethod::Arcsine } => {
+            normal_cdf(cohens_h(p1, effect).abs() * effective_n(n_t, r).sqrt() - za)
+        }
+        Model::Proportion { baseline: p1, method } => {
             let (h0, h1) = proportion_sds(method, p1, effect, r);
             normal_cdf(((effect - p1).abs() * n_t.sqrt() - za * h0) / h1)
         }
-        Model::Mean {
-            std_dev, t: false, ..
-        } => normal_cdf(effect.abs() / std_dev * effective_n(n_t, r).sqrt() - za),
-        Model::Mean {
-            std_dev, t: true, ..
-        } => {
+        Model::Mean { std_dev, t: false, .. } => normal_cdf(effect.abs() / std_dev * effective_n(n_t, r).sqrt() - za),
+        Model::Mean { std_dev, t: true, .. } => {
             let df = t_df(n_t, r);
             if df.is_nan() || df <= 0.0 {
                 return 0.0;
@@ -78,27 +70,18 @@ pub(crate) fn power(s: &Setup, effect: f64, n_t: f64, r: f64) -> f64 {
 pub(crate) fn treatment_size(s: &Setup, effect: f64, r: f64) -> Result<f64> {
     let (za, zb) = (s.z_alpha, s.z_power);
     let n = match s.model {
-        Model::Proportion {
-            baseline: p1,
-            method: ProportionMethod::Arcsine,
-        } => {
+        Model::Proportion { baseline: p1, method: ProportionMethod::Arcsine } => {
             // statsmodels NormalIndPower: nobs1 = ((za + zb) / h)² (1 + 1/ratio)
             ((za + zb) / cohens_h(p1, effect)).powi(2) * (1.0 + 1.0 / r)
         }
-        Model::Proportion {
-            baseline: p1,
-            method,
-        } => {
+        Model::Proportion { baseline: p1, method } => {
             // R power.prop.test / Evan Miller: n = ((za·sd0 + zb·sd1) / d)²
             let (h0, h1) = proportion_sds(method, p1, effect, r);
             let spread = za * h0 + zb * h1;
             if spread <= 0.0 {
                 return Err(KpilabError::no_solution(
                     "power",
-                    format!(
-                        "the target power ({}) is reached with no users at all; use a higher power",
-                        s.power
-                    ),
+                    format!("the target power ({}) is reached with no users at all; use a higher power", s.power),
                 ));
             }
             (spread / (effect - p1)).powi(2)
@@ -147,16 +130,7 @@ fn t_treatment_size(s: &Setup, effect: f64, r: f64, normal: f64) -> Result<f64> 
             return Err(too_many_users());
         }
     }
-    brent(
-        gap,
-        lo,
-        hi,
-        Tolerance {
-            xtol: 1e-12,
-            rtol: 1e-15,
-        },
-    )
-    .ok_or_else(too_many_users)
+    brent(gap, lo, hi, Tolerance { xtol: 1e-12, rtol: 1e-15 }).ok_or_else(too_many_users)
 }
 
 /// For the t method every comparison needs df = n_t + n_c - 2 > 0.

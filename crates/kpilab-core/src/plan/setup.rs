@@ -29,7 +29,11 @@ pub(crate) enum Model {
         method: ProportionMethod,
     },
     /// `t`: noncentral t; otherwise the normal approximation.
-    Mean { mean: f64, std_dev: f64, t: bool },
+    Mean {
+        mean: f64,
+        std_dev: f64,
+        t: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -65,17 +69,10 @@ impl Setup {
         if input.variants > MAX_VARIANTS {
             return Err(KpilabError::invalid(
                 "variants",
-                format!(
-                    "at most {MAX_VARIANTS} variants are supported, got {}",
-                    input.variants
-                ),
+                format!("at most {MAX_VARIANTS} variants are supported, got {}", input.variants),
             ));
         }
-        let weights = validate::weights(
-            "allocation",
-            input.allocation.as_deref(),
-            input.variants as usize,
-        )?;
+        let weights = validate::weights("allocation", input.allocation.as_deref(), input.variants as usize)?;
         let largest = weights.iter().cloned().fold(0.0, f64::max);
         let weights = weights.iter().map(|w| w / largest).collect();
         if let Some(mde) = input.mde {
@@ -119,10 +116,7 @@ impl Setup {
     pub fn arms(&self, users_per_variant: f64) -> Vec<f64> {
         let k = self.weights.len() as f64;
         let total_weight: f64 = self.weights.iter().sum();
-        self.weights
-            .iter()
-            .map(|w| users_per_variant * (k * w / total_weight))
-            .collect()
+        self.weights.iter().map(|w| users_per_variant * (k * w / total_weight)).collect()
     }
 
     /// Mean metric planned with the noncentral t.
@@ -142,17 +136,11 @@ impl Setup {
     /// difference of means delta, checked against the metric and the alternative.
     pub fn effect(&self, mde: Option<f64>) -> Result<f64> {
         let mde = mde.ok_or_else(|| {
-            KpilabError::invalid(
-                "mde",
-                "mde is required: the effect to detect, e.g. 0.1 for +10 % (relative)",
-            )
+            KpilabError::invalid("mde", "mde is required: the effect to detect, e.g. 0.1 for +10 % (relative)")
         })?;
         validate::finite("mde", mde)?;
         if mde == 0.0 {
-            return Err(KpilabError::invalid(
-                "mde",
-                "mde must not be 0: a test cannot detect no effect",
-            ));
+            return Err(KpilabError::invalid("mde", "mde must not be 0: a test cannot detect no effect"));
         }
         let (change, effect) = match self.model {
             Model::Proportion { baseline, .. } => {
@@ -191,10 +179,7 @@ impl Setup {
             }
         };
         if change == 0.0 {
-            return Err(KpilabError::invalid(
-                "mde",
-                format!("mde ({mde}) is too small to change the metric"),
-            ));
+            return Err(KpilabError::invalid("mde", format!("mde ({mde}) is too small to change the metric")));
         }
         match self.alternative {
             Alternative::Greater if change < 0.0 => Err(KpilabError::invalid(

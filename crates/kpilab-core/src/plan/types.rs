@@ -39,16 +39,12 @@ enum PlanMetricKind {
 impl<'de> Deserialize<'de> for PlanMetric {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let f = PlanMetricFields::deserialize(deserializer)?;
-        let field =
-            |value: Option<f64>, name| value.ok_or_else(|| serde::de::Error::missing_field(name));
+        let field = |value: Option<f64>, name| value.ok_or_else(|| serde::de::Error::missing_field(name));
         Ok(match f.kind {
-            PlanMetricKind::Proportion => PlanMetric::Proportion {
-                baseline: field(f.baseline, "baseline")?,
-            },
-            PlanMetricKind::Mean => PlanMetric::Mean {
-                mean: field(f.mean, "mean")?,
-                std_dev: field(f.std_dev, "stdDev")?,
-            },
+            PlanMetricKind::Proportion => PlanMetric::Proportion { baseline: field(f.baseline, "baseline")? },
+            PlanMetricKind::Mean => {
+                PlanMetric::Mean { mean: field(f.mean, "mean")?, std_dev: field(f.std_dev, "stdDev")? }
+            }
         })
     }
 }

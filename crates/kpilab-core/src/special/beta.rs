@@ -36,11 +36,7 @@ pub(crate) fn ln_beta(a: f64, b: f64) -> f64 {
     let (p, q) = if a < b { (a, b) } else { (b, a) };
     if p >= 10.0 {
         let corr = lgammacor(p) + lgammacor(q) - lgammacor(p + q);
-        -0.5 * q.ln()
-            + LN_SQRT_2PI
-            + corr
-            + (p - 0.5) * (p / (p + q)).ln()
-            + q * (-p / (p + q)).ln_1p()
+        -0.5 * q.ln() + LN_SQRT_2PI + corr + (p - 0.5) * (p / (p + q)).ln() + q * (-p / (p + q)).ln_1p()
     } else if q >= 10.0 {
         let corr = lgammacor(q) - lgammacor(p + q);
         ln_gamma(p) + corr + p - p * (p + q).ln() + (q - 0.5) * (-p / (p + q)).ln_1p()
@@ -77,12 +73,10 @@ pub(crate) fn inc_beta(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     // The continued fraction converges fast below the mean; above it use the
     // symmetry I_x(a, b) = 1 - I_y(b, a).
     if x < (a + 1.0) / (a + b + 2.0) {
-        let lower =
-            (ln_beta_prefactor(a, b, x, y).exp() * continued_fraction(a, b, x)).clamp(0.0, 1.0);
+        let lower = (ln_beta_prefactor(a, b, x, y).exp() * continued_fraction(a, b, x)).clamp(0.0, 1.0);
         (lower, 1.0 - lower)
     } else {
-        let upper =
-            (ln_beta_prefactor(b, a, y, x).exp() * continued_fraction(b, a, y)).clamp(0.0, 1.0);
+        let upper = (ln_beta_prefactor(b, a, y, x).exp() * continued_fraction(b, a, y)).clamp(0.0, 1.0);
         (1.0 - upper, upper)
     }
 }
@@ -108,10 +102,7 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
     for m in 1..=MAX_CF_STEPS {
         let m = f64::from(m);
         let m2 = 2.0 * m;
-        for aa in [
-            m * (b - m) * x / ((qam + m2) * (a + m2)),
-            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-        ] {
+        for aa in [m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))] {
             d = 1.0 + aa * d;
             if d.abs() < TINY {
                 d = TINY;
@@ -170,11 +161,7 @@ pub(crate) fn beta_quantile(a: f64, b: f64, p: f64, tail: Tail) -> f64 {
         Tail::Upper => mean + z * sd,
     };
     if !(x > 0.0 && x < 1.0) {
-        x = if x <= 0.0 {
-            mean * 0.5
-        } else {
-            0.5 * (1.0 + mean)
-        };
+        x = if x <= 0.0 { mean * 0.5 } else { 0.5 * (1.0 + mean) };
     }
     for _ in 0..400 {
         let v = g(x);
@@ -213,13 +200,7 @@ mod tests {
         for (a, b, x, lower, upper) in [
             (0.5, 5.0, 0.3, 0.9347377538310915, 0.06526224616890818),
             (30.5, 29.0, 0.6, 0.9123541948228434, 0.08764580517715664),
-            (
-                1000.0,
-                2000.0,
-                0.34,
-                0.7812150911606441,
-                0.21878490883935728,
-            ),
+            (1000.0, 2000.0, 0.34, 0.7812150911606441, 0.21878490883935728),
         ] {
             let (lo, up) = inc_beta(a, b, x, 1.0 - x);
             assert!(close(lo, lower, 1e-12), "{a} {b} {x}: {lo} vs {lower}");
@@ -228,21 +209,10 @@ mod tests {
         // The upper tail computed directly (mpmath; x + (1 - x) == 1 exactly). The
         // continued fraction loses ~3e-18·max(a, b) relative, 2.3e-12 here.
         let (lo, up) = inc_beta(2.0, 500000.0, 2f64.powi(-17), 1.0 - 2f64.powi(-17));
-        assert!(
-            close(lo, 0.893864494503029, 1e-12) && close(up, 0.1061355054969711, 5e-12),
-            "{lo} {up}"
-        );
-        assert!(close(
-            inc_beta(2.0, 500000.0, 1e-05, 1.0 - 1e-05).0,
-            0.9595733286907214,
-            1e-12
-        ));
+        assert!(close(lo, 0.893864494503029, 1e-12) && close(up, 0.1061355054969711, 5e-12), "{lo} {up}");
+        assert!(close(inc_beta(2.0, 500000.0, 1e-05, 1.0 - 1e-05).0, 0.9595733286907214, 1e-12));
         // x close to 1: y carries the digits.
-        assert!(close(
-            inc_beta(500000.0, 0.5, 1.0 - 1e-6, 1e-6).0,
-            0.3173105078558957,
-            1e-10
-        ));
+        assert!(close(inc_beta(500000.0, 0.5, 1.0 - 1e-6, 1e-6).0, 0.3173105078558957, 1e-10));
     }
 
     #[test]
@@ -256,28 +226,15 @@ mod tests {
             (1e12, 1e12, -1386294361132.4407),
             (40001.0, 19960001.0, -288554.89222942205),
         ] {
-            assert!(
-                close(ln_beta(a, b), expected, 1e-15),
-                "{a} {b}: {} vs {expected}",
-                ln_beta(a, b)
-            );
+            assert!(close(ln_beta(a, b), expected, 1e-15), "{a} {b}: {} vs {expected}", ln_beta(a, b));
         }
     }
 
     #[test]
     fn ln_beta_matches_lgamma_for_moderate_args() {
-        for &(a, b) in &[
-            (0.5, 0.5),
-            (3.0, 7.5),
-            (12.0, 40.0),
-            (2.5, 300.0),
-            (1000.0, 2.0e6),
-        ] {
+        for &(a, b) in &[(0.5, 0.5), (3.0, 7.5), (12.0, 40.0), (2.5, 300.0), (1000.0, 2.0e6)] {
             let direct = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
-            assert!(
-                (ln_beta(a, b) - direct).abs() < 1e-9 * direct.abs().max(1.0),
-                "{a} {b}"
-            );
+            assert!((ln_beta(a, b) - direct).abs() < 1e-9 * direct.abs().max(1.0), "{a} {b}");
         }
         // B(1, b) = 1/b exactly.
         assert!(close(ln_beta(1.0, 2.0e7), -(2.0e7f64).ln(), 1e-14));
@@ -293,10 +250,7 @@ mod tests {
                     let x = beta_quantile(a, b, p, tail);
                     let cdf = |x: f64| inc_beta(a, b, x, 1.0 - x).0;
                     let target = if tail == Tail::Lower { p } else { 1.0 - p };
-                    assert!(
-                        cdf(x * (1.0 - 1e-10)) < target && target < cdf(x * (1.0 + 1e-10)),
-                        "{a} {b} {p} {x}"
-                    );
+                    assert!(cdf(x * (1.0 - 1e-10)) < target && target < cdf(x * (1.0 + 1e-10)), "{a} {b} {p} {x}");
                 }
             }
         }

@@ -38,11 +38,9 @@ mod tests {
     #[test]
     fn normal_tails_match_mpmath() {
         // mpmath.ncdf at 30 digits
-        for (z, expected) in [
-            (-2.0, 0.022_750_131_948_179_21),
-            (-1.0, 0.158_655_253_931_457_05),
-            (-10.0, 7.619_853_024_160_525e-24),
-        ] {
+        for (z, expected) in
+            [(-2.0, 0.022_750_131_948_179_21), (-1.0, 0.158_655_253_931_457_05), (-10.0, 7.619_853_024_160_525e-24)]
+        {
             assert!((normal_cdf(z) - expected).abs() <= 1e-14 * expected, "{z}");
             assert!((normal_sf(-z) - expected).abs() <= 1e-14 * expected, "{z}");
         }

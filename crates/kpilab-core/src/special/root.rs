@@ -10,10 +10,7 @@ pub(crate) struct Tolerance {
 
 impl Tolerance {
     /// Relative precision near the float limit, for roots far from 0.
-    pub const TIGHT: Tolerance = Tolerance {
-        xtol: 1e-300,
-        rtol: 4.0 * f64::EPSILON,
-    };
+    pub const TIGHT: Tolerance = Tolerance { xtol: 1e-300, rtol: 4.0 * f64::EPSILON };
 }
 
 const MAX_ITERATIONS: usize = 500;

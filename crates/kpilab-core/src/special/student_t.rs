@@ -60,11 +60,8 @@ pub(crate) fn t_isf(p: f64, df: f64) -> f64 {
         return cornish_fisher(z, df);
     }
     // The t quantile lies between the normal one and, for df >= 1, the Cauchy one.
-    let mut hi = if df >= 1.0 {
-        (std::f64::consts::PI * (0.5 - p)).tan() * (1.0 + 1e-9) + 1e-9
-    } else {
-        2.0 * z.max(1.0)
-    };
+    let mut hi =
+        if df >= 1.0 { (std::f64::consts::PI * (0.5 - p)).tan() * (1.0 + 1e-9) + 1e-9 } else { 2.0 * z.max(1.0) };
     while t_sf(hi, df) > p {
         hi *= 2.0;
         if !hi.is_finite() {
@@ -102,10 +99,7 @@ mod tests {
             (0.975, 10.0, -2.228138851986274),
         ] {
             let t = t_isf(p, df);
-            assert!(
-                (t - expected).abs() <= 1e-12 * expected.abs(),
-                "isf({p}, {df}) = {t}, scipy {expected}"
-            );
+            assert!((t - expected).abs() <= 1e-12 * expected.abs(), "isf({p}, {df}) = {t}, scipy {expected}");
         }
     }
 

@@ -16,23 +16,15 @@ fn assert_finite(v: &serde_value::Value, at: &str) {
         F64(x) => assert!(x.is_finite(), "{at}: {x} is not finite"),
         F32(x) => assert!(x.is_finite(), "{at}: {x} is not finite"),
         Option(Some(x)) | Newtype(x) => assert_finite(x, at),
-        Seq(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, x)| assert_finite(x, &format!("{at}[{i}]"))),
-        Map(m) => m
-            .iter()
-            .for_each(|(k, x)| assert_finite(x, &format!("{at}.{k:?}"))),
+        Seq(items) => items.iter().enumerate().for_each(|(i, x)| assert_finite(x, &format!("{at}[{i}]"))),
+        Map(m) => m.iter().for_each(|(k, x)| assert_finite(x, &format!("{at}.{k:?}"))),
         _ => {}
     }
 }
 
 fn check<T: Serialize>(r: Result<T>) {
     if let Ok(out) = r {
-        assert_finite(
-            &serde_value::to_value(&out).expect("results serialize"),
-            "$",
-        );
+        assert_finite(&serde_value::to_value(&out).expect("results serialize"), "$");
     }
 }
 
