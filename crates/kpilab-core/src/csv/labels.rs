@@ -6,6 +6,8 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
+use super::reader::pack_short;
+
 /// FxHash: far cheaper than SipHash on short keys; hash flooding is no concern
 /// for a file the user evaluates on their own machine.
 type FxMap<V> = FxHashMap<Box<[u8]>, V>;
@@ -17,8 +19,7 @@ const LINEAR_MAX: usize = 8;
 #[derive(Default)]
 pub(crate) struct Labels {
     names: Vec<String>,
-    /// Per name: its bytes packed by `Record::short_key` and its length, when at
-    /// most 16 bytes long; a typical label then compares in one step.
+    /// Per name: `pack_short` of its bytes, and its length (`"a"` and `"a\0"` pack alike).
     keys: Vec<Option<(u128, usize)>>,
     index: FxMap<u32>,
     /// Consecutive rows often repeat a label (sorted files): check it first.
@@ -47,9 +48,7 @@ impl Labels {
     pub fn insert(&mut self, name: &str) -> u32 {
         let id = self.names.len();
         self.index.insert(name.as_bytes().into(), id as u32);
-        let bytes = name.as_bytes();
-        let key = (bytes.len() <= 16).then(|| bytes.iter().rev().fold(0, |k, &b| k << 8 | u128::from(b)));
-        self.keys.push(key.map(|k| (k, bytes.len())));
+        self.keys.push(pack_short(name.as_bytes()).map(|k| (k, name.len())));
         self.names.push(name.to_string());
         self.last = id;
         id as u32

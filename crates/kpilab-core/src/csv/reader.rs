@@ -7,10 +7,10 @@
 //!
 //! Fast path (DESIGN.md "Speed": csv-core's byte-at-a-time tokenizer is the
 //! bottleneck): the bytes are classified 16 at a time (`classify`: simd128 in
-//! wasm, SWAR elsewhere) into bit masks of delimiters, line feeds,
-//! quotes and CRs, and the field ends are read off the masks. Only a record with a
-//! `"` or a CR that does not end the line goes through the full RFC 4180 state
-//! machine, which may span several physical lines.
+//! wasm, SWAR elsewhere) into bit masks of delimiters, line feeds, quotes and CRs,
+//! and the field ends are read off the masks. Only a record with a `"` or a CR
+//! that does not end the line goes through the full RFC 4180 state machine, which
+//! may span several physical lines.
 //!
 //! Line endings are LF, CRLF or a lone CR (as Python's `csv` reads them, so
 //! physical line numbers match the reference). A leading UTF-8 BOM is dropped.
@@ -44,35 +44,35 @@ impl<'a> Record<'a> {
         &self.bytes[start..end]
     }
 
-    /// Field `i` packed little-endian into a `u128` (zero above its length) when it
-    /// is at most 16 bytes: a label compares in one step. Reads the 16 bytes from
-    /// the field's start in one load when the buffer runs on that far.
+    /// Field `i` as `pack_short` packs it. Reads the 16 bytes from the field's
+    /// start in one load when the buffer runs on that far.
     #[inline(always)]
     pub fn short_key(&self, i: usize) -> Option<u128> {
         let (start, end) = self.fields[i];
-        let len = end - start;
-        if len > 16 {
-            return None;
+        match self.bytes.get(start..start + 16) {
+            Some(window) if end - start <= 16 => Some(keep(words(window.try_into().expect("16 bytes")), end - start)),
+            _ => pack_short(&self.bytes[start..end]),
         }
-        let (lo, hi) = match self.bytes.get(start..start + 16) {
-            Some(window) => words(window.try_into().expect("16 bytes")),
-            None => {
-                let mut padded = [0; 16];
-                padded[..len].copy_from_slice(&self.bytes[start..end]);
-                words(&padded)
-            }
-        };
-        // Keep the field's bytes only (in u64 halves: a u128 shift is a libcall in wasm).
-        let keep = |word: u64, bytes: usize| {
-            if bytes >= 8 {
-                word
-            } else {
-                word & ((1 << (8 * bytes)) - 1)
-            }
-        };
-        let (lo, hi) = (keep(lo, len), keep(hi, len.saturating_sub(8)));
-        Some(u128::from(hi) << 64 | u128::from(lo))
     }
+}
+
+/// A label of at most 16 bytes packed little-endian into a `u128` (zero above its
+/// length), so that it compares in one step.
+pub(super) fn pack_short(label: &[u8]) -> Option<u128> {
+    if label.len() > 16 {
+        return None;
+    }
+    let mut padded = [0; 16];
+    padded[..label.len()].copy_from_slice(label);
+    Some(keep(words(&padded), label.len()))
+}
+
+/// The first `len` bytes of a block's two words, as one `u128`.
+#[inline(always)]
+fn keep((lo, hi): (u64, u64), len: usize) -> u128 {
+    // Masked in u64 halves: a variable u128 shift is a libcall in wasm.
+    let mask = |word: u64, bytes: usize| if bytes >= 8 { word } else { word & ((1 << (8 * bytes)) - 1) };
+    u128::from(mask(hi, len.saturating_sub(8))) << 64 | u128::from(mask(lo, len))
 }
 
 /// Feeds chunks in, calls `emit` once per complete record, in order.
