@@ -43,13 +43,15 @@ async fn evaluate(request: JsValue) -> Result<Evaluation, WorkerReport> {
     let reader: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
     let mut buffer = Vec::new();
     let mut last_report = 0.0;
+    let mut next = JsFuture::from(reader.read());
     loop {
-        let step =
-            JsFuture::from(reader.read()).await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
+        let step = next.await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
         if Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
         let chunk: Uint8Array = Reflect::get(&step, &"value".into()).unwrap_or_default().unchecked_into();
+        // The browser reads the next chunk while this one is parsed.
+        next = JsFuture::from(reader.read());
         // Reuse one buffer: a copy into wasm memory per chunk, no allocation.
         buffer.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buffer);
