@@ -17,6 +17,11 @@ pub fn verdict_name(v: DecisionVerdict) -> &'static str {
     }
 }
 
+/// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
+pub fn relative_lift(c: &Comparison) -> String {
+    c.relative_lift.map(lift).unwrap_or("—".into())
+}
+
 /// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…".
 pub fn relative_ci(c: &Comparison) -> String {
     match c.relative_ci {
@@ -101,7 +106,7 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
                 c.variant,
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
-                c.relative_lift.map(lift).unwrap_or("—".into()),
+                relative_lift(c),
                 relative_ci(c),
                 evidence(c),
                 verdict_word(c),

@@ -8,7 +8,7 @@ use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
 use crate::browser;
-use crate::format::{group_thousands, lift, p_value, percent};
+use crate::format::{group_thousands, p_value, percent};
 use crate::report::{self, verdict_name};
 
 #[derive(Properties, PartialEq)]
@@ -85,7 +85,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
                     <div>
                         <dt>{ format!("{} lift ({} vs {})", k.name, c.variant, c.control) }</dt>
                         <dd data-testid="primary-lift" data-value={c.relative_lift.map(|x| x.to_string())}>
-                            { c.relative_lift.map(lift).unwrap_or("—".into()) }
+                            { report::relative_lift(c) }
                         </dd>
                     </div>
                     if let Some(p) = c.p_value {

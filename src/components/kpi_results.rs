@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
 use crate::eval_form::role_name;
-use crate::format::{lift, percent, trimmed};
-use crate::report::{evidence, relative_ci};
+use crate::format::{percent, trimmed};
+use crate::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct KpiResultsProps {
@@ -33,6 +33,11 @@ pub fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Worse => "worse",
         Verdict::Inconclusive => "inconclusive",
     }
+}
+
+/// The verdict as a coloured badge.
+pub fn verdict_badge(v: Verdict) -> Html {
+    html! { <span class={classes!("badge", verdict_class(v))}>{ verdict_class(v) }</span> }
 }
 
 #[function_component(KpiResults)]
@@ -72,10 +77,10 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                                     <td>{ c.variant.clone() }</td>
                                     <td class="num">{ value_text(kind, mean(&c.control)) }</td>
                                     <td class="num">{ value_text(kind, mean(&c.variant)) }</td>
-                                    <td class="num">{ c.relative_lift.map(lift).unwrap_or("—".into()) }</td>
+                                    <td class="num">{ relative_lift(c) }</td>
                                     <td>{ relative_ci(c) }</td>
                                     <td>{ evidence(c) }</td>
-                                    <td><span class={classes!("badge", verdict_class(c.verdict))}>{ verdict_class(c.verdict) }</span></td>
+                                    <td>{ verdict_badge(c.verdict) }</td>
                                 </tr>
                             }).collect::<Vec<_>>()
                         }) }

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use kpilab_core::csv::SegmentResult;
 use yew::prelude::*;
 
-use crate::components::kpi_results::verdict_class;
-use crate::format::{group_thousands, lift};
-use crate::report::evidence;
+use crate::components::kpi_results::verdict_badge;
+use crate::format::group_thousands;
+use crate::report::{evidence, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct SegmentTableProps {
@@ -39,9 +39,9 @@ pub fn segment_table(props: &SegmentTableProps) -> Html {
                                     <td>{ k.name.clone() }</td>
                                     <td>{ c.variant.clone() }</td>
                                     <td class="num">{ group_thousands(users) }</td>
-                                    <td class="num">{ c.relative_lift.map(lift).unwrap_or("—".into()) }</td>
+                                    <td class="num">{ relative_lift(c) }</td>
                                     <td>{ evidence(c) }</td>
-                                    <td><span class={classes!("badge", verdict_class(c.verdict))}>{ verdict_class(c.verdict) }</span></td>
+                                    <td>{ verdict_badge(c.verdict) }</td>
                                 </tr>
                             }).collect::<Vec<_>>()
                         })) }

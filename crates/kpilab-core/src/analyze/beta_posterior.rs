@@ -114,10 +114,7 @@ pub fn expected_loss(a_a: f64, b_a: f64, a_b: f64, b_b: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::special::beta::inc_beta;
-
-    fn close(a: f64, b: f64, rel: f64) -> bool {
-        (a - b).abs() <= rel * b.abs().max(1e-300)
-    }
+    use crate::special::close;
 
     #[test]
     fn prob_greater_small_exact_cases() {

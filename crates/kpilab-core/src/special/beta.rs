@@ -189,10 +189,7 @@ pub(crate) fn beta_quantile(a: f64, b: f64, p: f64, tail: Tail) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(actual: f64, expected: f64, rel: f64) -> bool {
-        (actual - expected).abs() <= rel * expected.abs().max(1e-300)
-    }
+    use crate::special::close;
 
     #[test]
     fn matches_scipy_betainc() {

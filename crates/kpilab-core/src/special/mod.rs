@@ -7,3 +7,9 @@ pub(crate) mod beta;
 pub(crate) mod normal;
 pub(crate) mod root;
 pub(crate) mod student_t;
+
+/// Tests: `actual` within `rel` relative error of `expected`.
+#[cfg(test)]
+pub(crate) fn close(actual: f64, expected: f64, rel: f64) -> bool {
+    (actual - expected).abs() <= rel * expected.abs().max(1e-300)
+}
