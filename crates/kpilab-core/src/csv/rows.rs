@@ -161,13 +161,7 @@ impl Rows {
         if rec.malformed.is_some() || rec.len() != cols.width {
             return None;
         }
-        for (value, &(index, conversion)) in self.values.iter_mut().zip(&self.value_fields) {
-            let x = parse_number(rec.field(index), conversion)?;
-            if conversion && x != 0.0 && x != 1.0 {
-                return None;
-            }
-            *value = x;
-        }
+        parse_values(rec, &self.value_fields, &mut self.values).ok()?;
         let variant = self.variants.find(rec.field(cols.variant), rec.short_key(cols.variant))?;
         for (j, &index) in cols.segments.iter().enumerate() {
             let id = self.segments[j].find(rec.field(index), rec.short_key(index))?;
@@ -191,17 +185,14 @@ impl Rows {
                 .tally
                 .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
         }
-        for (slot, (&index, column)) in cols.values.iter().zip(&self.layout.values).enumerate() {
-            let field = rec.field(index);
-            match parse_number(field, column.conversion) {
-                Some(x) if !column.conversion || x == 0.0 || x == 1.0 => self.values[slot] = x,
-                Some(_) => {
-                    return self
-                        .tally
-                        .bad(rec.line, format!("{} {} is not 0/1 or true/false", column.name, show(field)))
-                }
-                None => return self.tally.bad(rec.line, format!("{} {} is not a number", column.name, show(field))),
-            }
+        if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
+            let column = &self.layout.values[slot];
+            let field = rec.field(self.value_fields[slot].0);
+            let why = match parse_number(field, column.conversion) {
+                Some(_) => "is not 0/1 or true/false",
+                None => "is not a number",
+            };
+            return self.tally.bad(rec.line, format!("{} {} {why}", column.name, show(field)));
         }
 
         let mut vacant = None;
@@ -298,6 +289,19 @@ impl Rows {
         }
         self.users = Some(Users { switched_variant: users.switched_variant, ..Users::default() });
     }
+}
+
+/// Parses the value columns of `rec` into `values`; `Err(slot)` is the first one
+/// that is not a number, or not 0/1 for a conversion.
+#[inline(always)]
+fn parse_values(rec: &Record, fields: &[(usize, bool)], values: &mut [f64]) -> std::result::Result<(), usize> {
+    for (slot, (value, &(index, conversion))) in values.iter_mut().zip(fields).enumerate() {
+        match parse_number(rec.field(index), conversion) {
+            Some(x) if !conversion || x == 0.0 || x == 1.0 => *value = x,
+            _ => return Err(slot),
+        }
+    }
+    Ok(())
 }
 
 fn utf8(bytes: &[u8]) -> &str {
