@@ -1,13 +1,12 @@
 // Loads the golden cases and checks a result against a case's expectations,
-// with the conventions of shared/reference/README.md.
+// with the conventions of tests/reference/README.md.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const CASES_PATH =
-  process.env.KPILAB_CASES ?? fileURLToPath(new URL("../../../shared/reference/cases.json", import.meta.url));
+  process.env.KPILAB_CASES ?? fileURLToPath(new URL("../reference/cases.json", import.meta.url));
 
 export function loadCases() {
-  // fails loudly when shared/ is missing: the golden cases are the acceptance bar
   return JSON.parse(readFileSync(CASES_PATH, "utf8"));
 }
 

@@ -1,4 +1,4 @@
-// Every golden case of shared/reference/cases.json through the built npm package,
+// Every golden case of tests/reference/cases.json through the built npm package,
 // imported the way a user would.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,5 @@
-//! Runs every golden case of `shared/reference/cases.json` (statsmodels, scipy,
+//! Runs every golden case of `tests/reference/cases.json` (a copy of the team's
+//! `shared/reference/cases.json`) (statsmodels, scipy,
 //! gbstats) through the core. Cases are data: each test below takes one family of
 //! functions, runs all its cases and reports every failing id at once.
 
@@ -8,22 +9,37 @@ use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::*;
 use serde_json::{json, Value};
 
+/// The repo's own copy: a clone tests with nothing beside it.
+fn repo_cases() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/cases.json")
+}
+
 fn cases_path() -> PathBuf {
-    match std::env::var_os("KPILAB_CASES") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json"),
-    }
+    std::env::var_os("KPILAB_CASES").map_or_else(repo_cases, PathBuf::from)
 }
 
 fn load_cases() -> Vec<Value> {
     let path = cases_path();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "golden cases missing at {} ({e}); the shared/ folder must sit beside the repo, or set KPILAB_CASES",
-            path.display()
-        )
-    });
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("golden cases missing at {} ({e}); set KPILAB_CASES or restore the file", path.display()));
     serde_json::from_str::<Vec<Value>>(&text).expect("cases.json is a JSON array")
+}
+
+/// Newer reference cases beside the repo (the team's `shared/reference`) must
+/// reach the repo's copy, so they are tested on every clone.
+#[test]
+fn repo_cases_equal_the_shared_reference_when_present() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
+    let Ok(shared_text) = std::fs::read(&shared) else {
+        return; // a clone on its own: the repo's copy is the reference
+    };
+    let repo_text = std::fs::read(repo_cases()).expect("tests/reference/cases.json is in the repo");
+    assert!(
+        shared_text == repo_text,
+        "{} differs from tests/reference/cases.json: copy it in (cp {} tests/reference/) and make its cases pass",
+        shared.display(),
+        shared.display()
+    );
 }
 
 fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> std::result::Result<T, String> {

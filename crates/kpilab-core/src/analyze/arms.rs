@@ -10,7 +10,7 @@ use crate::validate;
 const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
 /// Relative slack for a variance that rounding pushed below 0 (sums of many
 /// floats); anything more negative means the moments contradict each other.
-const VARIANCE_SLACK: f64 = 1e-6;
+const VARIANCE_SLACK: f64 = 1e-9;
 
 /// One arm as the tests see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +81,7 @@ fn non_negative_variance(field: &str, var: f64, scale: f64, why: &str) -> Result
 }
 
 /// Sample variance (n-1 denominator) from a sum and a sum of squares; 0 for a
-/// single user (no spread can be estimated).
+/// single user (callers that test a mean require 2, see `at_least_two`).
 pub fn sample_variance(field_ss: &str, sum: f64, sum_squares: f64, n: f64) -> Result<f64> {
     let square_of_sum = sum * sum / n;
     let raw = non_negative_variance(
@@ -100,6 +100,20 @@ pub fn sample_covariance(sum_x: f64, sum_y: f64, cross: f64, n: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// A mean or ratio needs 2 users in an arm to estimate its spread.
+fn at_least_two(v: &Variant, i: usize, n: f64) -> Result<()> {
+    if n < 2.0 {
+        return Err(KpilabError::invalid(
+            field(i, "users"),
+            format!(
+                "variant \"{}\" has {n} user; a mean or ratio needs at least 2 users per variant to estimate its spread",
+                v.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Validates variant `i` for `metric` and returns its mean and per-user variance.
@@ -121,12 +135,14 @@ pub fn build_arm(metric: MetricKind, v: &Variant, i: usize) -> Result<Arm> {
             Ok(Arm { n, mean: p, var: p * (1.0 - p) })
         }
         MetricKind::Mean => {
+            at_least_two(v, i, n)?;
             let sum = required(&field(i, "sum"), v.sum, "a mean metric needs the sum of the per-user values")?;
             let f_ss = field(i, "sumSquares");
             let ss = required(&f_ss, v.sum_squares, "a mean metric needs the sum of squared per-user values")?;
             Ok(Arm { n, mean: sum / n, var: sample_variance(&f_ss, sum, ss, n)? })
         }
         MetricKind::Ratio => {
+            at_least_two(v, i, n)?;
             let f_num = field(i, "numerator");
             let f_den = field(i, "denominator");
             let num = required_moments(

@@ -1,9 +1,11 @@
 //! Fixed-horizon tests of one treatment against the control (SDK.md §2):
 //! Wald z for proportions, Welch t for means, delta-method z for ratios, and
-//! the delta-method relative interval shared by every method.
+//! the relative interval (Fieller or delta) that every method shares.
 
 use super::arms::Arm;
-use super::types::{Bound2, MetricKind};
+pub use super::fieller::{relative_delta, MeanAndVariance};
+use super::fieller::relative_set;
+use super::types::{Bound2, MetricKind, RelativeInterval};
 use crate::common::Alternative;
 use crate::special::normal::{normal_cdf, normal_isf, normal_sf};
 use crate::special::student_t::{t_cdf, t_isf, t_sf};
@@ -39,7 +41,7 @@ impl Reference {
         }
     }
     /// The q with P(X > q) = p.
-    fn quantile_upper(self, p: f64) -> f64 {
+    pub fn quantile_upper(self, p: f64) -> f64 {
         match self {
             Reference::Normal => normal_isf(p),
             Reference::StudentT(df) => t_isf(p, df),
@@ -88,18 +90,31 @@ pub fn interval(estimate: f64, se: f64, alpha: f64, reference: Reference, altern
     }
 }
 
-/// Relative lift mB/mA - 1 and its delta-method standard error,
-/// se² = vB/mA² + mB²·vA/mA⁴ (gbstats' relative uplift); `None` when the
-/// control mean is 0.
-pub fn relative_delta(control: &Arm, treatment: &Arm) -> Option<(f64, f64)> {
-    let (m_a, m_b) = (control.mean, treatment.mean);
-    if m_a == 0.0 {
-        return None;
-    }
-    let rel = m_b / m_a - 1.0;
-    let se =
-        (treatment.var_of_mean() / (m_a * m_a) + m_b * m_b * control.var_of_mean() / (m_a * m_a * m_a * m_a)).sqrt();
-    Some((rel, se))
+/// An arm as the relative interval sees it: its mean and the variance of that mean.
+pub fn mean_and_variance(arm: &Arm) -> MeanAndVariance {
+    MeanAndVariance { mean: arm.mean, var: arm.var_of_mean() }
+}
+
+/// `relativeLift` and `relativeCi` of one comparison; an unbounded Fieller
+/// set is `[null, null]`. `q` is the multiplier of the verdict's own interval
+/// (two-sided or one-sided as `alternative` says); the delta method instead
+/// uses a z interval at `alpha`.
+pub fn relative(
+    a: MeanAndVariance,
+    b: MeanAndVariance,
+    q: f64,
+    alpha: f64,
+    alternative: Alternative,
+    method: RelativeInterval,
+) -> (Option<f64>, Option<Bound2>) {
+    let Some((lift, se)) = relative_delta(a, b) else {
+        return (None, None);
+    };
+    let ci = match method {
+        RelativeInterval::Delta => interval(lift, se, alpha, Reference::Normal, alternative),
+        RelativeInterval::Fieller => relative_set(a, b, q, alternative).unwrap_or([None, None]),
+    };
+    (Some(lift), Some(ci))
 }
 
 /// Welch–Satterthwaite degrees of freedom (scipy `_unequal_var_ttest_denom`).
@@ -121,6 +136,12 @@ pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
     }
 }
 
+/// The quantile of a 1-alpha interval: alpha/2 in each tail, or alpha in one.
+pub fn quantile(reference: Reference, alpha: f64, alternative: Alternative) -> f64 {
+    let tail = if alternative == Alternative::TwoSided { alpha / 2.0 } else { alpha };
+    reference.quantile_upper(tail)
+}
+
 /// Treatment `b` against control `a`.
 /// - proportion: unpooled Wald z (statsmodels `test_proportions_2indep(method="wald",
 ///   compare="diff")`, `confint_proportions_2indep(method="wald")`);
@@ -128,20 +149,31 @@ pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
 ///   also used on CUPED-adjusted arms;
 /// - ratio: delta-method variances and a z-test (gbstats `RatioStatistic` + `TwoSidedTTest`).
 ///
-/// `relativeCi` is always the delta-method z interval.
-pub fn compare(metric: MetricKind, a: &Arm, b: &Arm, alpha: f64, alternative: Alternative) -> Effect {
+/// `relativeCi` inverts that same test (Fieller, with the test's quantile and,
+/// for means, the Welch df of the reported test), or is the delta-method z
+/// interval when `method` is `Delta`.
+pub fn compare(
+    metric: MetricKind,
+    a: &Arm,
+    b: &Arm,
+    alpha: f64,
+    alternative: Alternative,
+    method: RelativeInterval,
+) -> Effect {
     let diff = b.mean - a.mean;
     let se = (a.var_of_mean() + b.var_of_mean()).sqrt();
     let reference = match metric {
         MetricKind::Mean => Reference::StudentT(welch_df(a, b)),
         MetricKind::Proportion | MetricKind::Ratio => Reference::Normal,
     };
-    let relative = relative_delta(a, b);
+    let q = quantile(reference, alpha, alternative);
+    let (relative_lift, relative_ci) =
+        relative(mean_and_variance(a), mean_and_variance(b), q, alpha, alternative, method);
     Effect {
         absolute_lift: diff,
-        relative_lift: relative.map(|(rel, _)| rel),
+        relative_lift,
         absolute_ci: interval(diff, se, alpha, reference, alternative),
-        relative_ci: relative.map(|(rel, rse)| interval(rel, rse, alpha, Reference::Normal, alternative)),
+        relative_ci,
         p_value: Some(p_value(diff, se, reference, alternative)),
     }
 }

@@ -12,6 +12,7 @@ mod bayesian;
 mod beta_posterior;
 mod corrections;
 mod cuped;
+mod fieller;
 mod frequentist;
 mod sequential;
 mod srm;
@@ -159,6 +160,7 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
 /// (statsmodels `proportion_confint(method="normal")`), or equal-tailed Beta
 /// quantiles when Bayesian (scipy `beta.ppf`/`beta.isf`); mean: t interval with
 /// n-1 df (scipy `t.interval`), normal when Bayesian; ratio: delta-method z interval.
+/// Proportion intervals are clipped to [0, 1].
 /// Shows the observed (not CUPED-adjusted) values.
 fn summarize(input: &AnalyzeInput, name: &str, arm: &Arm) -> ArmSummary {
     let alpha = input.options.alpha;
@@ -174,39 +176,43 @@ fn summarize(input: &AnalyzeInput, name: &str, arm: &Arm) -> ArmSummary {
         }
         _ => frequentist::interval(arm.mean, se, alpha, Reference::Normal, Alternative::TwoSided),
     };
-    ArmSummary {
-        name: name.to_string(),
-        users: arm.n,
-        mean: arm.mean,
-        std_dev: arm.var.sqrt(),
-        ci: [ci[0].unwrap_or(arm.mean), ci[1].unwrap_or(arm.mean)],
+    let mut ci = [ci[0].unwrap_or(arm.mean), ci[1].unwrap_or(arm.mean)];
+    if input.metric == MetricKind::Proportion {
+        // statsmodels `proportion_confint` clips the Wald interval to [0, 1].
+        ci = [ci[0].clamp(0.0, 1.0), ci[1].clamp(0.0, 1.0)];
     }
+    ArmSummary { name: name.to_string(), users: arm.n, mean: arm.mean, std_dev: arm.var.sqrt(), ci }
 }
 
 fn compare(input: &AnalyzeInput, control: &Arm, treatment: &Arm, variant: &str, control_name: &str) -> Comparison {
     let opts = &input.options;
-    let (effect, chance, loss): (Effect, _, _) = match opts.method {
+    let (alpha, alternative, rel) = (opts.alpha, opts.alternative, opts.relative_interval);
+    let (mut effect, chance, loss): (Effect, _, _) = match opts.method {
         AnalysisMethod::Frequentist => {
-            (frequentist::compare(input.metric, control, treatment, opts.alpha, opts.alternative), None, None)
+            (frequentist::compare(input.metric, control, treatment, alpha, alternative, rel), None, None)
         }
         AnalysisMethod::Sequential => {
-            (sequential::compare(control, treatment, opts.alpha, opts.sequential_tuning), None, None)
+            (sequential::compare(control, treatment, alpha, opts.sequential_tuning, rel), None, None)
         }
         AnalysisMethod::Bayesian => {
             let b = if input.metric == MetricKind::Proportion {
-                bayesian::compare_proportions(control, treatment, opts.alpha)
+                bayesian::compare_proportions(control, treatment, alpha, alternative, rel)
             } else {
-                bayesian::compare_normal(control, treatment, opts.alpha)
+                bayesian::compare_normal(control, treatment, alpha, alternative, rel)
             };
             (b.effect, Some(b.chance_to_beat_control), Some(b.expected_loss))
         }
     };
+    if input.metric == MetricKind::Proportion {
+        // A rate cannot fall by more than 100 %.
+        if let Some([Some(lo), _]) = effect.relative_ci.as_mut() {
+            *lo = lo.max(-1.0);
+        }
+    }
     // Bayesian significance is decided here; p-value methods after the correction.
-    let up = chance.map(|c| c > 1.0 - opts.alpha);
-    let significant = chance.is_some_and(|c| c > 1.0 - opts.alpha || c < opts.alpha);
-    let direction = match up {
-        Some(true) => 1.0,
-        Some(false) => -1.0,
+    let significant = chance.is_some_and(|c| bayesian::significant(c, alpha, alternative));
+    let direction = match chance {
+        Some(c) => c - 0.5,
         None => effect.absolute_lift,
     };
     Comparison {
@@ -275,20 +281,18 @@ fn add_data_warnings(
             ));
         }
     }
-    let beta_posteriors = input.metric == MetricKind::Proportion && input.options.method == AnalysisMethod::Bayesian;
-    if !beta_posteriors {
-        for (v, arm) in input.variants.iter().zip(raw) {
-            if arm.var == 0.0 && arm.n > 1.0 {
-                let what = match input.metric {
-                    MetricKind::Proportion if arm.mean == 0.0 => "has no conversions".to_string(),
-                    MetricKind::Proportion => "converted every user".to_string(),
-                    _ => "shows the same value for every user".to_string(),
-                };
-                warnings.push(warning(
-                    "NO_VARIATION",
-                    format!("Variant \"{}\" {what}, so its uncertainty cannot be estimated and intervals may look too narrow. Collect more data.", v.name),
-                ));
-            }
+    for (v, arm) in input.variants.iter().zip(raw) {
+        if input.metric == MetricKind::Proportion && arm.var == 0.0 {
+            let what = if arm.mean == 0.0 { "has no conversions (0 %)" } else { "converted every user (100 %)" };
+            warnings.push(warning(
+                "DEGENERATE_ARM",
+                format!("Variant \"{}\" {what}, so the normal approximation has no spread to work with: its interval is not evidence. Collect more data.", v.name),
+            ));
+        } else if input.metric != MetricKind::Proportion && arm.var == 0.0 {
+            warnings.push(warning(
+                "NO_VARIATION",
+                format!("Variant \"{}\" shows the same value for every user, so its uncertainty cannot be estimated and intervals may look too narrow. Collect more data.", v.name),
+            ));
         }
     }
     if comparisons.iter().any(|c| c.relative_lift.is_none()) {
@@ -297,10 +301,16 @@ fn add_data_warnings(
             format!("The control \"{}\" averages 0, so a relative (percent) lift cannot be computed; use the absolute lift.", input.variants[control].name),
         ));
     }
-    if input.options.method == AnalysisMethod::Bayesian && input.options.alternative != Alternative::TwoSided {
+    let unbounded: Vec<&str> =
+        comparisons.iter().filter(|c| c.relative_ci == Some([None, None])).map(|c| c.variant.as_str()).collect();
+    if !unbounded.is_empty() {
         warnings.push(warning(
-            "ALTERNATIVE_IGNORED",
-            "Bayesian results do not use a one-sided alternative; read the chance to beat control instead.",
+            "RELATIVE_CI_UNBOUNDED",
+            format!(
+                "The control \"{}\" is measured too imprecisely for a bounded percent interval ({}): its own interval reaches 0, so any relative lift fits the data. Use the absolute lift and its interval, or collect more data.",
+                input.variants[control].name,
+                quoted_list(&unbounded)
+            ),
         ));
     }
 }

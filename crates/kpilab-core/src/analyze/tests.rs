@@ -260,10 +260,33 @@ fn zero_variance_means_and_single_users_are_finite() {
     assert_all_finite(&r);
     assert_eq!(r.comparisons[0].p_value, Some(0.0));
     assert!(r.warnings.iter().any(|w| w.code == "NO_VARIATION"));
-    let inp = input(MetricKind::Mean, vec![mean("a", 1.0, 3.0, 9.0), mean("b", 40.0, 150.0, 700.0)]);
+    let inp = input(MetricKind::Mean, vec![mean("a", 2.0, 3.0, 9.0), mean("b", 40.0, 150.0, 700.0)]);
     let r = analyze(&inp).unwrap();
     assert_all_finite(&r);
     assert!(r.warnings.iter().any(|w| w.code == "LOW_SAMPLE" && w.message.contains("\"a\"")));
+}
+
+/// Audit: one user per arm gave p = 0 and "significant"; no spread can be
+/// estimated from one user, so it is an error naming the arm's users.
+#[test]
+fn a_mean_arm_with_one_user_is_an_error() {
+    let inp = input(MetricKind::Mean, vec![mean("a", 1.0, 3.0, 9.0), mean("b", 40.0, 150.0, 700.0)]);
+    assert_eq!(err(&inp), (ErrorCode::InvalidInput, "variants[0].users".to_string()));
+    let inp = input(
+        MetricKind::Ratio,
+        vec![ratio("a", 10.0, (50.0, 300.0), (10.0, 12.0), 60.0), ratio("b", 1.0, (5.0, 25.0), (1.0, 1.0), 5.0)],
+    );
+    assert_eq!(err(&inp), (ErrorCode::InvalidInput, "variants[1].users".to_string()));
+}
+
+/// Audit: sumSquares below sum²/n (here 99.9 < 100 for sum 20, n 4) passed as
+/// a zero variance and gave p = 0; it is an impossible input.
+#[test]
+fn moments_implying_a_negative_variance_are_an_error() {
+    let inp = input(MetricKind::Mean, vec![mean("a", 4.0, 20.0, 99.9), mean("b", 40.0, 150.0, 700.0)]);
+    assert_eq!(err(&inp), (ErrorCode::InvalidInput, "variants[0].sumSquares".to_string()));
+    let inp = input(MetricKind::Mean, vec![mean("a", 4.0, 20.0, 100.0 - 1e-5), mean("b", 40.0, 150.0, 700.0)]);
+    assert_eq!(err(&inp), (ErrorCode::InvalidInput, "variants[0].sumSquares".to_string()));
 }
 
 #[test]

@@ -28,6 +28,20 @@ pub enum AnalysisMethod {
     Sequential,
 }
 
+/// How `relativeCi` is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub enum RelativeInterval {
+    /// The relative lifts the verdict's own test does not reject (Fieller): it
+    /// excludes 0 exactly when the result is significant.
+    #[default]
+    Fieller,
+    /// The delta method on mB/mA - 1 with a z quantile (gbstats' relative CI,
+    /// which uses t); can disagree with the p-value near the threshold.
+    Delta,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -125,6 +139,10 @@ pub struct AnalysisOptions {
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub higher_is_better: bool,
+    /// Default `"fieller"`: the relative interval inverts the verdict's test.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub relative_interval: RelativeInterval,
 }
 
 impl Default for AnalysisOptions {
@@ -140,6 +158,7 @@ impl Default for AnalysisOptions {
             sequential_tuning: default_tuning(),
             cuped: None,
             higher_is_better: true,
+            relative_interval: RelativeInterval::default(),
         }
     }
 }

@@ -312,11 +312,8 @@ fn streaming_equals_one_shot() {
 
 #[test]
 fn golden_case_moments_match_the_reference_sums() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
-        return;
-    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/cases.json");
+    let text = std::fs::read_to_string(&path).expect("tests/reference/cases.json is in the repo");
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     let expected: serde_json::Value = serde_json::from_str(include_str!("testdata/golden_moments.json")).unwrap();
     let mut checked = 0;
@@ -391,18 +388,17 @@ fn progress_counts_bytes_and_rows() {
     assert!(p.rows >= 4.0 && p.rows <= 5.0, "{p:?}");
 }
 
-fn golden_case(id: &str) -> Option<(Vec<u8>, serde_json::Value)> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/cases.json");
-    let cases: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    let case = cases.into_iter().find(|c| c["id"] == id)?;
-    Some((case["input"]["data"].as_str()?.as_bytes().to_vec(), case["input"]["config"].clone()))
+fn golden_case(id: &str) -> (Vec<u8>, serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/cases.json");
+    let text = std::fs::read_to_string(path).expect("tests/reference/cases.json is in the repo");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let case = cases.into_iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no golden case {id}"));
+    (case["input"]["data"].as_str().unwrap().as_bytes().to_vec(), case["input"]["config"].clone())
 }
 
 #[test]
 fn ship_decision_with_reasons_and_revenue_impact() {
-    let Some((data, mut cfg)) = golden_case("csv-ship-001") else {
-        return;
-    };
+    let (data, mut cfg) = golden_case("csv-ship-001");
     cfg["annualUsers"] = 1_000_000.into();
     cfg["revenueKpi"] = "revenue_per_user".into();
     let cfg: EvalConfig = serde_json::from_value(cfg).unwrap();
@@ -436,9 +432,7 @@ fn ship_decision_with_reasons_and_revenue_impact() {
 
 #[test]
 fn planned_size_turns_inconclusive_into_keep_running() {
-    let Some((data, mut cfg)) = golden_case("csv-inconclusive-003") else {
-        return;
-    };
+    let (data, mut cfg) = golden_case("csv-inconclusive-003");
     cfg["analysis"]["plannedUsersPerVariant"] = 20_000.into();
     let cfg: EvalConfig = serde_json::from_value(cfg).unwrap();
     let ev = super::evaluate_csv(&data, &cfg).unwrap();
