@@ -20,8 +20,9 @@ fn cases_path() -> PathBuf {
 
 fn load_cases() -> Vec<Value> {
     let path = cases_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("golden cases missing at {} ({e}); set KPILAB_CASES or restore the file", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("golden cases missing at {} ({e}); set KPILAB_CASES or restore the file", path.display())
+    });
     serde_json::from_str::<Vec<Value>>(&text).expect("cases.json is a JSON array")
 }
 

@@ -83,7 +83,8 @@ fn non_negative_variance(field: &str, var: f64, scale: f64, why: &str) -> Result
 /// Sample variance (n-1 denominator) from a sum and a sum of squares; 0 for a
 /// single user (callers that test a mean require 2, see `at_least_two`).
 pub fn sample_variance(field_ss: &str, sum: f64, sum_squares: f64, n: f64) -> Result<f64> {
-    let square_of_sum = sum * sum / n;
+    // sum/n first: sum² alone would overflow for sums beyond 1e154.
+    let square_of_sum = sum / n * sum;
     let raw = non_negative_variance(
         field_ss,
         sum_squares - square_of_sum,
@@ -96,7 +97,7 @@ pub fn sample_variance(field_ss: &str, sum: f64, sum_squares: f64, n: f64) -> Re
 /// Sample covariance (n-1 denominator) from the two sums and the cross sum.
 pub fn sample_covariance(sum_x: f64, sum_y: f64, cross: f64, n: f64) -> f64 {
     if n > 1.0 {
-        (cross - sum_x * sum_y / n) / (n - 1.0)
+        (cross - sum_x / n * sum_y) / (n - 1.0)
     } else {
         0.0
     }

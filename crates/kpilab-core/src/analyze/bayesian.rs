@@ -69,7 +69,13 @@ fn posterior_effect(
 /// The intervals come from the normal approximation of the posterior of
 /// pB - pA (the Betas' own variances) whose P(> 0) equals the exact chance:
 /// its center is σ·Φ⁻¹(chance), so interval and chance never disagree.
-pub fn compare_proportions(a: &Arm, b: &Arm, alpha: f64, alternative: Alternative, method: RelativeInterval) -> BayesEffect {
+pub fn compare_proportions(
+    a: &Arm,
+    b: &Arm,
+    alpha: f64,
+    alternative: Alternative,
+    method: RelativeInterval,
+) -> BayesEffect {
     let posterior = |arm: &Arm| {
         let (x, y) = beta_posterior(arm);
         MeanAndVariance { mean: x / (x + y), var: x * y / ((x + y) * (x + y) * (x + y + 1.0)) }
@@ -79,7 +85,8 @@ pub fn compare_proportions(a: &Arm, b: &Arm, alpha: f64, alternative: Alternativ
     let (a_b, b_b) = beta_posterior(b);
     let chance = prob_greater(a_a, b_a, a_b, b_b);
     let sigma = (pa.var + pb.var).sqrt();
-    let center = if chance > 0.0 && chance < 1.0 { sigma * normal_isf(1.0 - chance) } else { pb.mean - pa.mean };
+    // Φ⁻¹(chance) = -isf(chance), which keeps its digits for tiny chances.
+    let center = if chance > 0.0 && chance < 1.0 { -sigma * normal_isf(chance) } else { pb.mean - pa.mean };
     let matched_b = MeanAndVariance { mean: pa.mean + center, var: pb.var };
     let mut effect = posterior_effect(pa, matched_b, b.mean - a.mean, alpha, alternative, method);
     effect.relative_lift = relative_lift(a, b);

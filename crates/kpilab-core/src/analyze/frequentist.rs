@@ -3,8 +3,8 @@
 //! the relative interval (Fieller or delta) that every method shares.
 
 use super::arms::Arm;
-pub use super::fieller::{relative_delta, MeanAndVariance};
 use super::fieller::relative_set;
+pub use super::fieller::{relative_delta, MeanAndVariance};
 use super::types::{Bound2, MetricKind, RelativeInterval};
 use crate::common::Alternative;
 use crate::special::normal::{normal_cdf, normal_isf, normal_sf};
@@ -120,7 +120,12 @@ pub fn relative(
 /// Welch–Satterthwaite degrees of freedom (scipy `_unequal_var_ttest_denom`).
 /// An arm without variation contributes nothing; both without: infinite df.
 pub fn welch_df(a: &Arm, b: &Arm) -> f64 {
-    let (va, vb) = (a.var_of_mean(), b.var_of_mean());
+    // In units of the larger variance, so squares neither overflow nor underflow.
+    let scale = a.var_of_mean().max(b.var_of_mean());
+    if scale == 0.0 || !scale.is_finite() {
+        return f64::INFINITY;
+    }
+    let (va, vb) = (a.var_of_mean() / scale, b.var_of_mean() / scale);
     let part = |v: f64, n: f64| {
         if v > 0.0 && n > 1.0 {
             v * v / (n - 1.0)

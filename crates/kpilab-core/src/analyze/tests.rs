@@ -335,3 +335,95 @@ fn bayesian_significance_follows_chance() {
     assert!(c.significant);
     assert_eq!(c.verdict, Verdict::Better);
 }
+
+/// A mean arm with `users`, sample mean `m` and sample sd `sd`.
+fn mean_sd(name: &str, users: f64, m: f64, sd: f64) -> Variant {
+    let sum = users * m;
+    mean(name, users, sum, sd * sd * (users - 1.0) + sum * sum / users)
+}
+
+/// Audit: Bayesian "significant" at a 95.2 % chance beside a 95 % interval
+/// crossing 0, and "significant" for `greater` at a 4.6 % chance. Two-sided
+/// needs the chance beyond 97.5 % (or below 2.5 %); one-sided beyond 95 % in
+/// its own direction. μ/σ = 1.665 gives Φ = 0.9520436 (normal posterior; mpmath `ncdf`).
+#[test]
+fn bayesian_significance_is_its_own_credible_interval() {
+    let sigma = (25.0f64 / 100.0 * 2.0).sqrt();
+    let arms = |d: f64| vec![mean_sd("control", 100.0, 10.0, 5.0), mean_sd("b", 100.0, 10.0 + d, 5.0)];
+    let run = |d: f64, alternative: Alternative| {
+        let mut inp = input(MetricKind::Mean, arms(d));
+        inp.options.method = AnalysisMethod::Bayesian;
+        inp.options.alternative = alternative;
+        analyze(&inp).unwrap().comparisons.remove(0)
+    };
+    let up = run(1.665 * sigma, Alternative::TwoSided);
+    assert!(
+        (up.chance_to_beat_control.unwrap() - 0.952_043_622_088_264_4).abs() < 1e-12,
+        "{:?}",
+        up.chance_to_beat_control
+    );
+    assert!(!up.significant && up.absolute_ci[0].unwrap() < 0.0);
+    let greater = run(1.665 * sigma, Alternative::Greater);
+    assert!(greater.significant && greater.absolute_ci[0].unwrap() > 0.0 && greater.absolute_ci[1].is_none());
+    assert_eq!(greater.verdict, Verdict::Better);
+    // a 4.8 % chance: "greater" is not significant, "less" is (worse)
+    let down = run(-1.665 * sigma, Alternative::Greater);
+    assert!(!down.significant);
+    let less = run(-1.665 * sigma, Alternative::Less);
+    assert!(less.significant && less.absolute_ci[1].unwrap() < 0.0);
+    assert_eq!(less.verdict, Verdict::Worse);
+}
+
+/// statsmodels clips the per-arm Wald interval to [0, 1]: 1/40 gives
+/// 0.025 ± 1.96·0.02469 = [-0.0234, 0.0734] unclipped (mpmath: 0.0733827342).
+#[test]
+fn per_arm_proportion_intervals_are_clipped_to_zero_and_one() {
+    let r = analyze(&input(MetricKind::Proportion, vec![prop("control", 40.0, 1.0), prop("b", 40.0, 39.0)])).unwrap();
+    assert_eq!(r.variants[0].ci[0], 0.0);
+    assert!((r.variants[0].ci[1] - 0.073_382_734_201_990_72).abs() < 1e-12, "{:?}", r.variants[0].ci);
+    assert_eq!(r.variants[1].ci[1], 1.0);
+}
+
+/// A rate cannot fall by more than 100 %: a treatment with 1 conversion in 30
+/// against 2 in 30 has a Fieller lower end below -1 before clipping.
+#[test]
+fn relative_bounds_of_a_rate_stop_at_minus_100_percent() {
+    let r = analyze(&input(MetricKind::Proportion, vec![prop("control", 30.0, 12.0), prop("b", 30.0, 1.0)])).unwrap();
+    let [lo, hi] = r.comparisons[0].relative_ci.unwrap();
+    assert_eq!(lo, Some(-1.0));
+    assert!(hi.unwrap() < 0.0 && r.comparisons[0].significant);
+}
+
+/// Audit: 0 conversions collapsed the relative interval to [-1, -1] beside
+/// p = 0.31. Now the interval inverts the same Wald test: with p = 0.31 the
+/// control is too uncertain for a bounded interval, and the arm is flagged.
+#[test]
+fn an_arm_without_conversions_is_flagged_and_shows_no_false_evidence() {
+    let r =
+        analyze(&input(MetricKind::Proportion, vec![prop("control", 1000.0, 1.0), prop("b", 1000.0, 0.0)])).unwrap();
+    let c = &r.comparisons[0];
+    assert!((c.p_value.unwrap() - 0.317_068_416_092_514_8).abs() < 1e-12, "{:?}", c.p_value);
+    assert_eq!(c.relative_ci, Some([None, None]));
+    assert!(r.warnings.iter().any(|w| w.code == "DEGENERATE_ARM" && w.message.contains("\"b\"")));
+    assert!(r.warnings.iter().any(|w| w.code == "RELATIVE_CI_UNBOUNDED"));
+}
+
+/// Audit: scaling every value by 1e78 changed the relative interval 3x (the
+/// delta method's mA⁴ overflowed); both intervals are now unit-free.
+#[test]
+fn values_scaled_by_1e78_give_the_same_relative_interval() {
+    for relative in [RelativeInterval::Fieller, RelativeInterval::Delta] {
+        let run = |s: f64| {
+            let a = mean("control", 500.0, 500.0 * 20.0 * s, (20.0f64.powi(2) * 500.0 + 36.0 * 499.0) * s * s);
+            let b = mean("b", 500.0, 500.0 * 21.0 * s, (21.0f64.powi(2) * 500.0 + 36.0 * 499.0) * s * s);
+            let mut inp = input(MetricKind::Mean, vec![a, b]);
+            inp.options.relative_interval = relative;
+            analyze(&inp).unwrap().comparisons.remove(0).relative_ci.unwrap()
+        };
+        let (one, huge) = (run(1.0), run(1e78));
+        for i in 0..2 {
+            let (x, y) = (one[i].unwrap(), huge[i].unwrap());
+            assert!((x - y).abs() < 1e-12 * x.abs(), "{relative:?}: {x} vs {y}");
+        }
+    }
+}
