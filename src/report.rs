@@ -22,19 +22,28 @@ pub fn relative_lift(c: &Comparison) -> String {
     c.relative_lift.map(lift).unwrap_or("—".into())
 }
 
-/// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…".
+/// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…"; a set with no
+/// bounded side says so.
 pub fn relative_ci(c: &Comparison) -> String {
     match c.relative_ci {
+        Some([None, None]) => "unbounded (control too uncertain)".into(),
         Some([lo, hi]) => format!("[{}, {}]", lo.map(lift).unwrap_or("…".into()), hi.map(lift).unwrap_or("…".into())),
         None => "—".into(),
     }
 }
 
-/// p-value, or for a Bayesian analysis the chance to beat control.
+/// p-value, or for a Bayesian analysis the chance to beat control. A
+/// sequential p-value is always valid; at 1 it means no evidence yet, and the
+/// text says what the always-valid interval costs.
 pub fn evidence(c: &Comparison) -> String {
-    match (c.p_value, c.chance_to_beat_control) {
-        (Some(p), _) => format!("p = {}", p_value(p)),
-        (None, Some(chance)) => {
+    match (c.p_value, c.chance_to_beat_control, c.width_vs_fixed_horizon) {
+        (Some(p), _, Some(width)) if p >= 1.0 => format!(
+            "always-valid p = 1: no evidence yet; the interval is {}× wider than a fixed-horizon one",
+            trimmed(width, 1)
+        ),
+        (Some(p), _, Some(_)) => format!("always-valid p = {}", p_value(p)),
+        (Some(p), _, None) => format!("p = {}", p_value(p)),
+        (None, Some(chance), _) => {
             format!("{} chance to beat control", crate::format::percent(chance))
         }
         _ => "—".into(),
@@ -55,11 +64,12 @@ fn arm_mean(result: &AnalyzeResult, name: &str) -> f64 {
 
 pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
     let d = &evaluation.decision;
-    let mut md = format!("# A/B test evaluation\n\nData: `{source}` — evaluated in the browser with kpilab.\n\n");
-    let variant = d.variant.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+    let mut md =
+        format!("# A/B test evaluation\n\nData: {} — evaluated in the browser with kpilab.\n\n", md_text(source));
+    let variant = d.variant.as_deref().map(|v| format!(" ({})", md_text(v))).unwrap_or_default();
     md.push_str(&format!("## Decision: **{}**{variant}\n\n", verdict_name(d.verdict)));
     for reason in &d.reasons {
-        md.push_str(&format!("- {reason}\n"));
+        md.push_str(&format!("- {}\n", md_text(reason)));
     }
     md.push_str("\n## KPIs\n\n");
     kpi_table(&mut md, &evaluation.kpis);
@@ -79,7 +89,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
         ));
     }
     for s in &evaluation.segments {
-        md.push_str(&format!("\n## Segment {} = {}\n\n", s.column, s.value));
+        md.push_str(&format!("\n## Segment {} = {}\n\n", md_text(&s.column), md_text(&s.value)));
         kpi_table(&mut md, &s.kpis);
     }
     let rows = &evaluation.rows;
@@ -90,7 +100,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
         group_thousands(rows.skipped)
     ));
     for e in &rows.errors {
-        md.push_str(&format!("- line {}: {}\n", group_thousands(e.line), e.message));
+        md.push_str(&format!("- line {}: {}\n", group_thousands(e.line), md_text(&e.message)));
     }
     md
 }
@@ -101,9 +111,9 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
         for c in &k.result.comparisons {
             md.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                k.name.replace('|', "\\|"),
+                md_text(&k.name),
                 role_name(k.role),
-                c.variant,
+                md_text(&c.variant),
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
                 relative_lift(c),
@@ -150,13 +160,38 @@ pub fn csv(evaluation: &Evaluation) -> String {
     out
 }
 
-/// RFC 4180 quoting when needed.
+/// A text cell: neutralised when a spreadsheet would run it as a formula
+/// (OWASP "CSV injection": a leading `=`, `+`, `-`, `@`, tab or CR gets a
+/// leading `'`), then RFC 4180 quoting when needed. Names come from the
+/// uploaded file, so they are untrusted.
 fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
+}
+
+/// Text from the file (names, values, messages) as literal Markdown: every
+/// character that could start a link, image, emphasis, code, table cell or
+/// HTML tag is escaped, and line breaks become spaces.
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '#' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 fn num(x: Option<f64>) -> String {
@@ -191,6 +226,46 @@ mod tests {
         assert!(md.contains("## Segment device = mobile, phone"));
         assert!(md.contains("skipped 1"), "{md}");
         assert!(md.contains("- line 402:"), "{md}");
+    }
+
+    /// A variant named like a formula or a Markdown link from an untrusted file.
+    fn hostile_evaluation() -> Evaluation {
+        let mut data = String::from("variant,converted\n");
+        for i in 0..200 {
+            let variant = if i % 2 == 0 {
+                "control"
+            } else {
+                "=HYPERLINK(\"http://x.example\",\"[click](http://x.example)<b>\")"
+            };
+            data.push_str(&format!("\"{}\",{}\n", variant.replace('"', "\"\""), u8::from(i % 5 == 0)));
+        }
+        let config: EvalConfig = serde_json::from_str(
+            r#"{"variantColumn":"variant","kpis":[{"name":"conversion rate","role":"primary","kind":"conversion","column":"converted"}]}"#,
+        )
+        .unwrap();
+        evaluate_csv(data.as_bytes(), &config).unwrap()
+    }
+
+    #[test]
+    fn csv_export_neutralises_formula_like_names() {
+        let text = csv(&hostile_evaluation());
+        let row = text.lines().nth(1).unwrap();
+        assert!(
+            row.contains(",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"[click](http://x.example)<b>\"\")\","),
+            "{row}"
+        );
+        assert!(!text.lines().any(|l| l.split(',').any(|c| c.starts_with('='))));
+    }
+
+    #[test]
+    fn markdown_report_escapes_names_so_they_cannot_become_links_or_html() {
+        let md = markdown(&hostile_evaluation(), "[data](http://x.example).csv");
+        assert!(
+            md.contains("=HYPERLINK\\(\"http://x.example\",\"\\[click\\]\\(http://x.example\\)&lt;b&gt;\"\\)"),
+            "{md}"
+        );
+        assert!(md.contains("Data: \\[data\\]\\(http://x.example\\).csv"), "{md}");
+        assert!(!md.contains("<b>") && !md.contains("](http"));
     }
 
     #[test]

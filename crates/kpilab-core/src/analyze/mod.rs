@@ -228,6 +228,10 @@ fn compare(input: &AnalyzeInput, control: &Arm, treatment: &Arm, variant: &str, 
         verdict: verdict(significant, direction, opts.higher_is_better),
         chance_to_beat_control: chance,
         expected_loss: loss,
+        width_vs_fixed_horizon: (opts.method == AnalysisMethod::Sequential).then(|| {
+            sequential::multiplier(control.n + treatment.n, alpha, opts.sequential_tuning)
+                / crate::special::normal::normal_isf(alpha / 2.0)
+        }),
     }
 }
 

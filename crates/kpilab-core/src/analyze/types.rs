@@ -238,6 +238,11 @@ pub struct Comparison {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub expected_loss: Option<f64>,
+    /// Sequential only: how many times wider the always-valid interval is than
+    /// a fixed-horizon one at the same data (the price of peeking).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub width_vs_fixed_horizon: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

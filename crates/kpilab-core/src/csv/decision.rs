@@ -257,6 +257,7 @@ mod tests {
             },
             chance_to_beat_control: None,
             expected_loss: None,
+            width_vs_fixed_horizon: None,
         }
     }
 
