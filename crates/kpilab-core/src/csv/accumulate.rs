@@ -139,6 +139,11 @@ impl Accumulator {
         c
     }
 
+    /// Users in the cell of `(group, variant)`.
+    pub fn users(&self, group: u32, variant: u32) -> u64 {
+        self.find_cell(group, variant).map_or(0, |c| self.users[c])
+    }
+
     /// `(users, sum of term t)` of a cell; zeros when no user landed in it.
     fn stats(&self, group: u32, variant: u32) -> (u64, impl Fn(usize) -> f64 + '_) {
         let cell = self.find_cell(group, variant);

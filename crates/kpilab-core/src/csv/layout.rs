@@ -174,8 +174,9 @@ impl Layout {
                 format!("KPI \"{}\" is {kind} KPI and needs `{key}` (a column name)", k.name),
             ));
         };
-        if let Some(slot) = self.values.iter().position(|v| v.name == name) {
-            self.values[slot].conversion |= conversion;
+        // A column read both as a conversion and as a number gets two slots: with
+        // `userColumn` only the conversion's per-user sum is capped at 1.
+        if let Some(slot) = self.values.iter().position(|v| v.name == name && v.conversion == conversion) {
             return Ok(slot);
         }
         self.values.push(ValueColumn { name: name.to_string(), field, conversion });

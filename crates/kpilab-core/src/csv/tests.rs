@@ -5,7 +5,7 @@
 
 use super::evaluator::{CsvEvaluator, Prepared};
 use super::types::*;
-use crate::analyze::{AnalyzeInput, Moments, Variant};
+use crate::analyze::{AnalyzeInput, ChosenBy, ControlInfo, Moments, Variant};
 use crate::error::{ErrorCode, KpilabError, Result};
 
 const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
@@ -53,7 +53,10 @@ u5,treatment,desktop,1,12.25,1,8,x\r\n";
 #[test]
 fn sums_a_small_file_with_bom_crlf_quotes_and_blank_lines() {
     let p = prepare(SMALL, &config(CONFIG)).unwrap();
-    assert_eq!(p.rows, RowReport { read: 5.0, used: 5.0, skipped: 0.0, errors: vec![], errors_not_listed: 0.0 });
+    assert_eq!(
+        p.rows,
+        RowReport { read: 5.0, used: 5.0, skipped: 0.0, excluded: 0.0, errors: vec![], errors_not_listed: 0.0 }
+    );
     let [conversion, revenue, aov] = &p.kpis[..] else { panic!() };
     assert_eq!(conversion.variants, vec![conv("control", 2.0, 1.0), conv("treatment", 3.0, 2.0)]);
     assert_eq!(conversion.options.control.as_deref(), Some("control"));
@@ -244,8 +247,45 @@ fn control_is_named_or_found_case_insensitively() {
     assert_eq!((p.kpis[2].options.control.as_deref(), p.kpis[2].options.alpha), (Some("A"), 0.1));
     let cfg = config(&CONFIG.replacen('{', r#"{"analysis":{"control":"Z"},"#, 1));
     assert_eq!(prepare(data, &cfg).unwrap_err().field, "analysis.control");
-    let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\nA,d,1,1,1,1\n";
-    assert_eq!(prepare(data, &config(CONFIG)).unwrap().kpis[0].options.control.as_deref(), Some("B"));
+    let p = prepare(data, &config(CONFIG)).unwrap();
+    assert_eq!(p.control, ControlInfo { name: "CONTROL".into(), chosen_by: ChosenBy::Name });
+    let p = prepare(data, &config(&CONFIG.replacen('{', r#"{"analysis":{"control":"A"},"#, 1))).unwrap();
+    assert_eq!(p.control, ControlInfo { name: "A".into(), chosen_by: ChosenBy::Given });
+    // "A" (trimmed, any case) names the control although it comes second.
+    let data = "variant,device,converted,revenue,orders,pre\nB,d,0,1,1,1\n a ,d,1,1,1,1\n";
+    let p = prepare(data, &config(CONFIG)).unwrap();
+    assert_eq!(p.kpis[0].options.control.as_deref(), Some(" a "));
+    assert_eq!(p.control, ControlInfo { name: " a ".into(), chosen_by: ChosenBy::Name });
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn control_first_is_assumed_with_one_warning_naming_it() {
+    let data = "variant,converted\nblue,0\ngreen,1\nblue,1\ngreen,0\n";
+    let cfg = config(
+        r#"{"variantColumn":"variant","kpis":[{"name":"conv","role":"primary","kind":"conversion","column":"converted"}]}"#,
+    );
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!(p.control, ControlInfo { name: "blue".into(), chosen_by: ChosenBy::First });
+    assert_eq!(p.kpis[0].options.control.as_deref(), Some("blue"));
+    let e = super::evaluate_csv(data.as_bytes(), &cfg).unwrap();
+    // Once, at the evaluation level; the KPI's analysis was told the control.
+    assert_eq!(e.warnings.iter().filter(|w| w.code == "CONTROL_ASSUMED").count(), 1);
+    assert!(e.warnings[0].message.contains("\"blue\"") && e.warnings[0].message.contains("analysis.control"));
+    assert!(e.kpis[0].result.warnings.iter().all(|w| w.code != "CONTROL_ASSUMED"));
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["control"], serde_json::json!({"name": "blue", "chosenBy": "first"}));
+    // analyze alone applies the same rule and warns in its own result.
+    let mut input = p.kpis[0].clone();
+    input.options.control = None;
+    let r = crate::analyze::analyze(&input).unwrap();
+    assert_eq!(r.comparisons[0].control, "blue");
+    assert_eq!(r.warnings.iter().filter(|w| w.code == "CONTROL_ASSUMED").count(), 1);
+    input.variants.swap(0, 1);
+    input.variants[1].name = "Baseline".into();
+    let r = crate::analyze::analyze(&input).unwrap();
+    assert_eq!(r.comparisons[0].control, "Baseline");
+    assert!(r.warnings.iter().all(|w| w.code != "CONTROL_ASSUMED"));
 }
 
 #[test]
