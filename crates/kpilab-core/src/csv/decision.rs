@@ -489,6 +489,42 @@ mod tests {
     }
 
     #[test]
+    fn each_treatment_gets_its_own_verdict() {
+        let specs = [spec("conversion", KpiRole::Primary, true, None)];
+        let harmful = || comparison("b", -0.02, [-0.3, -0.1], 0.001);
+        let verdicts = |d: &Decision| d.arms.iter().map(|a| (a.variant.clone(), a.verdict)).collect::<Vec<_>>();
+        use DecisionVerdict::*;
+        // Harmful + inconclusive: inconclusive overall.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", 0.001, [-0.05, 0.07], 0.6)], 1000.0, 0.5)], None);
+        assert_eq!((d.verdict, d.variant.as_deref()), (Inconclusive, None));
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), Inconclusive)]);
+        assert_eq!(
+            d.arms[0].reasons,
+            ["b: conversion (primary): b is significantly worse than control: -20.00 % relative, p = 0.001"]
+        );
+        // Harmful + harmful: do-not-ship.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", -0.01, [-0.2, -0.01], 0.01)], 1000.0, 0.5)], None);
+        assert_eq!(d.verdict, DoNotShip);
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), DoNotShip)]);
+        // Ship + harmful: ship, naming the shipping arm.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", 0.02, [0.05, 0.35], 0.003)], 1000.0, 0.5)], None);
+        assert_eq!((d.verdict, d.variant.as_deref()), (Ship, Some("c")));
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), Ship)]);
+        // Harmful + open below the planned size: keep-running, for that arm too.
+        let d = run(
+            &specs,
+            vec![result(vec![harmful(), comparison("c", 0.001, [-0.05, 0.07], 0.6)], 1000.0, 0.5)],
+            Some(5000.0),
+        );
+        assert_eq!(d.verdict, KeepRunning);
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), KeepRunning)]);
+        assert_eq!(d.arms[1].reasons[1], "conversion: c has 1000 of the 5000 planned users per variant");
+    }
+
+    #[test]
     fn numbers_read_naturally() {
         assert_eq!(num(0.003), "0.003");
         assert_eq!(num(0.012345), "0.01235");

@@ -88,6 +88,21 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
     }
     let names = rows.variants.names();
+    if let Some(wanted) = &config.analysis.variants {
+        for (i, w) in wanted.iter().enumerate() {
+            if !names.contains(w) {
+                let found: Vec<&str> = names.iter().chain(rows.excluded.names()).map(String::as_str).collect();
+                return Err(KpilabError::invalid(
+                    format!("analysis.variants[{i}]"),
+                    format!(
+                        "analysis.variants names \"{w}\", which is not a value of column \"{}\"; found: {}",
+                        config.variant_column,
+                        found.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if names.len() < 2 {
         let found = match names.first() {
             None => "no usable data rows".to_string(),
@@ -100,20 +115,6 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             "variantColumn",
             format!("found {found}; a test needs a control and at least one treatment{first_error}"),
         ));
-    }
-    if let Some(wanted) = &config.analysis.variants {
-        for (i, w) in wanted.iter().enumerate() {
-            if !names.contains(w) {
-                return Err(KpilabError::invalid(
-                    format!("analysis.variants[{i}]"),
-                    format!(
-                        "analysis.variants names \"{w}\", which is not a value of column \"{}\"; found: {}",
-                        config.variant_column,
-                        names.join(", ")
-                    ),
-                ));
-            }
-        }
     }
     let mut warnings = Vec::new();
     let given = config.analysis.options.control.as_deref();

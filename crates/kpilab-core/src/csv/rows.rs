@@ -108,7 +108,7 @@ pub(crate) struct Rows {
     pub variants: Labels,
     /// With `analysis.variants`: the arms to evaluate, and the other labels seen.
     wanted: Option<Vec<String>>,
-    excluded: Labels,
+    pub excluded: Labels,
     /// Per segment column: its values, and the group id of each value.
     pub segments: Vec<Labels>,
     pub segment_groups: Vec<Vec<u32>>,

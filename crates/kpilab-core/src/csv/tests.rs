@@ -513,3 +513,88 @@ fn arbitrary_bytes_never_panic_and_stream_identically() {
         }
     }
 }
+
+const CONV: &str =
+    r#"{"variantColumn":"variant","kpis":[{"name":"conv","role":"primary","kind":"conversion","column":"converted"}]"#;
+
+#[test]
+fn empty_variant_is_a_bad_row_on_both_paths() {
+    // Line 4 comes before the labels are known, line 6 after (the common-row path).
+    let data = "variant,converted\ncontrol,0\ntreatment,1\n  ,1\ncontrol,1\n,0\ntreatment,0\n";
+    let p = prepare(data, &config(&format!("{CONV}}}"))).unwrap();
+    let why = "variant is empty; every row needs the variant it was assigned to (fix the row or remove it)";
+    assert_eq!(errors(&p), vec![(4.0, why), (6.0, why)]);
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped, p.rows.excluded), (6.0, 4.0, 2.0, 0.0));
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 2.0, 1.0)]);
+    // With userColumn too, also for a user seen before.
+    let data = "user,variant,converted\nu1,control,0\nu2,treatment,1\nu1,,1\nu3,\"\",1\nu3,control,1\n";
+    let cfg = config(&format!(r#"{CONV},"userColumn":"user"}}"#));
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!(errors(&p), vec![(4.0, why), (5.0, why)]);
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 1.0, 1.0)]);
+}
+
+#[test]
+fn analysis_variants_limits_the_arms_and_counts_the_rest_as_excluded() {
+    let data = "variant,converted\ncontrol,0\nold,1\ntreatment,1\nold,0\ncontrol,1\nold,x\n";
+    let cfg = config(&format!(r#"{CONV},"analysis":{{"variants":["control","treatment"]}}}}"#));
+    assert_eq!(cfg.analysis.variants.as_deref(), Some(&["control".to_string(), "treatment".to_string()][..]));
+    let p = prepare(data, &cfg).unwrap();
+    assert_eq!(p.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 1.0, 1.0)]);
+    // The bad number on line 7 is reported first: values are checked before the arm.
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped, p.rows.excluded), (6.0, 3.0, 1.0, 2.0));
+    assert_eq!(errors(&p), vec![(7.0, "converted \"x\" is not a number")]);
+    assert_streaming_matches(data.as_bytes(), &cfg);
+    // A listed arm that never appears.
+    let cfg = config(&format!(r#"{CONV},"analysis":{{"variants":["control","tretment"]}}}}"#));
+    let e = prepare(data, &cfg).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "analysis.variants[1]"));
+    assert_eq!(
+        e.message,
+        "analysis.variants names \"tretment\", which is not a value of column \"variant\"; found: control, old, treatment"
+    );
+}
+
+#[test]
+fn a_tiny_arm_named_like_another_is_a_likely_typo() {
+    let mut data = String::from("variant,converted\n");
+    for i in 0..150 {
+        data.push_str(&format!("control,{}\ntreatment,{}\n", i % 2, i % 3 / 2));
+    }
+    data.push_str("Contrl,1\n");
+    let p = prepare(&data, &config(&format!("{CONV}}}"))).unwrap();
+    let typos: Vec<&str> =
+        p.warnings.iter().filter(|w| w.code == "VARIANT_LIKELY_TYPO").map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        typos,
+        ["variant \"Contrl\" has only 1 users (under 1 % of the largest arm) and its name is close to \"control\": \
+          probably a typo in the data. Fix those rows, or evaluate only the real arms with analysis.variants, \
+          e.g. [\"control\", \"treatment\"]."]
+    );
+    // 2 of 150 users (1.3 %) is not tiny; a far name is no typo.
+    data.push_str("Contrl,0\n");
+    assert!(prepare(&data, &config(&format!("{CONV}}}"))).unwrap().warnings.is_empty());
+    let data = data.replace("Contrl", "holdout");
+    assert!(prepare(&data, &config(&format!("{CONV}}}"))).unwrap().warnings.is_empty());
+    assert_eq!(super::evaluator::levenshtein("contrl", "control"), 1);
+    assert_eq!(super::evaluator::levenshtein("treatmnet", "treatment"), 2);
+    assert_eq!(super::evaluator::levenshtein("", "ab"), 2);
+}
+
+#[test]
+fn conversion_cap_applies_to_its_kpi_only() {
+    // u1 buys twice (rows of 1 purchase each), u2 once, u3 never.
+    let data = "user,variant,purchases\nu1,control,1\nu2,treatment,1\nu1,control,1\nu3,control,0\nu4,treatment,0\n";
+    let mean = r#"{"name":"purchases","role":"primary","kind":"mean","column":"purchases"}"#;
+    let buyers = r#"{"name":"buyers","role":"secondary","kind":"conversion","column":"purchases"}"#;
+    let alone = config(&format!(r#"{{"variantColumn":"variant","userColumn":"user","kpis":[{mean}]}}"#));
+    let both = config(&format!(r#"{{"variantColumn":"variant","userColumn":"user","kpis":[{buyers},{mean}]}}"#));
+    let a = prepare(data, &alone).unwrap();
+    let b = prepare(data, &both).unwrap();
+    // Plain per-user sums: control 2 + 0, treatment 1 + 0.
+    let control = variant(&a.kpis[0], "control");
+    assert_eq!((control.users, control.sum, control.sum_squares), (2.0, Some(2.0), Some(4.0)));
+    assert_eq!(a.kpis[0].variants, b.kpis[1].variants);
+    // The conversion KPI counts u1 once.
+    assert_eq!(b.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 2.0, 1.0)]);
+}
