@@ -46,11 +46,22 @@ const SMALL_ARM: f64 = 30.0;
 /// Invalid input gives an `INVALID_INPUT` error naming the field; a one-sided
 /// sequential request gives `UNSUPPORTED`. The output never holds NaN or Infinity.
 pub fn analyze(input: &AnalyzeInput) -> Result<AnalyzeResult> {
+    analyze_shifted(input, 0.0)
+}
+
+/// `analyze` of a mean metric whose moments are of `value - shift` (the same
+/// shift in every arm and for the whole covariate): variances, covariances and
+/// CUPED are shift-invariant, the arm means get `shift` back. The CSV evaluator's
+/// shifted moments (crate-private; the JSON contract has raw moments).
+pub(crate) fn analyze_shifted(input: &AnalyzeInput, shift: f64) -> Result<AnalyzeResult> {
     let opts = &input.options;
     check_options(input)?;
     let (control, assumed) = control_index(input)?;
-    let raw: Vec<Arm> =
+    let mut raw: Vec<Arm> =
         input.variants.iter().enumerate().map(|(i, v)| arms::build_arm(input.metric, v, i)).collect::<Result<_>>()?;
+    if input.metric == MetricKind::Mean && shift != 0.0 {
+        raw.iter_mut().for_each(|a| a.mean += shift);
+    }
 
     let mut warnings: Vec<Warning> = assumed.into_iter().collect();
     let tested = cuped_arms(input, &raw, &mut warnings)?;

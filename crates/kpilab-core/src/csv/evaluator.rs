@@ -11,7 +11,8 @@ use super::reader::RecordReader;
 use super::rows::Rows;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
 use crate::analyze::{
-    analyze, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind, Warning,
+    analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
+    Warning,
 };
 use crate::error::{KpilabError, Result};
 
@@ -37,6 +38,9 @@ pub(crate) struct Prepared {
     pub segments: Vec<(String, String, Vec<AnalyzeInput>)>,
     pub rows: RowReport,
     pub control: ControlInfo,
+    /// Per KPI: `[value, covariate]` shifts of a mean KPI's moments (the inputs
+    /// hold moments of `x - shift`, the same in every group; 0 for other kinds).
+    pub shifts: Vec<[f64; 2]>,
     pub warnings: Vec<Warning>,
 }
 
@@ -195,11 +199,13 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ),
         });
     }
+    let shifts = rows.layout.kpis.iter().map(|k| rows.acc.mean_shifts(k)).collect();
     Ok(Prepared {
         kpis,
         segments,
         rows: rows.tally.report(),
         control: ControlInfo { name: control, chosen_by },
+        shifts,
         warnings,
     })
 }
@@ -217,10 +223,10 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 
 /// Statistics, decision and revenue projection from the prepared inputs.
 fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
-    let Prepared { kpis: inputs, segments: segment_inputs, rows, control, mut warnings } = prepared;
+    let Prepared { kpis: inputs, segments: segment_inputs, rows, control, shifts, mut warnings } = prepared;
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
-        let result = analyze(input).map_err(|e| {
+        let result = analyze_shifted(input, shifts[i][0]).map_err(|e| {
             KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
         })?;
         kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result });
@@ -231,8 +237,8 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let mut segments = Vec::with_capacity(segment_inputs.len());
     'segments: for (column, value, inputs) in segment_inputs {
         let mut seg_kpis = Vec::with_capacity(inputs.len());
-        for (spec, input) in config.kpis.iter().zip(&inputs) {
-            match analyze(input) {
+        for ((spec, input), shift) in config.kpis.iter().zip(&inputs).zip(&shifts) {
+            match analyze_shifted(input, shift[0]) {
                 Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
                 Err(e) => {
                     warnings.push(Warning {

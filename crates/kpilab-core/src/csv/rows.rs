@@ -127,7 +127,7 @@ impl Rows {
     pub fn new(layout: Layout, config: &EvalConfig) -> Self {
         let segments = config.segment_columns.len();
         Rows {
-            acc: Accumulator::new(&layout.terms, layout.values.len()),
+            acc: Accumulator::new(&layout.terms, layout.values.iter().map(|v| !v.conversion).collect()),
             values: vec![0.0; layout.values.len()],
             layout,
             columns: None,

@@ -5,7 +5,7 @@
 
 use super::evaluator::{CsvEvaluator, Prepared};
 use super::types::*;
-use crate::analyze::{AnalyzeInput, ChosenBy, ControlInfo, Moments, Variant};
+use crate::analyze::{analyze_shifted, AnalyzeInput, ChosenBy, ControlInfo, Moments, Variant};
 use crate::error::{ErrorCode, KpilabError, Result};
 
 const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
@@ -37,6 +37,24 @@ fn variant<'a>(input: &'a AnalyzeInput, name: &str) -> &'a Variant {
     input.variants.iter().find(|v| v.name == name).unwrap()
 }
 
+/// A mean KPI's variant in raw moments: the evaluator hands `analyze` moments of
+/// `x - shift` (`Prepared::shifts`).
+fn raw(p: &Prepared, k: usize, v: &Variant) -> Variant {
+    let [cy, cx] = p.shifts[k];
+    let n = v.users;
+    let mut r = v.clone();
+    if let (Some(s), Some(ss)) = (v.sum, v.sum_squares) {
+        r.sum = Some(s + n * cy);
+        r.sum_squares = Some(ss + 2.0 * cy * s + n * cy * cy);
+        r.covariate = v.covariate.map(|c| Moments {
+            sum: c.sum + n * cx,
+            sum_squares: c.sum_squares + 2.0 * cx * c.sum + n * cx * cx,
+            cross_sum: c.cross_sum.map(|xy| xy + cx * s + cy * c.sum + n * cx * cy),
+        });
+    }
+    r
+}
+
 fn errors(p: &Prepared) -> Vec<(f64, &str)> {
     p.rows.errors.iter().map(|e| (e.line, e.message.as_str())).collect()
 }
@@ -60,7 +78,7 @@ fn sums_a_small_file_with_bom_crlf_quotes_and_blank_lines() {
     let [conversion, revenue, aov] = &p.kpis[..] else { panic!() };
     assert_eq!(conversion.variants, vec![conv("control", 2.0, 1.0), conv("treatment", 3.0, 2.0)]);
     assert_eq!(conversion.options.control.as_deref(), Some("control"));
-    let t = variant(revenue, "treatment");
+    let t = raw(&p, 1, variant(revenue, "treatment"));
     assert_eq!((t.users, t.sum, t.sum_squares), (3.0, Some(37.75), Some(25.5 * 25.5 + 12.25 * 12.25)));
     assert_eq!(
         t.covariate,
@@ -226,9 +244,9 @@ u3,treatment,desktop,bad,0,0,1\n";
     assert_eq!((p.rows.read, p.rows.used, p.rows.skipped), (6.0, 5.0, 1.0));
     // u2 converted twice: a user converts once (conversions never exceed users).
     assert_eq!(p.kpis[0].variants, vec![conv("control", 1.0, 1.0), conv("treatment", 2.0, 1.0)]);
-    let t = variant(&p.kpis[1], "treatment");
+    let t = raw(&p, 1, variant(&p.kpis[1], "treatment"));
     assert_eq!((t.sum, t.sum_squares), (Some(21.5), Some(21.5 * 21.5)));
-    let c = variant(&p.kpis[1], "control");
+    let c = raw(&p, 1, variant(&p.kpis[1], "control"));
     assert_eq!((c.sum, c.covariate.map(|m| (m.sum, m.cross_sum))), (Some(15.0), Some((10.0, Some(150.0)))));
     // Segments from the user's first row: u1 is desktop.
     assert_eq!(p.segments[0].1, "desktop");
@@ -378,7 +396,7 @@ fn golden_case_moments_match_the_reference_sums() {
             }
             for (k, want_variants) in group["kpis"].as_array().unwrap().iter().enumerate() {
                 let want_variants: Vec<Variant> = serde_json::from_value(want_variants.clone()).unwrap();
-                let got = &inputs[k].variants;
+                let got: Vec<Variant> = inputs[k].variants.iter().map(|v| raw(&p, k, v)).collect();
                 assert_eq!(got.len(), want_variants.len());
                 for (a, b) in got.iter().zip(&want_variants) {
                     assert_variant_close(a, b, &format!("{id} group {g} kpi {k} {}", b.name));
@@ -592,9 +610,11 @@ fn conversion_cap_applies_to_its_kpi_only() {
     let a = prepare(data, &alone).unwrap();
     let b = prepare(data, &both).unwrap();
     // Plain per-user sums: control 2 + 0, treatment 1 + 0.
-    let control = variant(&a.kpis[0], "control");
+    let control = raw(&a, 0, variant(&a.kpis[0], "control"));
     assert_eq!((control.users, control.sum, control.sum_squares), (2.0, Some(2.0), Some(4.0)));
-    assert_eq!(a.kpis[0].variants, b.kpis[1].variants);
+    assert_eq!((&a.kpis[0].variants, a.shifts[0]), (&b.kpis[1].variants, b.shifts[1]));
+    let (ra, rb) = (analyze_shifted(&a.kpis[0], a.shifts[0][0]), analyze_shifted(&b.kpis[1], b.shifts[1][0]));
+    assert_eq!(ra.unwrap(), rb.unwrap());
     // The conversion KPI counts u1 once.
     assert_eq!(b.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 2.0, 1.0)]);
 }
