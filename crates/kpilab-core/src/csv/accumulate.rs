@@ -312,4 +312,30 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn shifts_by_the_first_user_and_counts_zero_users_shifted() {
+        let terms = vec![Term::Value(0), Term::Square(0), Term::Value(1), Term::Square(1), Term::Product(0, 1)];
+        let mut acc = Accumulator::new(&terms, vec![true, true]);
+        acc.add(0, &[0], &[5.0, 7.0]);
+        acc.add(0, &[0], &[0.0, 0.0]);
+        acc.add(0, &[0], &[6.0, 9.0]);
+        let mean = KpiTerms::Mean { sum: 0, sum_squares: 1, covariate: Some([2, 3, 4]) };
+        assert_eq!(acc.mean_shifts(&mean), [5.0, 7.0]);
+        let v = acc.variant(&mean, 0, 0, "control");
+        // y - 5: 0, -5, 1; x - 7: 0, -7, 2.
+        assert_eq!((v.users, v.sum, v.sum_squares), (3.0, Some(-4.0), Some(26.0)));
+        assert_eq!(v.covariate, Some(Moments { sum: -5.0, sum_squares: 53.0, cross_sum: Some(37.0) }));
+        // Ratios get the raw moments back.
+        let r = acc.variant(&KpiTerms::Ratio { numerator: [0, 1], denominator: [2, 3], cross: 4 }, 0, 0, "control");
+        assert_eq!(r.numerator, Some(Moments { sum: 11.0, sum_squares: 61.0, cross_sum: None }));
+        assert_eq!(r.denominator, Some(Moments { sum: 16.0, sum_squares: 130.0, cross_sum: None }));
+        assert_eq!(r.cross_sum, Some(89.0));
+        // Conversion columns are never shifted.
+        let mut acc = Accumulator::new(&[Term::Value(0)], vec![false]);
+        acc.add(0, &[0], &[1.0]);
+        acc.add(0, &[0], &[0.0]);
+        let c = acc.variant(&KpiTerms::Conversion { conversions: 0 }, 0, 0, "control");
+        assert_eq!((c.users, c.conversions), (2.0, Some(1.0)));
+    }
 }
