@@ -571,6 +571,19 @@ fn analysis_variants_limits_the_arms_and_counts_the_rest_as_excluded() {
         e.message,
         "analysis.variants names \"tretment\", which is not a value of column \"variant\"; found: control, old, treatment"
     );
+    // Config mistakes are caught before any row is read.
+    let bad = |analysis: &str| CsvEvaluator::new(config(&format!(r#"{CONV},"analysis":{analysis}}}"#))).err().unwrap();
+    assert_eq!(bad(r#"{"variants":["control"]}"#).field, "analysis.variants");
+    let e = bad(r#"{"variants":["control","b","control"]}"#);
+    assert_eq!(
+        (e.field.as_str(), e.message.as_str()),
+        ("analysis.variants[2]", "analysis.variants lists \"control\" twice; list each arm once")
+    );
+    let e = bad(r#"{"variants":["a","b"],"control":"control"}"#);
+    assert_eq!(
+        (e.field.as_str(), e.message.as_str()),
+        ("analysis.control", "the control \"control\" is not in analysis.variants (a, b); add it there")
+    );
 }
 
 #[test]
