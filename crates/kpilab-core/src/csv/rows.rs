@@ -193,18 +193,9 @@ impl Rows {
                 .tally
                 .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
         }
-        if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
-            let column = &self.layout.values[slot];
-            let field = rec.field(self.value_fields[slot].0);
-            let why = match parse_number(field, column.conversion) {
-                Some(_) => "is not 0/1 or true/false",
-                None => "is not a number",
-            };
-            return self.tally.bad(rec.line, format!("{} {} {why}", column.name, show(field)));
-        }
-
         // Labels never registered (an empty variant, an arm left out by
-        // `analysis.variants`) miss the common-row lookup and land here.
+        // `analysis.variants`) miss the common-row lookup and land here. A row of
+        // a left-out arm is excluded whatever its values (they are not used).
         let variant_bytes = rec.field(cols.variant);
         if variant_bytes.trim_ascii().is_empty() {
             let message = format!(
@@ -228,6 +219,16 @@ impl Rows {
                     }
                 }
             }
+        }
+
+        if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
+            let column = &self.layout.values[slot];
+            let field = rec.field(self.value_fields[slot].0);
+            let why = match parse_number(field, column.conversion) {
+                Some(_) => "is not 0/1 or true/false",
+                None => "is not a number",
+            };
+            return self.tally.bad(rec.line, format!("{} {} {why}", column.name, show(field)));
         }
 
         let mut vacant = None;
