@@ -479,6 +479,20 @@ fn ship_decision_with_reasons_and_revenue_impact() {
         "{:?}",
         ev.decision.reasons
     );
+    // One treatment: its own verdict and reasons are the decision's.
+    assert_eq!(
+        ev.decision.arms,
+        [ArmDecision {
+            variant: "treatment".into(),
+            verdict: DecisionVerdict::Ship,
+            reasons: ev.decision.reasons.clone()
+        }]
+    );
+    assert_eq!(ev.control, crate::analyze::ControlInfo { name: "control".into(), chosen_by: ChosenBy::Name });
+    let json = serde_json::to_value(&ev).unwrap();
+    assert_eq!(json["decision"]["arms"][0]["verdict"], "ship");
+    assert_eq!(json["rows"]["excluded"], 0.0);
+    assert_eq!(json["control"]["chosenBy"], "name");
     let c = &ev.kpis[1].result.comparisons[0];
     let impact = ev.revenue_impact.unwrap();
     assert_eq!(impact.annual, c.absolute_lift * 1e6);
