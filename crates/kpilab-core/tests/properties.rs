@@ -86,8 +86,10 @@ proptest! {
     ) {
         let a = proportion_arm("A", n_a, p_a);
         let b = proportion_arm("B", n_b, p_b);
-        let forward = analyze_proportions(vec![a.clone(), b.clone()], AnalysisOptions::default());
-        let backward = analyze_proportions(vec![b, a], AnalysisOptions::default());
+        // "A" names a control (SDK.md §3), so each direction says which arm is the control.
+        let control = |name: &str| AnalysisOptions { control: Some(name.into()), ..Default::default() };
+        let forward = analyze_proportions(vec![a.clone(), b.clone()], control("A"));
+        let backward = analyze_proportions(vec![b, a], control("B"));
         prop_assert_eq!(forward.comparisons[0].absolute_lift, -backward.comparisons[0].absolute_lift);
         prop_assert_eq!(forward.comparisons[0].p_value, backward.comparisons[0].p_value);
     }

@@ -10,6 +10,7 @@
 mod arms;
 mod bayesian;
 mod beta_posterior;
+mod control;
 mod corrections;
 mod cuped;
 mod fieller;
@@ -21,6 +22,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use control::{choose_control, control_assumed, ChosenBy, ControlInfo, CONTROL_NAMES};
 pub use types::*;
 
 use std::collections::HashSet;
@@ -45,13 +47,24 @@ const SMALL_ARM: f64 = 30.0;
 /// Invalid input gives an `INVALID_INPUT` error naming the field; a one-sided
 /// sequential request gives `UNSUPPORTED`. The output never holds NaN or Infinity.
 pub fn analyze(input: &AnalyzeInput) -> Result<AnalyzeResult> {
+    analyze_shifted(input, 0.0)
+}
+
+/// `analyze` of a mean metric whose moments are of `value - shift` (the same
+/// shift in every arm and for the whole covariate): variances, covariances and
+/// CUPED are shift-invariant, the arm means get `shift` back. The CSV evaluator's
+/// shifted moments (crate-private; the JSON contract has raw moments).
+pub(crate) fn analyze_shifted(input: &AnalyzeInput, shift: f64) -> Result<AnalyzeResult> {
     let opts = &input.options;
     check_options(input)?;
-    let control = control_index(input)?;
-    let raw: Vec<Arm> =
+    let (control, assumed) = control_index(input)?;
+    let mut raw: Vec<Arm> =
         input.variants.iter().enumerate().map(|(i, v)| arms::build_arm(input.metric, v, i)).collect::<Result<_>>()?;
+    if input.metric == MetricKind::Mean && shift != 0.0 {
+        raw.iter_mut().for_each(|a| a.mean += shift);
+    }
 
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = assumed.into_iter().collect();
     let tested = cuped_arms(input, &raw, &mut warnings)?;
     let variants = input.variants.iter().zip(&raw).map(|(v, arm)| summarize(input, &v.name, arm)).collect();
 
@@ -104,16 +117,21 @@ fn check_options(input: &AnalyzeInput) -> Result<()> {
     Ok(())
 }
 
-fn control_index(input: &AnalyzeInput) -> Result<usize> {
-    match &input.options.control {
-        None => Ok(0),
-        Some(name) => input.variants.iter().position(|v| &v.name == name).ok_or_else(|| {
-            let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
-            KpilabError::invalid(
-                "control",
-                format!("the control \"{name}\" is not one of the variants ({})", names.join(", ")),
-            )
-        }),
+/// The control's index (SDK.md §3 rule, `control::choose_control`) and, when
+/// nothing named it, the `CONTROL_ASSUMED` warning.
+fn control_index(input: &AnalyzeInput) -> Result<(usize, Option<Warning>)> {
+    let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
+    match control::choose_control(&names, input.options.control.as_deref()) {
+        Some((i, ChosenBy::First)) => Ok((i, Some(control::control_assumed(names[i], "control")))),
+        Some((i, _)) => Ok((i, None)),
+        None => Err(KpilabError::invalid(
+            "control",
+            format!(
+                "the control \"{}\" is not one of the variants ({})",
+                input.options.control.as_deref().unwrap_or_default(),
+                names.join(", ")
+            ),
+        )),
     }
 }
 

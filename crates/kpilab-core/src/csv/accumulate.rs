@@ -1,5 +1,13 @@
 //! Sufficient statistics per (group × variant) cell: users and compensated sums of
-//! every term the KPIs need (sum, sum of squares, cross sums). Group 0 is the
+//! every term the KPIs need (sum, sum of squares, cross sums).
+//!
+//! Shifted moments (SDK.md §3): every non-conversion column is summed as
+//! `x - c`, with `c` the column's value in the first user added (one shift per
+//! column for all cells, so pooled and cross sums stay consistent). A column near
+//! 1e9 with a spread of 0.01, or epoch milliseconds, keeps its variance: the
+//! squares no longer cancel. Mean KPIs hand the shifted moments to `analyze`
+//! with the shift (variances and covariances are shift-invariant, the mean gets
+//! the shift back); ratio KPIs get the raw moments back (`raw_moments`). Group 0 is the
 //! whole test; every segment value is a group of its own. Memory is bounded by
 //! groups × variants × terms, never by the number of rows (gbstats' separation of
 //! moments from tests: DESIGN.md).
@@ -32,13 +40,22 @@ pub(crate) struct Accumulator {
     sums: Vec<CompensatedSum>,
     /// Per cell: users in the current block.
     pending: Vec<u32>,
+    /// Per cell: users whose values were all 0 (only counted; their shifted terms
+    /// are added when the sums are read).
+    zeros: Vec<u64>,
+    /// Per value column: whether it is shifted (not a conversion)…
+    shiftable: Vec<bool>,
+    /// …and its shift, fixed by the first user added (`None` before).
+    shift: Option<Vec<f64>>,
     /// Cell of `(group, variant)` at `group × stride + variant`, `NO_CELL` while empty.
     cells: Vec<u32>,
     stride: usize,
 }
 
 impl Accumulator {
-    pub fn new(terms: &[Term], value_count: usize) -> Self {
+    /// `shiftable[i]`: value column `i` is summed shifted (see the module doc).
+    pub fn new(terms: &[Term], shiftable: Vec<bool>) -> Self {
+        let value_count = shiftable.len();
         let one = value_count;
         let factors = terms
             .iter()
@@ -58,6 +75,9 @@ impl Accumulator {
             partial: Vec::new(),
             sums: Vec::new(),
             pending: Vec::new(),
+            zeros: Vec::new(),
+            shiftable,
+            shift: None,
             cells: Vec::new(),
             stride: 0,
         }
@@ -68,14 +88,20 @@ impl Accumulator {
     pub fn add(&mut self, variant: u32, groups: &[u32], values: &[f64]) {
         // Most users of a test have all-zero values (no conversion, no revenue):
         // their terms are all zero, so only the user counts change.
+        let shift = self.shift.get_or_insert_with(|| {
+            values.iter().zip(&self.shiftable).map(|(&x, &s)| if s { x } else { 0.0 }).collect()
+        });
         if values.iter().all(|&x| x == 0.0) {
             for &g in groups {
                 let cell = self.cell(g, variant);
                 self.users[cell] += 1;
+                self.zeros[cell] += 1;
             }
             return;
         }
-        self.slots[..values.len()].copy_from_slice(values);
+        for ((slot, &x), &c) in self.slots.iter_mut().zip(values).zip(shift.iter()) {
+            *slot = x - c;
+        }
         for (out, &(a, b)) in self.term_values.iter_mut().zip(&self.factors) {
             *out = self.slots[a] * self.slots[b];
         }
@@ -134,12 +160,39 @@ impl Accumulator {
         self.cells[g * self.stride + v] = c as u32;
         self.users.push(0);
         self.pending.push(0);
+        self.zeros.push(0);
         self.partial.resize(self.partial.len() + self.factors.len(), 0.0);
         self.sums.resize(self.sums.len() + self.factors.len(), CompensatedSum::default());
         c
     }
 
-    /// `(users, sum of term t)` of a cell; zeros when no user landed in it.
+    /// Users in the cell of `(group, variant)`.
+    pub fn users(&self, group: u32, variant: u32) -> u64 {
+        self.find_cell(group, variant).map_or(0, |c| self.users[c])
+    }
+
+    /// The shift of value column `slot` (0 before any user, and for the `ONE` slot).
+    fn shift_of(&self, slot: usize) -> f64 {
+        self.shift.as_ref().and_then(|s| s.get(slot)).copied().unwrap_or(0.0)
+    }
+
+    /// The shift of the column behind `Term::Value` number `t`.
+    fn value_shift(&self, t: usize) -> f64 {
+        self.shift_of(self.factors[t].0)
+    }
+
+    /// `[y, covariate]` shifts of a mean KPI (0 for other kinds): the values its
+    /// shifted moments are relative to.
+    pub fn mean_shifts(&self, kpi: &KpiTerms) -> [f64; 2] {
+        match *kpi {
+            KpiTerms::Mean { sum, covariate, .. } => {
+                [self.value_shift(sum), covariate.map_or(0.0, |[xs, _, _]| self.value_shift(xs))]
+            }
+            _ => [0.0, 0.0],
+        }
+    }
+
+    /// `(users, shifted sum of term t)` of a cell; zeros when no user landed in it.
     fn stats(&self, group: u32, variant: u32) -> (u64, impl Fn(usize) -> f64 + '_) {
         let cell = self.find_cell(group, variant);
         let n = self.factors.len();
@@ -148,14 +201,22 @@ impl Accumulator {
             cell.map_or(0.0, |c| {
                 let mut s = self.sums[c * n + t];
                 s.add(self.partial[c * n + t]);
+                let zeros = self.zeros[c];
+                if zeros > 0 {
+                    // An all-zero user's shifted term: (0 - c_a)(0 - c_b), the `ONE` slot 1.
+                    let (a, b) = self.factors[t];
+                    let z = |slot: usize| if slot == self.shiftable.len() { 1.0 } else { -self.shift_of(slot) };
+                    s.add(zeros as f64 * (z(a) * z(b)));
+                }
                 s.value()
             })
         };
         (users, sum)
     }
 
-    /// The `analyze` input of one variant for one KPI (SDK.md §2 `Variant`); matches
-    /// the reference's pandas aggregation (`kpi_variants`).
+    /// The `analyze` input of one variant for one KPI (SDK.md §2 `Variant`): mean
+    /// KPIs in shifted moments (see `mean_shifts`), conversions and ratios raw;
+    /// unshifted, it matches the reference's pandas aggregation (`kpi_variants`).
     pub fn variant(&self, kpi: &KpiTerms, group: u32, variant: u32, name: &str) -> Variant {
         let (users, sum) = self.stats(group, variant);
         let mut v = Variant { name: name.to_string(), users: users as f64, ..Variant::default() };
@@ -171,10 +232,26 @@ impl Accumulator {
                 });
             }
             KpiTerms::Ratio { numerator, denominator, cross } => {
-                v.numerator = Some(Moments { sum: sum(numerator[0]), sum_squares: sum(numerator[1]), cross_sum: None });
-                v.denominator =
-                    Some(Moments { sum: sum(denominator[0]), sum_squares: sum(denominator[1]), cross_sum: None });
-                v.cross_sum = Some(sum(cross));
+                // The ratio itself needs the raw sums: undo the shifts.
+                let n = users as f64;
+                let (ca, cb) = (self.value_shift(numerator[0]), self.value_shift(denominator[0]));
+                let (sa, sb) = (sum(numerator[0]), sum(denominator[0]));
+                let raw = |terms: &[f64]| {
+                    let mut s = CompensatedSum::default();
+                    terms.iter().for_each(|&x| s.add(x));
+                    s.value()
+                };
+                v.numerator = Some(Moments {
+                    sum: raw(&[sa, n * ca]),
+                    sum_squares: raw(&[sum(numerator[1]), 2.0 * ca * sa, n * ca * ca]),
+                    cross_sum: None,
+                });
+                v.denominator = Some(Moments {
+                    sum: raw(&[sb, n * cb]),
+                    sum_squares: raw(&[sum(denominator[1]), 2.0 * cb * sb, n * cb * cb]),
+                    cross_sum: None,
+                });
+                v.cross_sum = Some(raw(&[sum(cross), cb * sa, ca * sb, n * ca * cb]));
             }
         }
         v
@@ -189,7 +266,7 @@ mod tests {
     fn sums_terms_per_group_and_variant() {
         // values: [y, x]; terms: y, y², x, x², y·x
         let terms = vec![Term::Value(0), Term::Square(0), Term::Value(1), Term::Square(1), Term::Product(0, 1)];
-        let mut acc = Accumulator::new(&terms, 2);
+        let mut acc = Accumulator::new(&terms, vec![false, false]);
         acc.add(0, &[0, 1], &[2.0, 3.0]);
         acc.add(1, &[0, 2], &[1.0, -1.0]);
         acc.add(0, &[0, 2], &[4.0, 0.5]);
@@ -214,7 +291,7 @@ mod tests {
 
     #[test]
     fn cells_survive_new_variants_and_groups_in_any_order() {
-        let mut acc = Accumulator::new(&[Term::Value(0), Term::Square(0)], 1);
+        let mut acc = Accumulator::new(&[Term::Value(0), Term::Square(0)], vec![false]);
         // Variant v, group g gets v + g users with value v (zero for variant 0).
         for round in 0..40u32 {
             for v in (0..40u32).rev() {
@@ -234,5 +311,31 @@ mod tests {
                 assert_eq!(got.sum_squares, Some(users * f64::from(v * v)));
             }
         }
+    }
+
+    #[test]
+    fn shifts_by_the_first_user_and_counts_zero_users_shifted() {
+        let terms = vec![Term::Value(0), Term::Square(0), Term::Value(1), Term::Square(1), Term::Product(0, 1)];
+        let mut acc = Accumulator::new(&terms, vec![true, true]);
+        acc.add(0, &[0], &[5.0, 7.0]);
+        acc.add(0, &[0], &[0.0, 0.0]);
+        acc.add(0, &[0], &[6.0, 9.0]);
+        let mean = KpiTerms::Mean { sum: 0, sum_squares: 1, covariate: Some([2, 3, 4]) };
+        assert_eq!(acc.mean_shifts(&mean), [5.0, 7.0]);
+        let v = acc.variant(&mean, 0, 0, "control");
+        // y - 5: 0, -5, 1; x - 7: 0, -7, 2.
+        assert_eq!((v.users, v.sum, v.sum_squares), (3.0, Some(-4.0), Some(26.0)));
+        assert_eq!(v.covariate, Some(Moments { sum: -5.0, sum_squares: 53.0, cross_sum: Some(37.0) }));
+        // Ratios get the raw moments back.
+        let r = acc.variant(&KpiTerms::Ratio { numerator: [0, 1], denominator: [2, 3], cross: 4 }, 0, 0, "control");
+        assert_eq!(r.numerator, Some(Moments { sum: 11.0, sum_squares: 61.0, cross_sum: None }));
+        assert_eq!(r.denominator, Some(Moments { sum: 16.0, sum_squares: 130.0, cross_sum: None }));
+        assert_eq!(r.cross_sum, Some(89.0));
+        // Conversion columns are never shifted.
+        let mut acc = Accumulator::new(&[Term::Value(0)], vec![false]);
+        acc.add(0, &[0], &[1.0]);
+        acc.add(0, &[0], &[0.0]);
+        let c = acc.variant(&KpiTerms::Conversion { conversions: 0 }, 0, 0, "control");
+        assert_eq!((c.users, c.conversions), (2.0, Some(1.0)));
     }
 }

@@ -10,10 +10,14 @@
 //! - keep-running: neither, and the planned users per variant are not reached;
 //! - inconclusive otherwise.
 //!
+//! Several treatments: each gets its own verdict in `Decision.arms`; overall
+//! `ship` (the best qualifying arm) if any arm ships, else `keep-running` if any
+//! arm is keep-running, else `do-not-ship` if every arm is, else `inconclusive`.
+//!
 //! "Worse" follows each KPI's `higherIsBetter`. Every reason names the KPI and
 //! the number behind it.
 
-use super::types::{Decision, DecisionVerdict, EvalAnalysis, KpiResult, KpiRole, KpiSpec};
+use super::types::{ArmDecision, Decision, DecisionVerdict, EvalAnalysis, KpiResult, KpiRole, KpiSpec};
 use crate::analyze::Comparison;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,7 @@ pub(crate) fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAn
             verdict: DecisionVerdict::Inconclusive,
             variant: None,
             reasons: vec!["no KPI has the role \"primary\", so none can decide ship or do-not-ship".into()],
+            arms: Vec::new(),
         };
     };
     let primary = &results[first_primary];
@@ -57,13 +62,50 @@ pub(crate) fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAn
         ));
     }
 
-    let best_ship =
-        calls.iter().filter(|t| t.call == Call::Ship && !srm.mismatch).max_by(|a, b| a.score.total_cmp(&b.score));
-    if let Some(best) = best_ship {
+    // Each treatment's own verdict: ship / do-not-ship / keep-running (its arm or the
+    // control below the planned size) / inconclusive.
+    let users_of = |name: &str| primary.result.variants.iter().find(|v| v.name == name).map_or(0.0, |v| v.users);
+    let control_users = primary.result.comparisons.first().map_or(0.0, |c| users_of(&c.control));
+    let arms: Vec<ArmDecision> = calls
+        .iter()
+        .map(|t| {
+            let mut reasons = t.reasons.clone();
+            let verdict = match t.call {
+                Call::Ship if !srm.mismatch => DecisionVerdict::Ship,
+                Call::DoNotShip => DecisionVerdict::DoNotShip,
+                _ => {
+                    reasons.extend(srm_reason.clone());
+                    let smallest = users_of(&t.variant).min(control_users);
+                    match analysis.planned_users_per_variant {
+                        Some(planned) if smallest < planned => {
+                            reasons.push(format!(
+                                "{}: {} has {} of the {} planned users per variant",
+                                primary.name,
+                                if users_of(&t.variant) <= control_users { &t.variant } else { "the control" },
+                                num(smallest),
+                                num(planned)
+                            ));
+                            DecisionVerdict::KeepRunning
+                        }
+                        _ => DecisionVerdict::Inconclusive,
+                    }
+                }
+            };
+            ArmDecision { variant: t.variant.clone(), verdict, reasons }
+        })
+        .collect();
+
+    let best_ship = calls
+        .iter()
+        .zip(&arms)
+        .filter(|(_, a)| a.verdict == DecisionVerdict::Ship)
+        .max_by(|a, b| a.0.score.total_cmp(&b.0.score));
+    if let Some((best, _)) = best_ship {
         return Decision {
             verdict: DecisionVerdict::Ship,
             variant: Some(best.variant.clone()),
             reasons: best.reasons.clone(),
+            arms,
         };
     }
 
@@ -74,26 +116,26 @@ pub(crate) fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAn
             .chain(calls.iter().flat_map(|t| t.reasons.iter().cloned()))
             .collect()
     };
-    if !calls.is_empty() && calls.iter().all(|t| t.call == Call::DoNotShip) {
-        return Decision { verdict: DecisionVerdict::DoNotShip, variant: None, reasons: all_reasons(None) };
-    }
-    if let Some(planned) = analysis.planned_users_per_variant {
+    if arms.iter().any(|a| a.verdict == DecisionVerdict::KeepRunning) {
         let smallest = primary.result.variants.iter().map(|v| v.users).fold(f64::INFINITY, f64::min);
-        if smallest < planned {
-            let reason = format!(
-                "{}: the smallest variant has {} of the {} planned users per variant",
-                primary.name,
-                num(smallest),
-                num(planned)
-            );
-            return Decision {
-                verdict: DecisionVerdict::KeepRunning,
-                variant: None,
-                reasons: all_reasons(Some(reason)),
-            };
-        }
+        let planned = analysis.planned_users_per_variant.unwrap_or(0.0);
+        let reason = format!(
+            "{}: the smallest variant has {} of the {} planned users per variant",
+            primary.name,
+            num(smallest),
+            num(planned)
+        );
+        return Decision {
+            verdict: DecisionVerdict::KeepRunning,
+            variant: None,
+            reasons: all_reasons(Some(reason)),
+            arms,
+        };
     }
-    Decision { verdict: DecisionVerdict::Inconclusive, variant: None, reasons: all_reasons(None) }
+    if !arms.is_empty() && arms.iter().all(|a| a.verdict == DecisionVerdict::DoNotShip) {
+        return Decision { verdict: DecisionVerdict::DoNotShip, variant: None, reasons: all_reasons(None), arms };
+    }
+    Decision { verdict: DecisionVerdict::Inconclusive, variant: None, reasons: all_reasons(None), arms }
 }
 
 fn judge_treatment(variant: &str, specs: &[KpiSpec], results: &[KpiResult], multiple: bool) -> TreatmentCall {
@@ -445,6 +487,42 @@ mod tests {
         );
         assert_eq!((d.verdict, d.variant.as_deref()), (DecisionVerdict::Ship, Some("c")));
         assert!(d.reasons.iter().all(|r| r.starts_with("c: ")), "{:?}", d.reasons);
+    }
+
+    #[test]
+    fn each_treatment_gets_its_own_verdict() {
+        let specs = [spec("conversion", KpiRole::Primary, true, None)];
+        let harmful = || comparison("b", -0.02, [-0.3, -0.1], 0.001);
+        let verdicts = |d: &Decision| d.arms.iter().map(|a| (a.variant.clone(), a.verdict)).collect::<Vec<_>>();
+        use DecisionVerdict::*;
+        // Harmful + inconclusive: inconclusive overall.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", 0.001, [-0.05, 0.07], 0.6)], 1000.0, 0.5)], None);
+        assert_eq!((d.verdict, d.variant.as_deref()), (Inconclusive, None));
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), Inconclusive)]);
+        assert_eq!(
+            d.arms[0].reasons,
+            ["b: conversion (primary): b is significantly worse than control: -20.00 % relative, p = 0.001"]
+        );
+        // Harmful + harmful: do-not-ship.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", -0.01, [-0.2, -0.01], 0.01)], 1000.0, 0.5)], None);
+        assert_eq!(d.verdict, DoNotShip);
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), DoNotShip)]);
+        // Ship + harmful: ship, naming the shipping arm.
+        let d =
+            run(&specs, vec![result(vec![harmful(), comparison("c", 0.02, [0.05, 0.35], 0.003)], 1000.0, 0.5)], None);
+        assert_eq!((d.verdict, d.variant.as_deref()), (Ship, Some("c")));
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), Ship)]);
+        // Harmful + open below the planned size: keep-running, for that arm too.
+        let d = run(
+            &specs,
+            vec![result(vec![harmful(), comparison("c", 0.001, [-0.05, 0.07], 0.6)], 1000.0, 0.5)],
+            Some(5000.0),
+        );
+        assert_eq!(d.verdict, KeepRunning);
+        assert_eq!(verdicts(&d), [("b".to_string(), DoNotShip), ("c".to_string(), KeepRunning)]);
+        assert_eq!(d.arms[1].reasons[1], "conversion: c has 1000 of the 5000 planned users per variant");
     }
 
     #[test]

@@ -10,7 +10,10 @@ use super::layout::Layout;
 use super::reader::RecordReader;
 use super::rows::Rows;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
-use crate::analyze::{analyze, AnalysisOptions, AnalyzeInput, MetricKind, Warning};
+use crate::analyze::{
+    analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
+    Warning,
+};
 use crate::error::{KpilabError, Result};
 
 /// Segment comparisons beyond which a multiplicity warning is added.
@@ -34,6 +37,10 @@ pub(crate) struct Prepared {
     /// `(column, value, one input per KPI)` in segmentColumns, then first-appearance order.
     pub segments: Vec<(String, String, Vec<AnalyzeInput>)>,
     pub rows: RowReport,
+    pub control: ControlInfo,
+    /// Per KPI: `[value, covariate]` shifts of a mean KPI's moments (the inputs
+    /// hold moments of `x - shift`, the same in every group; 0 for other kinds).
+    pub shifts: Vec<[f64; 2]>,
     pub warnings: Vec<Warning>,
 }
 
@@ -85,6 +92,21 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
     }
     let names = rows.variants.names();
+    if let Some(wanted) = &config.analysis.variants {
+        for (i, w) in wanted.iter().enumerate() {
+            if !names.contains(w) {
+                let found: Vec<&str> = names.iter().chain(rows.excluded.names()).map(String::as_str).collect();
+                return Err(KpilabError::invalid(
+                    format!("analysis.variants[{i}]"),
+                    format!(
+                        "analysis.variants names \"{w}\", which is not a value of column \"{}\"; found: {}",
+                        config.variant_column,
+                        found.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if names.len() < 2 {
         let found = match names.first() {
             None => "no usable data rows".to_string(),
@@ -98,21 +120,25 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             format!("found {found}; a test needs a control and at least one treatment{first_error}"),
         ));
     }
-    let control = match &config.analysis.options.control {
-        Some(c) if names.contains(c) => c.clone(),
-        Some(c) => {
-            return Err(KpilabError::csv(
-                "analysis.control",
-                format!(
-                    "control \"{c}\" is not a value of column \"{}\"; found: {}",
-                    config.variant_column,
-                    names.join(", ")
-                ),
-            ))
-        }
-        // SDK.md §3: a variant named "control" (any case), else the first.
-        None => names.iter().find(|n| n.eq_ignore_ascii_case("control")).unwrap_or(&names[0]).clone(),
+    let mut warnings = Vec::new();
+    let given = config.analysis.options.control.as_deref();
+    let Some((control_index, chosen_by)) = choose_control(names, given) else {
+        return Err(KpilabError::csv(
+            "analysis.control",
+            format!(
+                "control \"{}\" is not a value of column \"{}\"; found: {}",
+                given.unwrap_or_default(),
+                config.variant_column,
+                names.join(", ")
+            ),
+        ));
     };
+    let control = names[control_index].clone();
+    if chosen_by == ChosenBy::First {
+        warnings.push(control_assumed(&control, "analysis.control"));
+    }
+    let users: Vec<f64> = (0..names.len()).map(|v| rows.acc.users(0, v as u32) as f64).collect();
+    warnings.extend(likely_typos(names, &users));
 
     let inputs_for = |group: u32| -> Result<Vec<AnalyzeInput>> {
         config
@@ -152,7 +178,6 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         }
     }
 
-    let mut warnings = Vec::new();
     let comparisons = segments.len() * (names.len() - 1);
     if comparisons > MANY_SEGMENT_COMPARISONS {
         let alpha = config.analysis.options.alpha;
@@ -174,7 +199,15 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ),
         });
     }
-    Ok(Prepared { kpis, segments, rows: rows.tally.report(), warnings })
+    let shifts = rows.layout.kpis.iter().map(|k| rows.acc.mean_shifts(k)).collect();
+    Ok(Prepared {
+        kpis,
+        segments,
+        rows: rows.tally.report(),
+        control: ControlInfo { name: control, chosen_by },
+        shifts,
+        warnings,
+    })
 }
 
 fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
@@ -190,10 +223,10 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 
 /// Statistics, decision and revenue projection from the prepared inputs.
 fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
-    let Prepared { kpis: inputs, segments: segment_inputs, rows, mut warnings } = prepared;
+    let Prepared { kpis: inputs, segments: segment_inputs, rows, control, shifts, mut warnings } = prepared;
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
-        let result = analyze(input).map_err(|e| {
+        let result = analyze_shifted(input, shifts[i][0]).map_err(|e| {
             KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
         })?;
         kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result });
@@ -204,8 +237,8 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let mut segments = Vec::with_capacity(segment_inputs.len());
     'segments: for (column, value, inputs) in segment_inputs {
         let mut seg_kpis = Vec::with_capacity(inputs.len());
-        for (spec, input) in config.kpis.iter().zip(&inputs) {
-            match analyze(input) {
+        for ((spec, input), shift) in config.kpis.iter().zip(&inputs).zip(&shifts) {
+            match analyze_shifted(input, shift[0]) {
                 Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
                 Err(e) => {
                     warnings.push(Warning {
@@ -224,7 +257,7 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
 
     let decision = decide(&config.kpis, &kpis, &config.analysis);
     let revenue_impact = revenue_impact(config, &kpis, decision.variant.as_deref(), &mut warnings);
-    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, warnings })
+    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, control, warnings })
 }
 
 /// SDK.md §3: `annual = absoluteLift × annualUsers`, `ci = absoluteCi × annualUsers`,
@@ -253,4 +286,55 @@ fn revenue_impact(
             None
         }
     }
+}
+
+/// `VARIANT_LIKELY_TYPO`: an arm with fewer than 1 % of the users of the largest
+/// arm whose name is within edit distance 2 (any case) of another arm's.
+fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
+    let largest = users.iter().copied().fold(0.0, f64::max);
+    let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let mut warnings = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if users[i] * 100.0 >= largest {
+            continue;
+        }
+        // The closest other arm, the larger one on a tie.
+        let close = (0..names.len())
+            .filter(|&j| j != i)
+            .map(|j| (levenshtein(&lower[i], &lower[j]), -users[j], j))
+            .filter(|&(d, _, _)| d <= 2)
+            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        if let Some((_, _, j)) = close {
+            let keep: Vec<String> =
+                names.iter().enumerate().filter(|&(k, _)| k != i).map(|(_, n)| format!("\"{n}\"")).collect();
+            warnings.push(Warning {
+                code: "VARIANT_LIKELY_TYPO".into(),
+                message: format!(
+                    "variant \"{name}\" has only {} users (under 1 % of the largest arm) and its name is close to \"{}\": \
+                     probably a typo in the data. Fix those rows, or evaluate only the real arms with \
+                     analysis.variants, e.g. [{}].",
+                    users[i],
+                    names[j],
+                    keep.join(", ")
+                ),
+            });
+        }
+    }
+    warnings
+}
+
+/// Levenshtein distance over characters.
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

@@ -86,6 +86,31 @@ impl Layout {
         if let Some(n) = config.analysis.planned_users_per_variant {
             validate::positive("analysis.plannedUsersPerVariant", n)?;
         }
+        if let Some(wanted) = &config.analysis.variants {
+            if wanted.len() < 2 {
+                return Err(KpilabError::invalid(
+                    "analysis.variants",
+                    format!(
+                        "analysis.variants lists {} arm(s); list the control and at least one treatment, or leave it out to use every arm",
+                        wanted.len()
+                    ),
+                ));
+            }
+            for (i, w) in wanted.iter().enumerate() {
+                if wanted[..i].contains(w) {
+                    return Err(KpilabError::invalid(
+                        format!("analysis.variants[{i}]"),
+                        format!("analysis.variants lists \"{w}\" twice; list each arm once"),
+                    ));
+                }
+            }
+            if let Some(c) = config.analysis.options.control.as_ref().filter(|c| !wanted.contains(c)) {
+                return Err(KpilabError::invalid(
+                    "analysis.control",
+                    format!("the control \"{c}\" is not in analysis.variants ({}); add it there", wanted.join(", ")),
+                ));
+            }
+        }
         if let Some(name) = &config.revenue_kpi {
             match config.kpis.iter().find(|k| &k.name == name) {
                 Some(k) if k.kind == KpiKind::Mean => {}
@@ -174,8 +199,9 @@ impl Layout {
                 format!("KPI \"{}\" is {kind} KPI and needs `{key}` (a column name)", k.name),
             ));
         };
-        if let Some(slot) = self.values.iter().position(|v| v.name == name) {
-            self.values[slot].conversion |= conversion;
+        // A column read both as a conversion and as a number gets two slots: with
+        // `userColumn` only the conversion's per-user sum is capped at 1.
+        if let Some(slot) = self.values.iter().position(|v| v.name == name && v.conversion == conversion) {
             return Ok(slot);
         }
         self.values.push(ValueColumn { name: name.to_string(), field, conversion });

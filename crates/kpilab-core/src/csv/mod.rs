@@ -6,7 +6,8 @@
 //! - `layout`: config validation, used columns and the sums each KPI needs
 //! - `labels`: variant / segment / user lookups by bytes
 //! - `rows`: row checks and accounting, hand-off to the moments
-//! - `sum`, `accumulate`: compensated per-cell moments
+//! - `sum`, `accumulate`: compensated per-cell moments of shifted values
+//! - control choice: `crate::analyze::choose_control` (shared with `analyze`)
 //! - `decision`: the SDK decision rule
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
 mod accumulate;

@@ -19,6 +19,8 @@ pub const MAX_ROW_ERRORS: usize = 1000;
 pub(crate) struct Tally {
     pub read: u64,
     pub skipped: u64,
+    /// Rows of arms not in `analysis.variants`.
+    pub excluded: u64,
     pub errors: Vec<RowError>,
     pub errors_not_listed: u64,
     fail: bool,
@@ -45,8 +47,9 @@ impl Tally {
     pub fn report(&self) -> RowReport {
         RowReport {
             read: self.read as f64,
-            used: (self.read - self.skipped) as f64,
+            used: (self.read - self.skipped - self.excluded) as f64,
             skipped: self.skipped as f64,
+            excluded: self.excluded as f64,
             errors: self.errors.clone(),
             errors_not_listed: self.errors_not_listed as f64,
         }
@@ -103,6 +106,9 @@ pub(crate) struct Rows {
     pub columns: Option<Columns>,
     pub tally: Tally,
     pub variants: Labels,
+    /// With `analysis.variants`: the arms to evaluate, and the other labels seen.
+    wanted: Option<Vec<String>>,
+    pub excluded: Labels,
     /// Per segment column: its values, and the group id of each value.
     pub segments: Vec<Labels>,
     pub segment_groups: Vec<Vec<u32>>,
@@ -121,12 +127,14 @@ impl Rows {
     pub fn new(layout: Layout, config: &EvalConfig) -> Self {
         let segments = config.segment_columns.len();
         Rows {
-            acc: Accumulator::new(&layout.terms, layout.values.len()),
+            acc: Accumulator::new(&layout.terms, layout.values.iter().map(|v| !v.conversion).collect()),
             values: vec![0.0; layout.values.len()],
             layout,
             columns: None,
             tally: Tally { fail: config.on_bad_row == OnBadRow::Fail, ..Tally::default() },
             variants: Labels::default(),
+            wanted: config.analysis.variants.clone(),
+            excluded: Labels::default(),
             segments: (0..segments).map(|_| Labels::default()).collect(),
             segment_groups: vec![Vec::new(); segments],
             group_count: 1,
@@ -185,6 +193,34 @@ impl Rows {
                 .tally
                 .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
         }
+        // Labels never registered (an empty variant, an arm left out by
+        // `analysis.variants`) miss the common-row lookup and land here. A row of
+        // a left-out arm is excluded whatever its values (they are not used).
+        let variant_bytes = rec.field(cols.variant);
+        if variant_bytes.trim_ascii().is_empty() {
+            let message = format!(
+                "{} is empty; every row needs the variant it was assigned to (fix the row or remove it)",
+                config.variant_column
+            );
+            return self.tally.bad(rec.line, message);
+        }
+        if let Some(wanted) = &self.wanted {
+            let known = self.variants.find(variant_bytes, rec.short_key(cols.variant)).is_some();
+            if !known {
+                if self.excluded.find(variant_bytes, rec.short_key(cols.variant)).is_some() {
+                    self.tally.excluded += 1;
+                    return Ok(());
+                }
+                if let Ok(name) = std::str::from_utf8(variant_bytes) {
+                    if !wanted.iter().any(|w| w == name) {
+                        self.excluded.insert(name);
+                        self.tally.excluded += 1;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+
         if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
             let column = &self.layout.values[slot];
             let field = rec.field(self.value_fields[slot].0);
@@ -208,7 +244,6 @@ impl Rows {
         }
 
         // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
-        let variant_bytes = rec.field(cols.variant);
         let variant = self.variants.find(variant_bytes, rec.short_key(cols.variant));
         if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
             return self.tally.bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column));

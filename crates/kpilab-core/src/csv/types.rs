@@ -73,10 +73,15 @@ pub struct EvalAnalysis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub planned_users_per_variant: Option<f64>,
+    /// Limits the evaluation to these arms; rows of others count in `rows.excluded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub variants: Option<Vec<String>>,
 }
 
 deserialize_embedded!(EvalAnalysis { options: AnalysisOptions } + {
     planned_users_per_variant: Option<f64> = "plannedUsersPerVariant" or Default::default,
+    variants: Option<Vec<String>> = "variants" or Default::default,
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -164,6 +169,18 @@ pub struct Decision {
     pub variant: Option<String>,
     /// Each names the KPI and the number behind it.
     pub reasons: Vec<String>,
+    /// Each treatment's own verdict against the control, in variant order.
+    pub arms: Vec<ArmDecision>,
+}
+
+/// One treatment's verdict (SDK.md §3 decision rule for that arm alone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct ArmDecision {
+    pub variant: String,
+    pub verdict: DecisionVerdict,
+    pub reasons: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -190,6 +207,8 @@ pub struct RowReport {
     pub read: f64,
     pub used: f64,
     pub skipped: f64,
+    /// Rows of arms left out by `analysis.variants` (not bad, not used).
+    pub excluded: f64,
     /// The first bad rows with their lines (at most `MAX_ROW_ERRORS`).
     pub errors: Vec<RowError>,
     /// Bad rows counted in `skipped` but not listed in `errors` (memory stays bounded).
@@ -207,6 +226,8 @@ pub struct Evaluation {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub revenue_impact: Option<RevenueImpact>,
     pub rows: RowReport,
+    /// The control used and why (`given`, `name` or `first`).
+    pub control: crate::analyze::ControlInfo,
     /// Warnings about the evaluation as a whole (e.g. many segments sliced).
     pub warnings: Vec<crate::analyze::Warning>,
 }
