@@ -190,7 +190,7 @@ impl EvalForm {
             user_column: non_empty(&self.user_column),
             kpis,
             segment_columns: self.segment_columns.clone(),
-            analysis: EvalAnalysis { options, planned_users_per_variant: planned },
+            analysis: EvalAnalysis { options, planned_users_per_variant: planned, variants: None },
             delimiter: self.delimiter.to_string(),
             on_bad_row: OnBadRow::Skip,
             // The projection needs both; one alone is not an error, just no projection.

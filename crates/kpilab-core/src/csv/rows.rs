@@ -47,7 +47,8 @@ impl Tally {
     pub fn report(&self) -> RowReport {
         RowReport {
             read: self.read as f64,
-            used: (self.read - self.skipped - self.excluded) as f64,
+            // SDK.md §3: used = read - skipped; excluded rows are good rows left out by choice.
+            used: (self.read - self.skipped) as f64,
             skipped: self.skipped as f64,
             excluded: self.excluded as f64,
             errors: self.errors.clone(),

