@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use kpilab_core::analyze::ChosenBy;
 use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
@@ -24,6 +25,15 @@ fn headline(v: DecisionVerdict) -> &'static str {
         DecisionVerdict::DoNotShip => "Do not ship",
         DecisionVerdict::KeepRunning => "Keep running",
         DecisionVerdict::Inconclusive => "Inconclusive",
+    }
+}
+
+/// Why this variant is the control, in the words of the form.
+fn control_reason(chosen_by: ChosenBy) -> &'static str {
+    match chosen_by {
+        ChosenBy::Given => "as set in Control variant",
+        ChosenBy::Name => "recognised by its name",
+        ChosenBy::First => "assumed: no variant is named like a control, so the first one in the file is used. If that is wrong, type the right one in Control variant",
     }
 }
 
@@ -80,6 +90,10 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
                     <span class="verdict-variant">{ format!("→ {v}") }</span>
                 }
             </h2>
+            <p class={classes!("control-line", (e.control.chosen_by == ChosenBy::First).then_some("warning"))} data-testid="control-line">
+                { "Control: " }<strong data-testid="control-name">{ e.control.name.clone() }</strong>
+                { format!(" — {}.", control_reason(e.control.chosen_by)) }
+            </p>
             if let (Some(k), Some(c)) = (primary, comparison) {
                 <dl class="headline">
                     <div>
@@ -115,7 +129,10 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
             <ul class="reasons">
                 { for d.reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }
             </ul>
-            { for e.warnings.iter().map(|w| html! { <p class="warning">{ w.message.clone() }</p> }) }
+            // CONTROL_ASSUMED is said by the control line above.
+            { for e.warnings.iter().filter(|w| w.code != "CONTROL_ASSUMED").map(|w| html! {
+                <p class="warning" data-testid="evaluation-warning" data-code={w.code.clone()}>{ w.message.clone() }</p>
+            }) }
             <div class="actions">
                 <button type="button" data-testid="export-markdown" onclick={export_md}>{ "Download report (Markdown)" }</button>
                 <button type="button" data-testid="export-csv" onclick={export_csv}>{ "Download results (CSV)" }</button>

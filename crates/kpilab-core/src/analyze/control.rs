@@ -38,7 +38,8 @@ pub fn choose_control<S: AsRef<str>>(names: &[S], given: Option<&str>) -> Option
     if let Some(given) = given {
         return names.iter().position(|n| n.as_ref() == given).map(|i| (i, ChosenBy::Given));
     }
-    let key = |n: &S| n.as_ref().trim().to_lowercase();
+    // ASCII case folding: the control words are ASCII, and full Unicode tables cost wasm size.
+    let key = |n: &S| n.as_ref().trim().to_ascii_lowercase();
     if let Some(i) = names.iter().position(|n| key(n) == "control") {
         return Some((i, ChosenBy::Name));
     }

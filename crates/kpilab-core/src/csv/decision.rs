@@ -160,9 +160,11 @@ fn judge_treatment(variant: &str, specs: &[KpiSpec], results: &[KpiResult], mult
                     t.score = sign * c.relative_lift.unwrap_or(c.absolute_lift);
                 }
                 let what = if better {
-                    format!("{} is significantly better than {}", c.variant, c.control)
+                    format!("{} is {} than {}", c.variant, clearly(c, "better"), c.control)
                 } else if worse {
-                    format!("{} is significantly worse than {}", c.variant, c.control)
+                    format!("{} is {} than {}", c.variant, clearly(c, "worse"), c.control)
+                } else if c.chance_to_beat_control.is_some() {
+                    format!("no clear winner between {} and {} yet", c.variant, c.control)
                 } else {
                     format!("no significant difference between {} and {} yet", c.variant, c.control)
                 };
@@ -173,7 +175,7 @@ fn judge_treatment(variant: &str, specs: &[KpiSpec], results: &[KpiResult], mult
             KpiRole::Guardrail => {
                 let (pass, block, text) = match spec.non_inferiority_margin {
                     None => {
-                        let what = if worse { "significantly worse" } else { "not significantly worse" };
+                        let what = if worse { clearly(c, "worse") } else { format!("not {}", clearly(c, "worse")) };
                         (!worse, worse, format!("{what}: {}", evidence(c)))
                     }
                     Some(m) => margin_check(c, spec.higher_is_better, m),
@@ -230,6 +232,13 @@ fn margin_check(c: &Comparison, higher_is_better: bool, margin: f64) -> (bool, b
 
 /// Lift and the evidence behind it: p-value (frequentist, sequential) or chance to
 /// beat control (bayesian).
+/// "significantly worse" for a test, "credibly worse" for a posterior: Bayesian
+/// results speak of chances, not significance.
+fn clearly(c: &Comparison, word: &str) -> String {
+    let how = if c.chance_to_beat_control.is_some() { "credibly" } else { "significantly" };
+    format!("{how} {word}")
+}
+
 fn evidence(c: &Comparison) -> String {
     let lift = match c.relative_lift {
         Some(r) => format!("{} relative", pct(r)),

@@ -292,7 +292,7 @@ fn revenue_impact(
 /// arm whose name is within edit distance 2 (any case) of another arm's.
 fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
     let largest = users.iter().copied().fold(0.0, f64::max);
-    let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let mut warnings = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if users[i] * 100.0 >= largest {

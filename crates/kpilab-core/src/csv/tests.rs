@@ -695,3 +695,25 @@ fn shifted_moments_keep_the_variance_of_large_values() {
     // so the variance is only as exact as the inputs; the raw sums had no digit left.
     check_shifted_variance(100_000_000_000, 1, 100.0, 2, 1e-5);
 }
+
+/// Bayesian decisions speak of chances, not significance (SDK.md §2: words
+/// shown to people say "chance to beat control", never "significant").
+#[test]
+fn bayesian_decision_reasons_speak_of_chances() {
+    let mut data = String::from("variant,converted,revenue\n");
+    for i in 0..2000 {
+        let (arm, rate) = if i % 2 == 0 { ("control", 10) } else { ("treatment", 7) };
+        data.push_str(&format!("{arm},{},{}\n", u8::from(i % 100 < rate * 2), i % 13));
+    }
+    let cfg = config(
+        r#"{"variantColumn":"variant","analysis":{"method":"bayesian"},"kpis":[
+        {"name":"conversion","role":"primary","kind":"conversion","column":"converted"},
+        {"name":"revenue","role":"guardrail","kind":"mean","column":"revenue"}]}"#,
+    );
+    let e = super::evaluate_csv(data.as_bytes(), &cfg).unwrap();
+    assert_eq!(e.decision.verdict, DecisionVerdict::DoNotShip);
+    let text = e.decision.reasons.join("\n");
+    assert!(text.contains("conversion (primary): treatment is credibly worse than control"), "{text}");
+    assert!(text.contains("chance to beat control"), "{text}");
+    assert!(!text.contains("significant"), "{text}");
+}
