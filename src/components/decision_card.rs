@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::analyze::ChosenBy;
+use kpilab_core::analyze::{ChosenBy, WarningCode};
 use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
@@ -130,8 +130,8 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
                 { for d.reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }
             </ul>
             // CONTROL_ASSUMED is said by the control line above.
-            { for e.warnings.iter().filter(|w| w.code != "CONTROL_ASSUMED").map(|w| html! {
-                <p class="warning" data-testid="evaluation-warning" data-code={w.code.clone()}>{ w.message.clone() }</p>
+            { for e.warnings.iter().filter(|w| w.code != WarningCode::ControlAssumed).map(|w| html! {
+                <p class="warning" data-testid="evaluation-warning" data-code={w.code.as_str()}>{ w.message.clone() }</p>
             }) }
             <div class="actions">
                 <button type="button" data-testid="export-markdown" onclick={export_md}>{ "Download report (Markdown)" }</button>

@@ -12,3 +12,12 @@ analyze({ metric: "proportion", variants: [{ name: "A", users: "1000", conversio
 
 // @ts-expect-error results are typed: there is no `pvalue` (it is pValue)
 analyze({ metric: "proportion", variants: [] }).comparisons[0].pvalue;
+
+// @ts-expect-error warning codes are a closed union: "SMR" is not one (SRM is)
+const misspelled: import("kpilab").WarningCode = "SMR";
+
+// @ts-expect-error relativeInterval is "fieller" or "delta"
+analyze({ metric: "proportion", variants: [], relativeInterval: "wald" });
+
+// @ts-expect-error a result's control says how it was chosen: "first", "name" or "given"
+const chosen: import("kpilab").ChosenBy = "guessed";

@@ -18,12 +18,14 @@ mod frequentist;
 mod sequential;
 mod srm;
 mod types;
+mod warning_code;
 
 #[cfg(test)]
 mod tests;
 
 pub use control::{choose_control, control_assumed, ChosenBy, ControlInfo, CONTROL_NAMES};
 pub use types::*;
+pub use warning_code::WarningCode;
 
 use std::collections::HashSet;
 
@@ -146,14 +148,14 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
     let any_covariate = missing.len() < input.variants.len();
     if input.metric != MetricKind::Mean {
         if requested == Some(true) || any_covariate {
-            warnings.push(warning("CUPED_SKIPPED", "CUPED (variance reduction with pre-period data) only applies to mean metrics such as revenue per user, so it was not used."));
+            warnings.push(warning(WarningCode::CupedSkipped, "CUPED (variance reduction with pre-period data) only applies to mean metrics such as revenue per user, so it was not used."));
         }
         return Ok(raw.to_vec());
     }
     if !missing.is_empty() {
         if requested == Some(true) || any_covariate {
             warnings.push(warning(
-                "CUPED_SKIPPED",
+                WarningCode::CupedSkipped,
                 format!(
                     "CUPED was not applied because pre-period data is missing for {}; results are correct but less precise.",
                     quoted_list(&missing)
@@ -166,7 +168,7 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
         Ok(adjusted) => Ok(adjusted),
         Err(cuped::Skipped::ConstantCovariate) => {
             warnings.push(warning(
-                "CUPED_SKIPPED",
+                WarningCode::CupedSkipped,
                 "CUPED was not applied because the pre-period value is the same for every user, so it cannot explain any variation.",
             ));
             Ok(raw.to_vec())
@@ -280,8 +282,8 @@ fn apply_corrections(comparisons: &mut [Comparison], opts: &AnalysisOptions) {
     }
 }
 
-fn warning(code: &str, message: impl Into<String>) -> Warning {
-    Warning { code: code.to_string(), message: message.into() }
+fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
+    Warning { code, message: message.into() }
 }
 
 fn quoted_list(names: &[&str]) -> String {
@@ -298,7 +300,7 @@ fn add_data_warnings(
     for (v, arm) in input.variants.iter().zip(raw) {
         if arm.n < SMALL_ARM {
             warnings.push(warning(
-                "LOW_SAMPLE",
+                WarningCode::LowSample,
                 format!("Variant \"{}\" has only {} users; with fewer than {SMALL_ARM} per variant the results are unreliable. Keep the test running.", v.name, arm.n),
             ));
         }
@@ -307,19 +309,19 @@ fn add_data_warnings(
         if input.metric == MetricKind::Proportion && arm.var == 0.0 {
             let what = if arm.mean == 0.0 { "has no conversions (0 %)" } else { "converted every user (100 %)" };
             warnings.push(warning(
-                "DEGENERATE_ARM",
+                WarningCode::DegenerateArm,
                 format!("Variant \"{}\" {what}, so the normal approximation has no spread to work with: its interval is not evidence. Collect more data.", v.name),
             ));
         } else if input.metric != MetricKind::Proportion && arm.var == 0.0 {
             warnings.push(warning(
-                "NO_VARIATION",
+                WarningCode::NoVariation,
                 format!("Variant \"{}\" shows the same value for every user, so its uncertainty cannot be estimated and intervals may look too narrow. Collect more data.", v.name),
             ));
         }
     }
     if comparisons.iter().any(|c| c.relative_lift.is_none()) {
         warnings.push(warning(
-            "ZERO_CONTROL_MEAN",
+            WarningCode::ZeroControlMean,
             format!("The control \"{}\" averages 0, so a relative (percent) lift cannot be computed; use the absolute lift.", input.variants[control].name),
         ));
     }
@@ -327,7 +329,7 @@ fn add_data_warnings(
         comparisons.iter().filter(|c| c.relative_ci == Some([None, None])).map(|c| c.variant.as_str()).collect();
     if !unbounded.is_empty() {
         warnings.push(warning(
-            "RELATIVE_CI_UNBOUNDED",
+            WarningCode::RelativeCiUnbounded,
             format!(
                 "The control \"{}\" is measured too imprecisely for a bounded percent interval ({}): its own interval reaches 0, so any relative lift fits the data. Use the absolute lift and its interval, or collect more data.",
                 input.variants[control].name,
@@ -350,7 +352,7 @@ fn srm_warning(input: &AnalyzeInput, users: &[f64], weights: &[f64], p: f64) -> 
     let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
     let p_text = if p < 1e-4 { "p < 0.0001".to_string() } else { format!("p = {p:.4}") };
     warning(
-        "SRM",
+        WarningCode::Srm,
         format!(
             "Sample ratio mismatch: users split {} ({}) across {} but {} was expected ({p_text}). \
              Assignment or tracking is probably broken, so these results may be biased; fix the cause before deciding.",

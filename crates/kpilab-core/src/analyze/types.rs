@@ -258,8 +258,7 @@ pub struct Srm {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Warning {
-    /// e.g. `"SRM"`, `"CUPED_SKIPPED"`, `"MANY_SEGMENTS"`.
-    pub code: String,
+    pub code: super::WarningCode,
     pub message: String,
 }
 

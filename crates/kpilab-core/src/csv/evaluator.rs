@@ -10,6 +10,7 @@ use super::layout::Layout;
 use super::reader::RecordReader;
 use super::rows::Rows;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
+use crate::analyze::WarningCode;
 use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
     Warning,
@@ -182,7 +183,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if comparisons > MANY_SEGMENT_COMPARISONS {
         let alpha = config.analysis.options.alpha;
         warnings.push(Warning {
-            code: "MANY_SEGMENTS".into(),
+            code: WarningCode::ManySegments,
             message: format!(
                 "{comparisons} segment comparisons ({} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
                 segments.len(),
@@ -193,7 +194,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     }
     if let Some(switched) = rows.users.as_ref().map(|u| u.switched_variant).filter(|&n| n > 0) {
         warnings.push(Warning {
-            code: "USER_IN_SEVERAL_VARIANTS".into(),
+            code: WarningCode::UserInSeveralVariants,
             message: format!(
                 "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
             ),
@@ -242,7 +243,7 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
                 Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
                 Err(e) => {
                     warnings.push(Warning {
-                        code: "SEGMENT_SKIPPED".into(),
+                        code: WarningCode::SegmentSkipped,
                         message: format!(
                             "segment {column} = \"{value}\" left out: KPI \"{}\": {}",
                             spec.name, e.message
@@ -280,7 +281,7 @@ fn revenue_impact(
         }
         _ => {
             warnings.push(Warning {
-                code: "REVENUE_IMPACT_ONE_SIDED".into(),
+                code: WarningCode::RevenueImpactOneSided,
                 message: format!("no revenue projection for \"{name}\": a one-sided test has an unbounded interval"),
             });
             None
@@ -308,7 +309,7 @@ fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
             let keep: Vec<String> =
                 names.iter().enumerate().filter(|&(k, _)| k != i).map(|(_, n)| format!("\"{n}\"")).collect();
             warnings.push(Warning {
-                code: "VARIANT_LIKELY_TYPO".into(),
+                code: WarningCode::VariantLikelyTypo,
                 message: format!(
                     "variant \"{name}\" has only {} users (under 1 % of the largest arm) and its name is close to \"{}\": \
                      probably a typo in the data. Fix those rows, or evaluate only the real arms with \
