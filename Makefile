@@ -5,7 +5,7 @@ export NO_PROXY := 127.0.0.1,localhost
 BOOTSTRAP := scripts/bootstrap.sh
 PORT ?= 8080
 
-.PHONY: all bootstrap serve dist pkg test test-rust test-node test-types test-browser bench fuzz clean
+.PHONY: all bootstrap serve dist pkg test test-lint test-rust test-node test-types test-browser bench fuzz clean
 
 all: test
 
@@ -29,7 +29,12 @@ pkg:
 	scripts/build-pkg.sh
 
 ## Every test: Rust (golden cases, units, properties), Node SDK, TypeScript, browser
-test: bootstrap test-rust pkg test-node test-types dist test-browser
+test: bootstrap test-lint test-rust pkg test-node test-types dist test-browser
+
+## Style and lint gates: rustfmt.toml's format, clippy with every warning an error
+test-lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace

@@ -19,6 +19,12 @@ if want rust || want wasm; then
     log "adding rustup target wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+  for component in clippy rustfmt; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      log "adding rustup component $component (make test's lint gate)"
+      rustup component add "$component"
+    fi
+  done
 fi
 
 if want wasm; then

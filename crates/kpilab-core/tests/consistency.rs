@@ -18,7 +18,7 @@ fn arm(metric: MetricKind, i: usize, users: u32, level: f64, spread: f64, covari
         }
         MetricKind::Mean => {
             let (sum, ss) = (n * level, n * (level * level + spread * spread));
-            let cov = covariate.then(|| Moments {
+            let cov = covariate.then_some(Moments {
                 sum: n * (level * 0.8),
                 sum_squares: n * (0.64 * level * level + spread * spread),
                 cross_sum: Some(n * (0.8 * level * level + 0.5 * spread * spread)),

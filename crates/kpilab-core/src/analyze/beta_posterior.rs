@@ -142,7 +142,7 @@ mod tests {
         let p = prob_greater(a1, b1, a2, b2);
         assert!(p > 0.99 && p <= 1.0, "{p}");
         let loss = expected_loss(a1, b1, a2, b2);
-        assert!(loss.is_finite() && loss >= 0.0 && loss < 1e-9, "{loss}");
+        assert!(loss.is_finite() && (0.0..1e-9).contains(&loss), "{loss}");
     }
 
     #[test]
