@@ -105,7 +105,9 @@ pub struct Variant {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct AnalysisOptions {
-    /// Name of the control variant; default: the first.
+    /// Name of the control variant; default: the one named like a control
+    /// (control, baseline, original, default, a, 0, v0, off, false), else the
+    /// first, with the warning `CONTROL_ASSUMED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub control: Option<String>,
