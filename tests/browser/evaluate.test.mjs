@@ -9,20 +9,8 @@ import { readFileSync, writeFileSync, rmSync, openSync, writeSync, closeSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluateCsv } from "kpilab";
-import { OUT_DIR, ROOT, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { AUTO_CONFIG, OUT_DIR, ROOT, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
-
-/** What auto_map.rs makes of the conventional columns (see its module doc). */
-const AUTO_CONFIG = {
-  variantColumn: "variant",
-  userColumn: "user_id",
-  kpis: [
-    { name: "conversion rate", role: "primary", kind: "conversion", column: "converted" },
-    { name: "revenue per user", role: "guardrail", kind: "mean", column: "revenue", covariate: "pre_revenue" },
-    { name: "average order value", role: "secondary", kind: "ratio", numerator: "revenue", denominator: "orders" },
-  ],
-  segmentColumns: ["device", "channel"],
-};
 
 // Two bad rows: a non-numeric KPI value and a short record.
 const BAD_LINES = ["u900001,control,mobile,organic,maybe,1.00,1,0.00", "u900002,treatment,mobile"];

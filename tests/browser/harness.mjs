@@ -133,3 +133,16 @@ export async function watchProblems(page, problems) {
 
 /** The CSP violations `watchProblems` recorded on `page`. */
 export const cspViolations = (page) => page.evaluate(() => window.__cspViolations);
+
+/** What auto_map.rs makes of the conventional columns (see its module doc). */
+export const AUTO_CONFIG = {
+  variantColumn: "variant",
+  userColumn: "user_id",
+  kpis: [
+    { name: "conversion rate", role: "primary", kind: "conversion", column: "converted" },
+    { name: "revenue per user", role: "guardrail", kind: "mean", column: "revenue", covariate: "pre_revenue" },
+    { name: "average order value", role: "secondary", kind: "ratio", numerator: "revenue", denominator: "orders" },
+  ],
+  segmentColumns: ["device", "channel"],
+};
+

@@ -8,19 +8,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateCsv } from "kpilab";
-import { OUT_DIR, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { AUTO_CONFIG, OUT_DIR, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
-
-const AUTO_CONFIG = {
-  variantColumn: "variant",
-  userColumn: "user_id",
-  kpis: [
-    { name: "conversion rate", role: "primary", kind: "conversion", column: "converted" },
-    { name: "revenue per user", role: "guardrail", kind: "mean", column: "revenue", covariate: "pre_revenue" },
-    { name: "average order value", role: "secondary", kind: "ratio", numerator: "revenue", denominator: "orders" },
-  ],
-  segmentColumns: ["device", "channel"],
-};
 
 const site = useBuiltSite(["index.html", "worker_loader.js"]);
 const problems = [];
