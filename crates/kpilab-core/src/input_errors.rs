@@ -4,9 +4,6 @@
 //! One function for every caller: the wasm binding (JS values) and native callers
 //! (e.g. `serde_json::Value`) only provide a view of the input to find the culprit in.
 
-use serde::de::value::{Error as ValueError, StrDeserializer};
-use serde::de::{DeserializeOwned, IntoDeserializer};
-
 use crate::error::KpilabError;
 
 /// A leaf of the input as the culprit search sees it.
@@ -91,38 +88,31 @@ fn one_of(names: &[&str]) -> String {
     }
 }
 
-/// The variants of a public enum, as its derive lists them in an "unknown variant" error.
-fn variants_of<T: DeserializeOwned>() -> Vec<String> {
-    let probe: StrDeserializer<ValueError> = "\u{0}".into_deserializer();
-    let message = T::deserialize(probe).err().map(|e| e.to_string()).unwrap_or_default();
-    names(message.split_once("expected ").map_or("", |(_, r)| r)).into_iter().map(String::from).collect()
-}
+/// The values of each public enum, by the name serde's "expected enum X" gives
+/// (a table, not a probe of each enum's derive: that cost 5 KB of wasm; a test
+/// checks the table against the derives).
+const ENUMS: &[(&str, &[&str])] = &[
+    ("MetricKind", &["proportion", "mean", "ratio"]),
+    ("AnalysisMethod", &["frequentist", "bayesian", "sequential"]),
+    ("Correction", &["none", "holm", "bonferroni", "benjamini-hochberg"]),
+    ("Alternative", &["two-sided", "greater", "less"]),
+    ("RelativeInterval", &["fieller", "delta"]),
+    ("MdeType", &["relative", "absolute"]),
+    ("PlanCorrection", &["none", "bonferroni"]),
+    ("PlanMethod", &["pooled", "unpooled", "evan-miller", "arcsine", "t"]),
+    ("PlanMetricKind", &["proportion", "mean"]),
+    ("KpiRole", &["primary", "secondary", "guardrail"]),
+    ("KpiKind", &["conversion", "mean", "ratio"]),
+    ("OnBadRow", &["skip", "fail"]),
+];
 
 /// serde's "expected ..." in words.
 fn expectation(expected: &str) -> String {
-    use crate::analyze::{AnalysisMethod, Correction, MetricKind, RelativeInterval};
-    use crate::csv::{KpiKind, KpiRole, OnBadRow};
-    use crate::plan::{MdeType, PlanCorrection, PlanMethod};
     if let Some(name) = expected.strip_prefix("enum ") {
-        let variants = match name {
-            "MetricKind" => variants_of::<MetricKind>(),
-            "AnalysisMethod" => variants_of::<AnalysisMethod>(),
-            "Correction" => variants_of::<Correction>(),
-            "Alternative" => variants_of::<crate::common::Alternative>(),
-            "RelativeInterval" => variants_of::<RelativeInterval>(),
-            "MdeType" => variants_of::<MdeType>(),
-            "PlanCorrection" => variants_of::<PlanCorrection>(),
-            "PlanMethod" => variants_of::<PlanMethod>(),
-            "PlanMetricKind" => vec!["proportion".into(), "mean".into()],
-            "KpiRole" => variants_of::<KpiRole>(),
-            "KpiKind" => variants_of::<KpiKind>(),
-            "OnBadRow" => variants_of::<OnBadRow>(),
-            _ => Vec::new(),
+        return match ENUMS.iter().find(|(n, _)| *n == name) {
+            Some((_, values)) => one_of(values),
+            None => "one of the listed options".into(),
         };
-        if !variants.is_empty() {
-            return one_of(&variants.iter().map(String::as_str).collect::<Vec<_>>());
-        }
-        return "one of the listed options".into();
     }
     match expected {
         "f64" | "f32" => "a number".into(),
@@ -246,7 +236,43 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::kpi::KpiTotals;
     use crate::plan::PlanInput;
+    use serde::de::value::{Error as ValueError, StrDeserializer};
+    use serde::de::{DeserializeOwned, IntoDeserializer};
     use serde_json::{json, Value};
+
+    /// The variants of an enum, as its derive lists them in an "unknown variant" error.
+    fn variants_of<T: DeserializeOwned>() -> Vec<String> {
+        let probe: StrDeserializer<ValueError> = "\u{0}".into_deserializer();
+        let message = T::deserialize(probe).err().map(|e| e.to_string()).unwrap_or_default();
+        names(message.split_once("expected ").map_or("", |(_, r)| r)).into_iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn the_enum_table_matches_the_derives() {
+        use crate::analyze::{AnalysisMethod, Correction, MetricKind, RelativeInterval};
+        use crate::csv::{KpiKind, KpiRole, OnBadRow};
+        use crate::plan::{MdeType, PlanCorrection, PlanMethod};
+        let derived = [
+            ("MetricKind", variants_of::<MetricKind>()),
+            ("AnalysisMethod", variants_of::<AnalysisMethod>()),
+            ("Correction", variants_of::<Correction>()),
+            ("Alternative", variants_of::<crate::common::Alternative>()),
+            ("RelativeInterval", variants_of::<RelativeInterval>()),
+            ("MdeType", variants_of::<MdeType>()),
+            ("PlanCorrection", variants_of::<PlanCorrection>()),
+            ("PlanMethod", variants_of::<PlanMethod>()),
+            ("KpiRole", variants_of::<KpiRole>()),
+            ("KpiKind", variants_of::<KpiKind>()),
+            ("OnBadRow", variants_of::<OnBadRow>()),
+        ];
+        for (name, values) in derived {
+            let table = ENUMS.iter().find(|(n, _)| *n == name).unwrap().1;
+            assert_eq!(table, values.iter().map(String::as_str).collect::<Vec<_>>(), "{name}");
+        }
+        let read = |kind: &str| serde_json::from_value::<crate::plan::PlanMetric>(json!({ "kind": kind })).err();
+        let message = read("x").unwrap().to_string();
+        assert!(message.contains("expected one of `proportion`, `mean`"), "{message}");
+    }
 
     impl InputNode for Value {
         fn entries(&self) -> Option<Vec<(String, Value)>> {
