@@ -33,10 +33,7 @@ pub fn input_error<N: InputNode>(input: &N, text: &str, what: &str) -> KpilabErr
 
 /// serde_json appends " at line 1 column 23"; the path says more.
 fn strip_position(text: &str) -> &str {
-    match text.rfind(" at line ") {
-        Some(i) if text[i + 9..].contains(" column ") => &text[..i],
-        _ => text,
-    }
+    text.find(" at line ").map_or(text, |i| &text[..i])
 }
 
 fn describe<N: InputNode>(input: &N, text: &str) -> (String, Option<String>) {
@@ -129,7 +126,7 @@ fn expectation(expected: &str) -> String {
 /// serde's `Unexpected` as the person typed it: `floating point `5.0`` is 5.
 fn shown(unexpected: &str) -> String {
     if let Some(n) = between(unexpected, "floating point `", "`").or_else(|| between(unexpected, "integer `", "`")) {
-        return n.parse::<f64>().map_or_else(|_| n.to_string(), |v| format!("{v}"));
+        return n.strip_suffix(".0").unwrap_or(n).to_string();
     }
     if let Some(b) = between(unexpected, "boolean `", "`") {
         return b.to_string();
@@ -213,10 +210,11 @@ fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     known.iter().map(|k| (edit_distance(key, k), *k)).filter(|(d, _)| *d <= 3).min_by_key(|(d, _)| *d).map(|(_, k)| k)
 }
 
+/// Levenshtein distance over bytes (the known names are ASCII).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+    let b = b.as_bytes();
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.bytes().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
@@ -271,7 +269,8 @@ mod tests {
         }
         let read = |kind: &str| serde_json::from_value::<crate::plan::PlanMetric>(json!({ "kind": kind })).err();
         let message = read("x").unwrap().to_string();
-        assert!(message.contains("expected one of `proportion`, `mean`"), "{message}");
+        let plan_metric_kind = ENUMS.iter().find(|(n, _)| *n == "PlanMetricKind").unwrap().1;
+        assert_eq!(names(message.split_once("expected ").unwrap().1), plan_metric_kind, "{message}");
     }
 
     impl InputNode for Value {
