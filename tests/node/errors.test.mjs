@@ -131,3 +131,96 @@ test("a wrong type, an unknown variant or a missing field is located in the inpu
     assert.equal(e.field, field, e.message);
   }
 });
+
+// Strict inputs: an unknown key is an error naming its path and the nearest known name;
+// wrong values are said as typed, not in serde's words.
+const arms = () => [
+  { name: "A", users: 100, conversions: 10 },
+  { name: "B", users: 100, conversions: 12 },
+];
+
+function invalid(call, field, message) {
+  const e = thrown(call);
+  assert.ok(e instanceof KpilabError, String(e));
+  assert.equal(e.code, "INVALID_INPUT");
+  assert.equal(e.field, field, e.message);
+  if (message instanceof RegExp) assert.match(e.message, message);
+  else assert.equal(e.message, message);
+}
+
+test("an unknown top-level field is an error with a did-you-mean", () => {
+  invalid(
+    () => kpilab.analyze({ metric: "proportion", variants: arms(), altenative: "less" }),
+    "altenative",
+    'unknown option "altenative"; did you mean "alternative"?',
+  );
+  invalid(
+    () => kpilab.planMde({ metric: { kind: "proportion", baseline: 0.1 }, usersPerVarant: 1000 }),
+    "usersPerVarant",
+    'unknown option "usersPerVarant"; did you mean "usersPerVariant"?',
+  );
+  invalid(
+    () => kpilab.planSampleSize({ metric: { kind: "proportion", baseline: 0.1 }, mde: 0.1, qqqqqqqqqq: 1 }),
+    "qqqqqqqqqq",
+    'unknown option "qqqqqqqqqq"',
+  );
+  invalid(() => kpilab.kpis({ visitor: 10 }), "visitor", 'unknown option "visitor"; did you mean "visitors"?');
+});
+
+test("an unknown field in the analysis of an EvalConfig names its path", () => {
+  invalid(
+    () => kpilab.evaluateCsv(csv, { variantColumn: "variant", kpis: [conversionKpi], analysis: { altenative: "less" } }),
+    "analysis.altenative",
+    'unknown option "altenative"; did you mean "alternative"?',
+  );
+  invalid(
+    () => new kpilab.CsvEvaluator({ variantColumn: "variant", kpis: [conversionKpi], analysis: { plannedUsersPerVarient: 5 } }),
+    "analysis.plannedUsersPerVarient",
+    'unknown option "plannedUsersPerVarient"; did you mean "plannedUsersPerVariant"?',
+  );
+});
+
+test("an unknown field in a kpi spec names kpis[i]", () => {
+  const { column, ...rest } = conversionKpi;
+  invalid(
+    () => kpilab.evaluateCsv(csv, { variantColumn: "variant", kpis: [{ ...rest, colum: column }] }),
+    "kpis[0].colum",
+    'unknown option "colum"; did you mean "column"?',
+  );
+});
+
+test("an unknown field in a variant names variants[i]", () => {
+  const variants = arms();
+  variants[1].conversion = 12;
+  invalid(
+    () => kpilab.analyze({ metric: "proportion", variants }),
+    "variants[1].conversion",
+    'unknown option "conversion"; did you mean "conversions"?',
+  );
+});
+
+test("a wrong enum value or type is said as typed", () => {
+  invalid(
+    () => kpilab.analyze({ metric: 5, variants: arms() }),
+    "metric",
+    'metric must be one of "proportion", "mean", "ratio"; got 5',
+  );
+  invalid(
+    () => kpilab.analyze({ metric: "rate", variants: arms() }),
+    "metric",
+    'metric must be one of "proportion", "mean", "ratio"; got "rate"',
+  );
+  invalid(
+    () => kpilab.analyze({ metric: "proportion", variants: [{ name: "A", users: "many", conversions: 1 }, arms()[1]] }),
+    "variants[0].users",
+    'variants[0].users must be a number; got "many"',
+  );
+  invalid(() => kpilab.planSampleSize({ mde: 0.1 }), "metric", "metric is required");
+});
+
+test("negative or non-finite kpis() totals are INVALID_INPUT naming the field", () => {
+  invalid(() => kpilab.kpis({ visitors: -1, conversions: 5 }), "visitors", /negative.*-1/);
+  invalid(() => kpilab.kpis({ revenue: Infinity }), "revenue", /finite/);
+  invalid(() => kpilab.kpis({ cost: NaN }), "cost", /finite/);
+  assert.equal(kpilab.kpis({ visitors: 4, conversions: 1 }).conversionRate, 0.25);
+});

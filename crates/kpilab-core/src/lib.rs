@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod common;
 pub mod csv;
 pub mod error;
+pub mod input_errors;
 pub mod kpi;
 pub mod plan;
 mod serde_embed;

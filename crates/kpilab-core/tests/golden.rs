@@ -59,7 +59,7 @@ fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
         "planPower" => out(plan_power(&parse::<FixedSizeInput>(input)?)),
         "planDuration" => out(plan_duration(&parse::<DurationInput>(input)?)),
         "analyze" => out(analyze(&parse(input)?)),
-        "kpis" => Ok(serde_json::to_value(kpis(&parse(input)?)).unwrap()),
+        "kpis" => out(kpis(&parse(input)?)),
         "evaluateCsv" => {
             let data = input["data"].as_str().ok_or("data is not a string")?;
             out(evaluate_csv(data.as_bytes(), &parse(&input["config"])?))

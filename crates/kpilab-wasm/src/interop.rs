@@ -1,6 +1,7 @@
 //! The one place where JS values become core types and back.
 
-use kpilab_core::{ErrorCode, KpilabError};
+use kpilab_core::input_errors::{self, InputNode, Leaf};
+use kpilab_core::KpilabError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -17,9 +18,10 @@ pub fn to_js_error(e: KpilabError) -> JsValue {
 }
 
 /// Deserializes a JS input. Semantic errors get their field path from the core;
-/// for a value of the wrong type, serde's message quotes the value
-/// (`invalid type: string "many", expected f64`), so the path is found by locating
-/// that value in the input (cheaper in wasm size than tracking paths while parsing).
+/// for a value of the wrong type or an unknown key, serde's message quotes the
+/// value or the key (`invalid type: string "many", expected f64`), so the path is
+/// found by locating it in the input (cheaper in wasm size than tracking paths
+/// while parsing); `input_errors` words the message as the person typed it.
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Err(to_js_error(KpilabError::invalid("", format!("{what} is required: pass an object"))));
@@ -27,51 +29,51 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsV
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| input_error(&value, &e.to_string(), what))
 }
 
-/// Not generic, so that one copy serves every input type.
+/// Not generic, so that one copy serves every input type. The words and the path
+/// come from the core (`input_errors`, shared with native callers); this only
+/// shows it the JS value.
 #[inline(never)]
 fn input_error(value: &JsValue, text: &str, what: &str) -> JsValue {
     // serde-wasm-bindgen's errors wrap a JS Error whose text starts with "Error: ".
     let text = text.strip_prefix("Error: ").unwrap_or(text);
-    let field = culprit_path(value, text).unwrap_or_default();
-    let message = format!("{}: {text}", if field.is_empty() { what } else { &field });
-    to_js_error(KpilabError::new(ErrorCode::InvalidInput, field, message))
+    to_js_error(input_errors::input_error(&Js(value.clone()), text, what))
 }
 
-/// The path of the input value a serde error message complains about, if it names one.
-fn culprit_path(input: &JsValue, message: &str) -> Option<String> {
-    if let Some(name) = between(message, "missing field `", "`") {
-        return Some(name.to_string());
-    }
-    let quoted = between(message, "string \"", "\"").or_else(|| between(message, "variant `", "`"));
-    let literal = between(message, "floating point `", "`").or_else(|| between(message, "integer `", "`"));
-    let matches = |leaf: &JsValue| match (quoted, literal) {
-        (Some(s), _) => leaf.as_string().is_some_and(|v| v == s),
-        (None, Some(n)) => leaf.as_f64().is_some_and(|v| n.parse::<f64>() == Ok(v)),
-        (None, None) => message.contains("boolean") && leaf.as_bool().is_some(),
-    };
-    find_leaf(input, &matches, String::new())
-}
+/// A JS input as the core's culprit search walks it.
+struct Js(JsValue);
 
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let rest = &text[text.find(open)? + open.len()..];
-    Some(&rest[..rest.find(close)?])
-}
+impl InputNode for Js {
+    fn entries(&self) -> Option<Vec<(String, Js)>> {
+        if !self.0.is_object() || self.0.is_instance_of::<js_sys::Array>() {
+            return None;
+        }
+        let entries = js_sys::Object::entries(self.0.unchecked_ref());
+        Some(
+            entries
+                .iter()
+                .filter_map(|entry| {
+                    let pair: js_sys::Array = entry.unchecked_into();
+                    Some((pair.get(0).as_string()?, Js(pair.get(1))))
+                })
+                .collect(),
+        )
+    }
 
-/// Depth-first search for the first leaf satisfying `matches`, as `a.b[2].c`.
-fn find_leaf(value: &JsValue, matches: &dyn Fn(&JsValue) -> bool, path: String) -> Option<String> {
-    if let Some(array) = value.dyn_ref::<js_sys::Array>() {
-        return array.iter().enumerate().find_map(|(i, v)| find_leaf(&v, matches, format!("{path}[{i}]")));
+    fn items(&self) -> Option<Vec<Js>> {
+        self.0.dyn_ref::<js_sys::Array>().map(|a| a.iter().map(Js).collect())
     }
-    if value.is_object() {
-        let entries = js_sys::Object::entries(value.unchecked_ref());
-        return entries.iter().find_map(|entry| {
-            let pair: js_sys::Array = entry.unchecked_into();
-            let key = pair.get(0).as_string()?;
-            let child = if path.is_empty() { key } else { format!("{path}.{key}") };
-            find_leaf(&pair.get(1), matches, child)
-        });
+
+    fn leaf(&self) -> Leaf {
+        if let Some(s) = self.0.as_string() {
+            Leaf::Str(s)
+        } else if let Some(n) = self.0.as_f64() {
+            Leaf::Num(n)
+        } else if let Some(b) = self.0.as_bool() {
+            Leaf::Bool(b)
+        } else {
+            Leaf::Other
+        }
     }
-    matches(value).then_some(path)
 }
 
 /// Serializes an output as plain JSON-like objects (`null`, never `undefined` or `Map`).

@@ -63,7 +63,7 @@ pub fn analyze(#[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsV
 /// Conversion rate, revenue per visitor, AOV, bounce rate, CAC and ROI from totals.
 #[wasm_bindgen(unchecked_return_type = "KpiValues")]
 pub fn kpis(#[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue) -> Result<JsValue, JsValue> {
-    output(Ok(kpilab_core::kpis(&from_js::<KpiTotals>(totals, "totals")?)))
+    output(kpilab_core::kpis(&from_js::<KpiTotals>(totals, "totals")?))
 }
 
 /// KPI evaluation of a whole row-level CSV with a ship / do-not-ship decision.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::serde_embed::deserialize_embedded;
+use crate::serde_embed::strict;
 
 use crate::common::Alternative;
 
@@ -58,6 +59,7 @@ pub enum Correction {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Moments {
     pub sum: f64,
     pub sum_squares: f64,
@@ -66,12 +68,15 @@ pub struct Moments {
     pub cross_sum: Option<f64>,
 }
 
+strict!(Moments; Serialize);
+
 /// One arm's aggregated data. Which fields are required depends on the metric:
 /// proportion `conversions`; mean `sum`, `sumSquares` (and optionally `covariate`);
 /// ratio `numerator`, `denominator`, `crossSum`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Variant {
     pub name: String,
     pub users: f64,
@@ -100,10 +105,13 @@ pub struct Variant {
     pub cross_sum: Option<f64>,
 }
 
+strict!(Variant; Serialize);
+
 /// Settings of an analysis, shared by `analyze` and the CSV evaluator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct AnalysisOptions {
     /// Name of the control variant; default: the one named like a control
     /// (control, baseline, original, default, a, 0, v0, off, false), else the
@@ -146,6 +154,8 @@ pub struct AnalysisOptions {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub relative_interval: RelativeInterval,
 }
+
+strict!(AnalysisOptions; Serialize);
 
 impl Default for AnalysisOptions {
     fn default() -> Self {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::serde_embed::deserialize_embedded;
+use crate::serde_embed::strict;
 
 use crate::analyze::{AnalysisOptions, AnalyzeResult};
 
@@ -33,6 +34,7 @@ pub enum KpiKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct KpiSpec {
     pub name: String,
     pub role: KpiRole,
@@ -58,6 +60,8 @@ pub struct KpiSpec {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub non_inferiority_margin: Option<f64>,
 }
+
+strict!(KpiSpec; Serialize);
 
 fn default_true() -> bool {
     true
@@ -98,6 +102,7 @@ pub enum OnBadRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct EvalConfig {
     pub variant_column: String,
     /// When given, rows of the same user are summed first.
@@ -125,6 +130,8 @@ pub struct EvalConfig {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub revenue_kpi: Option<String>,
 }
+
+strict!(EvalConfig; Serialize);
 
 fn default_delimiter() -> String {
     ",".to_string()

@@ -357,9 +357,11 @@ fn plan_metric_reads_both_kinds_and_names_what_is_missing() {
     let read = |json: &str| serde_json::from_str::<PlanMetric>(json).map_err(|e| e.to_string());
     assert_eq!(read(r#"{"kind": "proportion", "baseline": 0.05}"#), Ok(PlanMetric::Proportion { baseline: 0.05 }));
     assert_eq!(
-        read(r#"{"stdDev": 40, "kind": "mean", "mean": 25, "extra": 1}"#),
+        read(r#"{"stdDev": 40, "kind": "mean", "mean": 25}"#),
         Ok(PlanMetric::Mean { mean: 25.0, std_dev: 40.0 })
     );
+    let extra = read(r#"{"stdDev": 40, "kind": "mean", "mean": 25, "extra": 1}"#).unwrap_err();
+    assert!(extra.contains("unknown field `extra`"), "{extra}");
     for (json, says) in [
         (r#"{"kind": "proportion"}"#, "missing field `baseline`"),
         (r#"{"kind": "mean", "mean": 1}"#, "missing field `stdDev`"),

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::serde_embed::deserialize_embedded;
+use crate::serde_embed::strict;
 
 use crate::common::Alternative;
 
@@ -22,12 +23,15 @@ pub enum PlanMetric {
 /// the object into its `Content` tree, several KB of wasm; this flat form does not.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(remote = "Self", deny_unknown_fields)]
 struct PlanMetricFields {
     kind: PlanMetricKind,
     baseline: Option<f64>,
     mean: Option<f64>,
     std_dev: Option<f64>,
 }
+
+strict!(PlanMetricFields);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,7 +42,7 @@ enum PlanMetricKind {
 
 impl<'de> Deserialize<'de> for PlanMetric {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let f = PlanMetricFields::deserialize(deserializer)?;
+        let f: PlanMetricFields = crate::serde_embed::via_map(deserializer)?;
         let field = |value: Option<f64>, name| value.ok_or_else(|| serde::de::Error::missing_field(name));
         Ok(match f.kind {
             PlanMetricKind::Proportion => PlanMetric::Proportion { baseline: field(f.baseline, "baseline")? },
@@ -89,6 +93,7 @@ pub enum PlanMethod {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct PlanInput {
     pub metric: PlanMetric,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +126,8 @@ pub struct PlanInput {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub method: PlanMethod,
 }
+
+strict!(PlanInput; Serialize);
 
 fn default_alpha() -> f64 {
     0.05
