@@ -23,11 +23,17 @@ for target in nodejs web bundler; do
 done
 echo '{ "type": "commonjs" }' > pkg/node/package.json
 echo '{ "type": "module" }' > pkg/web/package.json
-echo '{ "type": "module" }' > pkg/bundler/package.json
+# bundler/kpilab_wasm.js instantiates the wasm on import: not side-effect free
+echo '{ "type": "module", "sideEffects": ["./kpilab_wasm.js", "./kpilab_wasm_bg.wasm"] }' > pkg/bundler/package.json
 
 cp www/entry/* pkg/
 # one class, two module formats
 { sed -e 's/^export class/class/' www/entry/error.mjs; echo 'module.exports = { KpilabError };'; } > pkg/error.cjs
+{ echo '"use strict";'
+  sed -e 's#^import { KpilabError } from "./error.mjs";#const { KpilabError } = require("./error.cjs");#' -e 's/^export function/function/' www/entry/wrap.mjs
+  echo 'module.exports = { wrapFunction, wrapClass, wrapAll };'; } > pkg/wrap.cjs
+grep -q 'require("./error.cjs")' pkg/wrap.cjs || { echo "wrap.cjs: the import of error.mjs was not rewritten" >&2; exit 1; }
+cp LICENSE www/CHANGELOG.md pkg/
 cp www/README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/package.json > pkg/package.json
