@@ -16,6 +16,7 @@ import { serveStatic, launchBrowser, recordForeignRequests } from "../browser/ha
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const bin = (p) => join(ROOT, "node_modules", p);
 let work, browser;
+const servers = []; // closed after the browser: its keep-alive connections hold them open
 
 const PLAN = { metric: { kind: "proportion", baseline: 0.1 }, mde: 0.1 };
 const ANALYZE = {
@@ -76,6 +77,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  await Promise.all(servers.map((s) => s.close()));
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -87,6 +89,7 @@ const expected = {
 
 async function check(dist) {
   const server = await serveStatic(dist);
+  servers.push(server);
   const page = await browser.context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
@@ -107,7 +110,6 @@ async function check(dist) {
     assert.deepEqual(foreign, []);
   } finally {
     await page.close();
-    await server.close();
   }
 }
 
