@@ -41,7 +41,7 @@ for (const [name, eol] of [["LF", "\n"], ["CRLF", "\r\n"], ["lone CR", "\r"]]) {
   test(`every block offset of a ${name} file splits right, in any chunking`, () => {
     const { bytes, expected } = tricky(400, eol);
     const whole = kpilab.evaluateCsv(bytes, CONFIG);
-    assert.deepEqual(whole.rows, { read: 400, used: 400, skipped: 0, errors: [], errorsNotListed: 0 });
+    assert.deepEqual(whole.rows, { read: 400, used: 400, skipped: 0, excluded: 0, errors: [], errorsNotListed: 0 });
     const [conversion, revenue] = whole.kpis.map((k) => Object.fromEntries(k.result.variants.map((v) => [v.name, v])));
     for (const [variant, e] of Object.entries(expected)) {
       assert.equal(conversion[variant].users, e.users, variant);
