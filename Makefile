@@ -47,7 +47,7 @@ test-browser:
 ## The packed tarball bundled by esbuild, webpack 5 and Vite and run in Chromium; publint and attw on pkg/
 test-bundlers:
 	publint pkg
-	attw --pack pkg --profile node16
+	attw --pack pkg --profile node16 --exclude-entrypoints kpilab_wasm_bg.wasm --ignore-rules cjs-resolves-to-esm
 	node --test --test-concurrency=1 tests/bundlers/
 
 ## Throughput against PapaParse, pandas and polars; peak memory of streaming 1 GB
