@@ -21,6 +21,13 @@ for target in nodejs web bundler; do
     --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
     -o "$dir/kpilab_wasm_bg.wasm" "$dir/kpilab_wasm_bg.wasm"
 done
+# The core's doc comments cite SDK.md, which does not ship: say it in the .d.ts instead.
+for dts in pkg/*/kpilab_wasm.d.ts; do
+  sed -i -e 's/ (see the table in SDK\.md §1)\./: "pooled" (pooled variance under H0, as R power.prop.test), "unpooled" (each arm its own variance), "evan-miller" (Evan Miller'"'"'s calculator), "arcsine" (Cohen'"'"'s h), "t" (two-sample t-test on means)./' \
+    -e 's/ (SDK\.md §3 decision rule for that arm alone)\./: the decision rule (primary KPIs decide, guardrails can block) applied to that arm against the control alone./' \
+    -e 's/as SDK\.md §3 defines it/rows read minus rows skipped as bad/' "$dts"
+  ! grep -n 'SDK\.md' "$dts" || { echo "$dts still cites SDK.md, which does not ship" >&2; exit 1; }
+done
 echo '{ "type": "commonjs" }' > pkg/node/package.json
 echo '{ "type": "module" }' > pkg/web/package.json
 # bundler/kpilab_wasm.js instantiates the wasm on import: not side-effect free
