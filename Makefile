@@ -5,7 +5,7 @@ export NO_PROXY := 127.0.0.1,localhost
 BOOTSTRAP := scripts/bootstrap.sh
 PORT ?= 8080
 
-.PHONY: all bootstrap serve dist pkg test test-lint test-rust test-node test-types test-browser bench fuzz clean
+.PHONY: all bootstrap serve dist pkg test test-lint test-rust test-node test-types test-browser test-bundlers bench fuzz clean
 
 all: test
 
@@ -29,7 +29,7 @@ pkg:
 	scripts/build-pkg.sh
 
 ## Every test: Rust (golden cases, units, properties), Node SDK, TypeScript, browser
-test: bootstrap test-lint test-rust pkg test-node test-types dist test-browser
+test: bootstrap test-lint test-rust pkg test-node test-types test-bundlers dist test-browser
 
 ## Style and lint gates: rustfmt.toml's format, clippy with every warning an error
 test-lint:
@@ -48,6 +48,12 @@ test-types:
 
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
+
+## The packed tarball bundled by esbuild, webpack 5 and Vite and run in Chromium; publint and attw on pkg/
+test-bundlers:
+	publint pkg
+	attw --pack pkg --profile node16 --exclude-entrypoints kpilab_wasm_bg.wasm --ignore-rules cjs-resolves-to-esm
+	node --test --test-concurrency=1 tests/bundlers/
 
 ## Throughput against PapaParse, pandas and polars; peak memory of streaming 1 GB
 bench: pkg

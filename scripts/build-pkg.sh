@@ -21,13 +21,26 @@ for target in nodejs web bundler; do
     --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
     -o "$dir/kpilab_wasm_bg.wasm" "$dir/kpilab_wasm_bg.wasm"
 done
+# The core's doc comments cite SDK.md, which does not ship: say it in the .d.ts instead.
+for dts in pkg/*/kpilab_wasm.d.ts; do
+  sed -i -e 's/ (see the table in SDK\.md §1)\./: "pooled" (pooled variance under H0, as R power.prop.test), "unpooled" (each arm its own variance), "evan-miller" (Evan Miller'"'"'s calculator), "arcsine" (Cohen'"'"'s h), "t" (two-sample t-test on means)./' \
+    -e 's/ (SDK\.md §3 decision rule for that arm alone)\./: the decision rule (primary KPIs decide, guardrails can block) applied to that arm against the control alone./' \
+    -e 's/as SDK\.md §3 defines it/rows read minus rows skipped as bad/' "$dts"
+  ! grep -n 'SDK\.md' "$dts" || { echo "$dts still cites SDK.md, which does not ship" >&2; exit 1; }
+done
 echo '{ "type": "commonjs" }' > pkg/node/package.json
 echo '{ "type": "module" }' > pkg/web/package.json
-echo '{ "type": "module" }' > pkg/bundler/package.json
+# bundler/kpilab_wasm.js instantiates the wasm on import: not side-effect free
+echo '{ "type": "module", "sideEffects": ["./kpilab_wasm.js", "./kpilab_wasm_bg.wasm"] }' > pkg/bundler/package.json
 
 cp www/entry/* pkg/
 # one class, two module formats
 { sed -e 's/^export class/class/' www/entry/error.mjs; echo 'module.exports = { KpilabError };'; } > pkg/error.cjs
+{ echo '"use strict";'
+  sed -e 's#^import { KpilabError } from "./error.mjs";#const { KpilabError } = require("./error.cjs");#' -e 's/^export function/function/' www/entry/wrap.mjs
+  echo 'module.exports = { wrapFunction, wrapClass, wrapAll };'; } > pkg/wrap.cjs
+grep -q 'require("./error.cjs")' pkg/wrap.cjs || { echo "wrap.cjs: the import of error.mjs was not rewritten" >&2; exit 1; }
+cp LICENSE www/CHANGELOG.md pkg/
 cp www/README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/package.json > pkg/package.json

@@ -1,3 +1,12 @@
 // Bundlers with WebAssembly ES-module integration (webpack `experiments.asyncWebAssembly`): no init call.
-export * from "./bundler/kpilab_wasm.js";
+// `init`/`initSync` (and the default export) are no-ops, for code shared with the web build.
+import * as wasm from "./bundler/kpilab_wasm.js";
+import { wrapAll } from "./wrap.mjs";
+export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, kpis, evaluateCsv, CsvEvaluator } = wrapAll(wasm);
 export { KpilabError } from "./error.mjs";
+
+/** A no-op: a bundler with WebAssembly ES-module integration has already loaded the module. */
+export default async function init(_options) {}
+export { init };
+/** A no-op: a bundler with WebAssembly ES-module integration has already loaded the module. */
+export function initSync(_options) {}

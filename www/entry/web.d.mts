@@ -1,3 +1,4 @@
 export * from "./web/kpilab_wasm.js";
-export { default } from "./web/kpilab_wasm.js";
+export { default, default as init } from "./web/kpilab_wasm.js";
 export { KpilabError } from "./error.js";
+export type { KpilabErrorJSON } from "./error.js";

@@ -1,4 +1,4 @@
-//! kpilab's wasm-bindgen layer: every function of SDK.md, conversion only.
+//! kpilab's wasm-bindgen layer: every function of the npm package `kpilab` (see its README), conversion only.
 //! The numbers come from `kpilab-core`; see its docs for the reference each matches.
 
 mod interop;

@@ -1,0 +1,54 @@
+// Internal (not in the package's exports): the entry points' wrappers around the
+// wasm-bindgen functions. Errors the wasm throws get KpilabError's prototype
+// (so `toJSON()` works on them) and `check` runs before each call (the web
+// build's "call await init() first").
+import { KpilabError } from "./error.mjs";
+
+const adopt = (e) => {
+  if (e instanceof KpilabError && !KpilabError.prototype.isPrototypeOf(e)) Object.setPrototypeOf(e, KpilabError.prototype);
+  return e;
+};
+
+export function wrapFunction(fn, check) {
+  const wrapped = {
+    [fn.name](...args) {
+      if (check) check(fn.name);
+      try {
+        return fn.apply(this, args);
+      } catch (e) {
+        throw adopt(e);
+      }
+    },
+  }[fn.name];
+  return wrapped;
+}
+
+export function wrapClass(Base, check) {
+  const Wrapped = class extends Base {
+    constructor(...args) {
+      if (check) check(Base.name);
+      try {
+        super(...args);
+      } catch (e) {
+        throw adopt(e);
+      }
+    }
+  };
+  for (const key of Object.getOwnPropertyNames(Base.prototype)) {
+    const value = Base.prototype[key];
+    if (key === "constructor" || key.startsWith("__") || typeof value !== "function") continue;
+    Object.defineProperty(Wrapped.prototype, key, { value: wrapFunction(value), writable: true, configurable: true });
+  }
+  Object.defineProperty(Wrapped, "name", { value: Base.name });
+  return Wrapped;
+}
+
+/** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
+export function wrapAll(api, check) {
+  const out = {};
+  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "kpis", "evaluateCsv"]) {
+    out[name] = wrapFunction(api[name], check);
+  }
+  out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);
+  return out;
+}
