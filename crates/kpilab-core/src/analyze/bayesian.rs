@@ -7,7 +7,9 @@
 
 use super::arms::Arm;
 use super::beta_posterior::{expected_loss, prob_greater};
-use super::frequentist::{interval, mean_and_variance, quantile, relative, Effect, MeanAndVariance, Reference};
+use super::frequentist::{
+    interval, mean_and_variance, quantile, relative, relative_delta, Effect, MeanAndVariance, Reference,
+};
 use super::types::RelativeInterval;
 use crate::common::Alternative;
 use crate::special::normal::{normal_cdf, normal_isf, normal_pdf};
@@ -76,13 +78,10 @@ pub fn compare_proportions(
     alternative: Alternative,
     method: RelativeInterval,
 ) -> BayesEffect {
-    let posterior = |arm: &Arm| {
-        let (x, y) = beta_posterior(arm);
-        MeanAndVariance { mean: x / (x + y), var: x * y / ((x + y) * (x + y) * (x + y + 1.0)) }
-    };
-    let (pa, pb) = (posterior(a), posterior(b));
-    let (a_a, b_a) = beta_posterior(a);
-    let (a_b, b_b) = beta_posterior(b);
+    let ((a_a, b_a), (a_b, b_b)) = (beta_posterior(a), beta_posterior(b));
+    let moments =
+        |x: f64, y: f64| MeanAndVariance { mean: x / (x + y), var: x * y / ((x + y) * (x + y) * (x + y + 1.0)) };
+    let (pa, pb) = (moments(a_a, b_a), moments(a_b, b_b));
     let chance = prob_greater(a_a, b_a, a_b, b_b);
     let sigma = (pa.var + pb.var).sqrt();
     // Φ⁻¹(chance) = -isf(chance), which keeps its digits for tiny chances.
@@ -124,5 +123,5 @@ pub fn compare_normal(a: &Arm, b: &Arm, alpha: f64, alternative: Alternative, me
 
 /// The observed relative lift mB/mA - 1; `None` when the control mean is 0.
 fn relative_lift(a: &Arm, b: &Arm) -> Option<f64> {
-    (a.mean != 0.0).then(|| b.mean / a.mean - 1.0)
+    relative_delta(mean_and_variance(a), mean_and_variance(b)).map(|(lift, _)| lift)
 }

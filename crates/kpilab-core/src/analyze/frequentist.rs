@@ -41,7 +41,7 @@ impl Reference {
         }
     }
     /// The q with P(X > q) = p.
-    pub fn quantile_upper(self, p: f64) -> f64 {
+    fn quantile_upper(self, p: f64) -> f64 {
         match self {
             Reference::Normal => normal_isf(p),
             Reference::StudentT(df) => t_isf(p, df),
@@ -73,20 +73,11 @@ pub fn p_value(estimate: f64, se: f64, reference: Reference, alternative: Altern
 /// `estimate ± q·se`; one-sided alternatives leave the far side unbounded (`None`)
 /// and use the one-sided 1-alpha quantile.
 pub fn interval(estimate: f64, se: f64, alpha: f64, reference: Reference, alternative: Alternative) -> Bound2 {
-    let q = |p: f64| {
-        if se == 0.0 {
-            0.0
-        } else {
-            reference.quantile_upper(p) * se
-        }
-    };
+    let w = if se == 0.0 { 0.0 } else { quantile(reference, alpha, alternative) * se };
     match alternative {
-        Alternative::TwoSided => {
-            let w = q(alpha / 2.0);
-            [Some(estimate - w), Some(estimate + w)]
-        }
-        Alternative::Greater => [Some(estimate - q(alpha)), None],
-        Alternative::Less => [None, Some(estimate + q(alpha))],
+        Alternative::TwoSided => [Some(estimate - w), Some(estimate + w)],
+        Alternative::Greater => [Some(estimate - w), None],
+        Alternative::Less => [None, Some(estimate + w)],
     }
 }
 
