@@ -4,6 +4,7 @@
 //! One function for every caller: the wasm binding (JS values) and native callers
 //! (e.g. `serde_json::Value`) only provide a view of the input to find the culprit in.
 
+use crate::edit_distance::edit_distance;
 use crate::error::KpilabError;
 
 /// A leaf of the input as the culprit search sees it.
@@ -208,22 +209,6 @@ fn find_key<N: InputNode>(value: &N, key: &str, known: &[&str], path: String) ->
 /// The known name nearest to `key` by edit distance, if within 3.
 fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     known.iter().map(|k| (edit_distance(key, k), *k)).filter(|(d, _)| *d <= 3).min_by_key(|(d, _)| *d).map(|(_, k)| k)
-}
-
-/// Levenshtein distance over bytes (the known names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

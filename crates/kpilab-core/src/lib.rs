@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod common;
 pub mod csv;
+mod edit_distance;
 pub mod error;
 pub mod input_errors;
 pub mod kpi;

@@ -15,6 +15,7 @@ use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
     Warning,
 };
+use crate::edit_distance::edit_distance;
 use crate::error::{KpilabError, Result};
 
 /// Segment comparisons beyond which a multiplicity warning is added.
@@ -302,7 +303,7 @@ fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
         // The closest other arm, the larger one on a tie.
         let close = (0..names.len())
             .filter(|&j| j != i)
-            .map(|j| (levenshtein(&lower[i], &lower[j]), -users[j], j))
+            .map(|j| (edit_distance(&lower[i], &lower[j]), -users[j], j))
             .filter(|&(d, _, _)| d <= 2)
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         if let Some((_, _, j)) = close {
@@ -322,20 +323,4 @@ fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
         }
     }
     warnings
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }

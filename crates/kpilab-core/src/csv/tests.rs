@@ -615,9 +615,9 @@ fn a_tiny_arm_named_like_another_is_a_likely_typo() {
     assert!(prepare(&data, &config(&format!("{CONV}}}"))).unwrap().warnings.is_empty());
     let data = data.replace("Contrl", "holdout");
     assert!(prepare(&data, &config(&format!("{CONV}}}"))).unwrap().warnings.is_empty());
-    assert_eq!(super::evaluator::levenshtein("contrl", "control"), 1);
-    assert_eq!(super::evaluator::levenshtein("treatmnet", "treatment"), 2);
-    assert_eq!(super::evaluator::levenshtein("", "ab"), 2);
+    assert_eq!(crate::edit_distance::edit_distance("contrl", "control"), 1);
+    assert_eq!(crate::edit_distance::edit_distance("treatmnet", "treatment"), 2);
+    assert_eq!(crate::edit_distance::edit_distance("", "ab"), 2);
 }
 
 #[test]
