@@ -102,13 +102,20 @@ export function recordForeignRequests(page, origin) {
  * once the tests run.
  */
 export function useBuiltSite(requiredFiles = ["index.html"]) {
-  const site = { server: null, browser: null };
-  before(async () => {
+  return useStaticSite(DIST, {}, () => {
     for (const f of requiredFiles) {
       assert.ok(existsSync(join(DIST, f)), `dist/${f} is missing: run \`make dist\` first`);
     }
+  });
+}
+
+/** A static server on `dir` (with `mounts`, as serveStatic) and a browser for the file's tests; `check` runs first. */
+export function useStaticSite(dir, mounts = {}, check = () => {}) {
+  const site = { server: null, browser: null };
+  before(async () => {
+    check();
     mkdirSync(OUT_DIR, { recursive: true });
-    site.server = await serveStatic(DIST);
+    site.server = await serveStatic(dir, mounts);
     site.browser = await launchBrowser();
   });
   after(async () => {

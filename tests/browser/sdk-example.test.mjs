@@ -1,29 +1,20 @@
 // The npm package's web build in a real browser: the www/examples page imports
 // "kpilab" through an import map, plans a test, and shows typed errors.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { planSampleSize } from "kpilab";
-import { serveStatic, launchBrowser, recordForeignRequests } from "./harness.mjs";
+import { recordForeignRequests, useStaticSite } from "./harness.mjs";
 
 const root = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serveStatic(root("www/examples"), { "/node_modules/kpilab/": root("pkg") });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useStaticSite(root("www/examples"), { "/node_modules/kpilab/": root("pkg") });
 
 const digits = (s) => Number(s.replace(/[^0-9]/g, ""));
 
 test("the example page plans a test with the web build", async () => {
-  const page = await browser.context.newPage();
-  const foreign = recordForeignRequests(page, server.origin);
-  await page.goto(`${server.origin}/`);
+  const page = await site.browser.context.newPage();
+  const foreign = recordForeignRequests(page, site.server.origin);
+  await page.goto(`${site.server.origin}/`);
   const users = page.getByTestId("users-per-variant");
   await assert.doesNotReject(users.filter({ hasText: /\d/ }).waitFor());
   const expected = planSampleSize({ metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1 });

@@ -1,27 +1,18 @@
 // The README's worker recipe: a module worker on the web build catches a
 // KpilabError and posts e.toJSON(); the page rebuilds it with KpilabError.from.
 // Also: calling before init() throws a KpilabError that says to call init().
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { serveStatic, launchBrowser, recordForeignRequests } from "./harness.mjs";
+import { recordForeignRequests, useStaticSite } from "./harness.mjs";
 
 const root = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serveStatic(root("tests/browser/fixtures/worker"), { "/pkg/": root("pkg") });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useStaticSite(root("tests/browser/fixtures/worker"), { "/pkg/": root("pkg") });
 
 test("a worker's KpilabError crosses postMessage as toJSON() and comes back with KpilabError.from", async () => {
-  const page = await browser.context.newPage();
-  const foreign = recordForeignRequests(page, server.origin);
-  await page.goto(`${server.origin}/`);
+  const page = await site.browser.context.newPage();
+  const foreign = recordForeignRequests(page, site.server.origin);
+  await page.goto(`${site.server.origin}/`);
   const r = await page.evaluate(async () => {
     const { KpilabError } = await import("/pkg/web.mjs");
     const worker = new Worker("/worker.mjs", { type: "module" });
