@@ -50,8 +50,9 @@ mkdir -p node_modules && ln -sfn ../pkg node_modules/kpilab
 
 raw=$(stat -c %s pkg/web/kpilab_wasm_bg.wasm)
 gz=$(gzip -9 -c pkg/web/kpilab_wasm_bg.wasm | wc -c)
-# 160 KiB: raised from 150 KiB when the trust work (Fieller intervals, control
-# choice, typo and exclusion checks, shifted moments) took the SDK to ~151 KiB.
-budget=163840
+# 256 KiB: raised from 160 KiB for SDK.md §4-§7 (event-level KPIs, survival,
+# SQL generation), which the one wasm of the SDK carries; the README reports
+# the measured figure, so growth stays visible.
+budget=262144
 echo "pkg/: kpilab $version; wasm $raw bytes raw, $gz bytes gzipped (budget $budget)"
-[ "$gz" -le "$budget" ] || { echo "wasm over the 160 KiB gzipped budget" >&2; exit 1; }
+[ "$gz" -le "$budget" ] || { echo "wasm over the 256 KiB gzipped budget" >&2; exit 1; }
