@@ -102,6 +102,7 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("KpiRole", &["primary", "secondary", "guardrail"]),
     ("KpiKind", &["conversion", "mean", "ratio"]),
     ("OnBadRow", &["skip", "fail"]),
+    ("TimeUnit", &["days", "hours"]),
 ];
 
 /// serde's "expected ..." in words.

@@ -15,6 +15,7 @@ pub mod kpi;
 pub mod plan;
 mod serde_embed;
 mod special;
+pub mod survival;
 mod validate;
 
 pub use analyze::{analyze, AnalyzeInput, AnalyzeResult};
@@ -22,4 +23,5 @@ pub use common::Alternative;
 pub use csv::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use error::{ErrorCode, KpilabError, Result};
 pub use kpi::{kpis, KpiTotals, KpiValues};
+pub use survival::{analyze_time_to_event, TimeToEventInput, TimeToEventResult};
 pub use plan::{plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, PlanInput};
