@@ -98,7 +98,7 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("MdeType", &["relative", "absolute"]),
     ("PlanCorrection", &["none", "bonferroni"]),
     ("PlanMethod", &["pooled", "unpooled", "evan-miller", "arcsine", "t"]),
-    ("PlanMetricKind", &["proportion", "mean"]),
+    ("PlanMetricKind", &["proportion", "mean", "timeToEvent"]),
     ("KpiRole", &["primary", "secondary", "guardrail"]),
     ("KpiKind", &["conversion", "mean", "ratio"]),
     ("OnBadRow", &["skip", "fail"]),

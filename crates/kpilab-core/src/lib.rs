@@ -23,5 +23,5 @@ pub use common::Alternative;
 pub use csv::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use error::{ErrorCode, KpilabError, Result};
 pub use kpi::{kpis, KpiTotals, KpiValues};
-pub use survival::{analyze_time_to_event, TimeToEventInput, TimeToEventResult};
 pub use plan::{plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, PlanInput};
+pub use survival::{analyze_time_to_event, TimeToEventInput, TimeToEventResult};

@@ -17,6 +17,10 @@ pub enum PlanMetric {
     /// A per-user mean (e.g. revenue per visitor) with its per-user standard deviation.
     #[serde(rename_all = "camelCase")]
     Mean { mean: f64, std_dev: f64 },
+    /// Time to convert (SDK.md §5): the control's share converting during the
+    /// test and the hazard ratio to detect (variant over control).
+    #[serde(rename_all = "camelCase")]
+    TimeToEvent { control_event_rate: f64, hazard_ratio: f64 },
 }
 
 /// `PlanMetric` as read: serde's derive for an internally tagged enum first copies
@@ -29,6 +33,8 @@ struct PlanMetricFields {
     baseline: Option<f64>,
     mean: Option<f64>,
     std_dev: Option<f64>,
+    control_event_rate: Option<f64>,
+    hazard_ratio: Option<f64>,
 }
 
 strict!(PlanMetricFields);
@@ -38,6 +44,7 @@ strict!(PlanMetricFields);
 enum PlanMetricKind {
     Proportion,
     Mean,
+    TimeToEvent,
 }
 
 impl<'de> Deserialize<'de> for PlanMetric {
@@ -49,6 +56,10 @@ impl<'de> Deserialize<'de> for PlanMetric {
             PlanMetricKind::Mean => {
                 PlanMetric::Mean { mean: field(f.mean, "mean")?, std_dev: field(f.std_dev, "stdDev")? }
             }
+            PlanMetricKind::TimeToEvent => PlanMetric::TimeToEvent {
+                control_event_rate: field(f.control_event_rate, "controlEventRate")?,
+                hazard_ratio: field(f.hazard_ratio, "hazardRatio")?,
+            },
         })
     }
 }
@@ -181,6 +192,13 @@ pub struct SampleSizePlan {
     pub users_per_variant: Vec<f64>,
     pub users_per_variant_exact: Vec<f64>,
     pub total_users: f64,
+    /// Time-to-event plans: conversions needed over all arms (Freedman), a ceiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub events_needed: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub events_needed_exact: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

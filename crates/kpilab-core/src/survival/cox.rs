@@ -15,7 +15,7 @@ pub fn hazard_ratio(rows: &[PairRow], z: f64) -> Option<(f64, [f64; 2])> {
     let mut beta = 0.0_f64;
     for _ in 0..100 {
         let (g, h) = score_and_hessian(rows, beta);
-        if !(h < 0.0) || !g.is_finite() {
+        if h.is_nan() || h >= 0.0 || !g.is_finite() {
             return None;
         }
         // The log-likelihood is concave in beta; a cap keeps early steps sane.

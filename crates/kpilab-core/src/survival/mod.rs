@@ -169,7 +169,10 @@ pub fn analyze_survival(arms: &[SurvivalArmInput], options: &SurvivalOptions) ->
     }
     let result = TimeToEventResult { horizon: tau, variants, comparisons, warnings };
     if !all_finite(&result) {
-        return Err(KpilabError::no_solution("variants", "the data give no finite estimate; check the times and events"));
+        return Err(KpilabError::no_solution(
+            "variants",
+            "the data give no finite estimate; check the times and events",
+        ));
     }
     Ok(result)
 }
@@ -178,14 +181,20 @@ pub fn analyze_survival(arms: &[SurvivalArmInput], options: &SurvivalOptions) ->
 /// smallest of the arms' largest observed times.
 fn horizon(arms: &[SurvivalArmInput], options: &SurvivalOptions) -> Result<f64> {
     let unit = options.unit.as_str();
-    let (shortest, name) = arms
-        .iter()
-        .map(|a| (a.counts.last_time(), a.name))
-        .fold((f64::INFINITY, ""), |best, x| if x.0 < best.0 { x } else { best });
+    let (shortest, name) = arms.iter().map(|a| (a.counts.last_time(), a.name)).fold((f64::INFINITY, ""), |best, x| {
+        if x.0 < best.0 {
+            x
+        } else {
+            best
+        }
+    });
     let tau = match options.horizon {
         Some(h) => {
             if !h.is_finite() || h <= 0.0 {
-                return Err(KpilabError::invalid("horizon", format!("horizon must be a number > 0 (in {unit}); got {h}")));
+                return Err(KpilabError::invalid(
+                    "horizon",
+                    format!("horizon must be a number > 0 (in {unit}); got {h}"),
+                ));
             }
             if h > shortest {
                 return Err(KpilabError::invalid(
