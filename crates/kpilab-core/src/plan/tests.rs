@@ -371,7 +371,10 @@ fn plan_metric_reads_both_kinds_and_names_what_is_missing() {
         (r#"{"kind": "mean", "mean": 1}"#, "missing field `stdDev`"),
         (r#"{"kind": "timeToEvent", "controlEventRate": 0.3}"#, "missing field `hazardRatio`"),
         (r#"{"baseline": 0.1}"#, "missing field `kind`"),
-        (r#"{"kind": "median", "baseline": 0.1}"#, "unknown variant `median`, expected one of `proportion`, `mean`, `timeToEvent`"),
+        (
+            r#"{"kind": "median", "baseline": 0.1}"#,
+            "unknown variant `median`, expected one of `proportion`, `mean`, `timeToEvent`",
+        ),
         (r#"{"kind": "proportion", "baseline": "5%"}"#, "invalid type: string \"5%\", expected f64"),
     ] {
         let err = read(json).expect_err(json);
