@@ -126,8 +126,9 @@ fn unknown_keys_and_bad_event_flags_are_rejected() {
     let mut input = two_arms(json!([1.0]), json!([1]));
     input["horizn"] = json!(2.0);
     assert!(serde_json::from_value::<TimeToEventInput>(input).is_err());
-    let input = two_arms(json!([1.0]), json!([2]));
-    assert!(serde_json::from_value::<TimeToEventInput>(input).is_err());
+    let e = error_of(two_arms(json!([1.0, 2.0]), json!([1, 2])));
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "variants[0].events[1]"));
+    assert!(serde_json::from_value::<TimeToEventInput>(two_arms(json!([1.0]), json!(["yes"]))).is_err());
     let mut input = two_arms(json!([1.0]), json!([1]));
     input["variants"][0]["weights"] = json!([1]);
     assert!(serde_json::from_value::<TimeToEventInput>(input).is_err());
@@ -145,5 +146,53 @@ fn separated_arms_give_no_solution_not_nan() {
     match analyze_time_to_event(&input) {
         Ok(r) => assert!(serde_json::to_string(&r).unwrap().find("NaN").is_none()),
         Err(e) => assert_eq!(e.code, ErrorCode::NoSolution, "{e:?}"),
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arm() -> impl Strategy<Value = Vec<(u8, bool)>> {
+        proptest::collection::vec((0u8..25, any::<bool>()), 1..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Never a panic; a result is finite everywhere, and `significant` holds
+        /// exactly when the Fieller relative interval excludes 0 (both come from
+        /// the one RMST z test).
+        #[test]
+        fn finite_and_significance_agrees_with_the_relative_interval(
+            a in arm(), b in arm(), alt in 0usize..3, alpha in 0.01f64..0.3,
+        ) {
+            let side = |v: &Vec<(u8, bool)>| {
+                (v.iter().map(|x| f64::from(x.0)).collect::<Vec<_>>(), v.iter().map(|x| x.1).collect::<Vec<_>>())
+            };
+            let ((ta, ea), (tb, eb)) = (side(&a), side(&b));
+            let alternative = ["two-sided", "greater", "less"][alt];
+            let input = json!({"variants": [
+                {"name": "control", "times": ta, "events": ea},
+                {"name": "b", "times": tb, "events": eb},
+            ], "alternative": alternative, "alpha": alpha});
+            let input: TimeToEventInput = serde_json::from_value(input).unwrap();
+            let Ok(r) = analyze_time_to_event(&input) else { return Ok(()) };
+            let text = serde_json::to_string(&r).unwrap();
+            let back: Value = serde_json::from_str(&text).unwrap();
+            let c = &r.comparisons[0];
+            prop_assert!(c.p_value.is_finite() && c.hazard_ratio.is_finite() && c.log_rank_chi_square.is_finite());
+            for v in &r.variants {
+                prop_assert!(v.rmst.is_finite() && v.rmst_variance.is_finite() && v.curve.len() <= 200);
+            }
+            // serde_json writes NaN as null: every non-Option number must survive
+            prop_assert!(!back["comparisons"][0]["pValue"].is_null());
+            let [lo, hi] = c.relative_ci;
+            if lo.is_some() || hi.is_some() {
+                let excludes = lo.is_some_and(|x| x > 0.0) || hi.is_some_and(|x| x < 0.0);
+                prop_assert_eq!(excludes, c.significant, "{:?} p={}", c.relative_ci, c.p_value);
+            } else {
+                prop_assert!(!c.significant || r.warnings.iter().any(|w| w.code == "RELATIVE_CI_UNBOUNDED"));
+            }
+        }
     }
 }

@@ -80,7 +80,13 @@ pub fn analyze_time_to_event(input: &TimeToEventInput) -> Result<TimeToEventResu
                     format!("a time must be a finite number >= 0 (time from exposure to conversion or to the end of observation); got {t}"),
                 ));
             }
-            counts.add(t, e.0);
+            let Some(converted) = e.converted() else {
+                return Err(KpilabError::invalid(
+                    format!("variants[{i}].events[{j}]"),
+                    format!("an event must be 1 (converted) or 0 (still waiting), or true/false; got {}", e.0),
+                ));
+            };
+            counts.add(t, converted);
         }
         arms.push(SurvivalArmInput { name: &v.name, counts });
     }

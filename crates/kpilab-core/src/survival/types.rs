@@ -25,10 +25,20 @@ impl TimeUnit {
     }
 }
 
-/// Whether a user converted (`1`, `true`) or is censored (`0`, `false`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Whether a user converted (`1`, `true`) or is censored (`0`, `false`), as
+/// given: any other number is refused by the analysis, which can name the
+/// element (`variants[0].events[3]`; serde's error could not tell it from an
+/// equal number in `times`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct EventFlag(pub bool);
+pub struct EventFlag(pub f64);
+
+impl EventFlag {
+    /// `Some(converted)` for 0/1, `None` for any other number.
+    pub fn converted(self) -> Option<bool> {
+        (self.0 == 0.0 || self.0 == 1.0).then_some(self.0 == 1.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for EventFlag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -39,26 +49,16 @@ impl<'de> Deserialize<'de> for EventFlag {
                 f.write_str("0, 1, true or false")
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<EventFlag, E> {
-                Ok(EventFlag(v))
+                Ok(EventFlag(if v { 1.0 } else { 0.0 }))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<EventFlag, E> {
-                match v {
-                    0 | 1 => Ok(EventFlag(v == 1)),
-                    _ => Err(E::invalid_value(serde::de::Unexpected::Unsigned(v), &self)),
-                }
+                Ok(EventFlag(v as f64))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<EventFlag, E> {
-                match v {
-                    0 | 1 => Ok(EventFlag(v == 1)),
-                    _ => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
-                }
+                Ok(EventFlag(v as f64))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<EventFlag, E> {
-                if v == 0.0 || v == 1.0 {
-                    Ok(EventFlag(v == 1.0))
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
-                }
+                Ok(EventFlag(v))
             }
         }
         deserializer.deserialize_any(V)
