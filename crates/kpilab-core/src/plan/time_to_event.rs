@@ -42,7 +42,8 @@ pub fn plan_time_to_event(input: &PlanInput, control_event_rate: f64, hazard_rat
         PlanCorrection::Bonferroni => alpha / f64::from(input.variants - 1),
     };
     let z = normal_isf(alpha / 2.0) + normal_isf(1.0 - power);
-    let p_exp = 1.0 - (1.0 - p_con).powf(hr);
+    // (1 - p_con)^HR, through ln_1p/exp_m1 (accurate for small rates; powf would add libm's pow, 2 KB of wasm)
+    let p_exp = -(hr * (-p_con).ln_1p()).exp_m1();
     // Each comparison j needs n_exp_j; arm i gets s·w_i with s = max_j n_exp_j/w_j (SDK.md §1).
     let mut scale: f64 = 0.0;
     for w_j in &weights[1..] {
