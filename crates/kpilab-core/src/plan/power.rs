@@ -130,7 +130,7 @@ fn t_treatment_size(s: &Setup, effect: f64, r: f64, normal: f64) -> Result<f64> 
             return Err(too_many_users());
         }
     }
-    brent(gap, lo, hi, Tolerance { xtol: 1e-12, rtol: 1e-15 }).ok_or_else(too_many_users)
+    brent(gap, lo, hi, Tolerance::SAMPLE_SIZE).ok_or_else(too_many_users)
 }
 
 /// For the t method every comparison needs df = n_t + n_c - 2 > 0.
