@@ -8,7 +8,6 @@
 //! with r = w_control/w_j.
 
 mod mde;
-mod noncentral_t;
 mod power;
 mod setup;
 #[cfg(test)]
