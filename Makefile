@@ -44,7 +44,8 @@ test-node:
 
 test-types:
 	tsc -p tests/types/tsconfig.json
-	@echo "types: usage example compiles, every marked mistake is a compile error"
+	tsc -p tests/types/tsconfig.browser.json
+	@echo "types: usage example compiles, every marked mistake is a compile error, the input unions match the Rust fields, a browser-only project (lib DOM, no @types/node) compiles"
 
 test-browser:
 	node --test --test-concurrency=1 tests/browser/

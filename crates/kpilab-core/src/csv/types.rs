@@ -31,9 +31,12 @@ pub enum KpiKind {
     Ratio,
 }
 
+/// One KPI. In TypeScript this is `KpiSpecFields` (every field of every kind); the
+/// package's `KpiSpec` is a union on `kind`.
+// The unions: crates/kpilab-wasm/src/input_types.rs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(rename = "KpiSpecFields"))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct KpiSpec {
     pub name: String,
