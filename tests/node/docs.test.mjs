@@ -24,3 +24,24 @@ test("www/api (typedoc, make docs) documents every function of the package", () 
   for (const name of ["CsvEvaluator", "KpilabError"]) assert.ok(existsSync(new URL(`www/api/classes/${name}.html`, root)), name);
   assert.match(read("www/api/types/WarningCode.html"), /REVENUE_IMPACT_ONE_SIDED/);
 });
+
+// Each field of these input types has a doc comment (from the Rust doc comments,
+// via tsify), and each optional field with a default says it.
+const DOCUMENTED_INPUTS = ["PlanInput", "FixedSizeInput", "DurationInput", "AnalysisOptions", "AnalyzeInputFields", "VariantFields", "Moments"];
+const WITH_DEFAULT = ["method", "alpha", "alternative", "correction", "srmAlpha", "sequentialTuning", "cuped", "higherIsBetter", "relativeInterval", "mdeType", "power", "variants", "allocation", "trafficFraction", "expectedAllocation", "control"];
+
+test("every option of the input types is documented, with its default", () => {
+  const dts = read("pkg/web/kpilab_wasm.d.ts");
+  for (const name of DOCUMENTED_INPUTS) {
+    const block = dts.match(new RegExp(`^export (?:interface ${name}\\b[^{]*\\{|type ${name} = [^{]*\\{)([\\s\\S]*?)^\\}`, "m"));
+    assert.ok(block, `${name} is declared`);
+    const members = [...block[1].matchAll(/(?:\/\*\*([\s\S]*?)\*\/\s*)?^ {4}(\w+)(\??):/gm)];
+    assert.ok(members.length > 0, name);
+    for (const [, doc, field, optional] of members) {
+      assert.ok(doc && doc.trim(), `${name}.${field} has no doc comment (add a /// line on the Rust field)`);
+      if (optional && WITH_DEFAULT.includes(field) && name !== "VariantFields") {
+        assert.match(doc, /[Dd]efault/, `${name}.${field}: the doc comment should give the default`);
+      }
+    }
+  }
+});
