@@ -10,6 +10,12 @@
 //! `KpiSpecCommon`) or in the members of the kinds it applies to;
 //! tests/types/drift.mts (`make test-types`) fails until it is, and when a member
 //! invents a field, gives one another type, or a kind has no member.
+//! A kind that needs one of two fields (SDK.md §4: a conversion KPI with `where`
+//! needs no `column`) becomes a type alias over both cases, e.g.
+//! `export type ConversionKpi = KpiSpecCommon & { kind: "conversion" } &
+//! ((Required<Pick<KpiSpecFields, "column">> & Pick<KpiSpecFields, "where">) |
+//! (Pick<KpiSpecFields, "column"> & Required<Pick<KpiSpecFields, "where">>));`
+//! fields every kind takes (`where`, `aggregate`, `window`, `cap`) go in `KpiSpecCommon`.
 
 use wasm_bindgen::prelude::*;
 
