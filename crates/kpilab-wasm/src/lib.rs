@@ -1,6 +1,7 @@
 //! kpilab's wasm-bindgen layer: every function of the npm package `kpilab` (see its README), conversion only.
 //! The numbers come from `kpilab-core`; see its docs for the reference each matches.
 
+mod input_types;
 mod interop;
 
 use interop::{from_js, output, stream_bytes, to_js_error};
