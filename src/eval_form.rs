@@ -2,11 +2,11 @@
 //! options. Text until `to_config` turns them into the core's `EvalConfig`; the
 //! core then validates the rest (`CsvEvaluator::new`).
 
-use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
+use kpilab_core::analyze::AnalysisOptions;
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
-use crate::plan_file::{self, PlanFile};
+use crate::plan_file::PlanFile;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalForm {
@@ -171,18 +171,9 @@ impl EvalForm {
         }
         let options = AnalysisOptions {
             control: non_empty(&self.control),
-            method: match self.method.as_str() {
-                "bayesian" => AnalysisMethod::Bayesian,
-                "sequential" => AnalysisMethod::Sequential,
-                _ => AnalysisMethod::Frequentist,
-            },
+            method: self.method.parse().unwrap_or_default(),
             alpha,
-            correction: match self.correction.as_str() {
-                "holm" => Correction::Holm,
-                "bonferroni" => Correction::Bonferroni,
-                "benjamini-hochberg" => Correction::BenjaminiHochberg,
-                _ => Correction::None,
-            },
+            correction: self.correction.parse().unwrap_or_default(),
             ..AnalysisOptions::default()
         };
         let config = EvalConfig {
@@ -212,7 +203,7 @@ impl EvalForm {
             Some(i) => unused.remove(i),
             None => KpiDraft::new("", role, kind),
         };
-        let mut primary = take(core_kind(plan.primary_kpi.kind), KpiRole::Primary);
+        let mut primary = take(plan.primary_kpi.kind, KpiRole::Primary);
         if let Some(column) = &plan.primary_kpi.column {
             primary.column = column.clone();
         }
@@ -220,7 +211,7 @@ impl EvalForm {
         primary.role = KpiRole::Primary;
         let mut kpis = vec![primary];
         for g in &plan.guardrails {
-            let mut draft = take(core_kind(g.kind), KpiRole::Guardrail);
+            let mut draft = take(g.kind, KpiRole::Guardrail);
             draft.name = or(&g.name, "guardrail");
             draft.role = KpiRole::Guardrail;
             draft.higher_is_better = g.higher_is_better;
@@ -288,30 +279,6 @@ impl KpiDraft {
             higher_is_better: self.higher_is_better,
             non_inferiority_margin: margin,
         })
-    }
-}
-
-pub fn core_kind(kind: plan_file::KpiKind) -> KpiKind {
-    match kind {
-        plan_file::KpiKind::Conversion => KpiKind::Conversion,
-        plan_file::KpiKind::Mean => KpiKind::Mean,
-        plan_file::KpiKind::Ratio => KpiKind::Ratio,
-    }
-}
-
-pub fn role_name(role: KpiRole) -> &'static str {
-    match role {
-        KpiRole::Primary => "primary",
-        KpiRole::Secondary => "secondary",
-        KpiRole::Guardrail => "guardrail",
-    }
-}
-
-pub fn kind_name(kind: KpiKind) -> &'static str {
-    match kind {
-        KpiKind::Conversion => "conversion",
-        KpiKind::Mean => "mean",
-        KpiKind::Ratio => "ratio",
     }
 }
 

@@ -3,10 +3,10 @@
 //! Fields stay text so a half-typed value ("0.") survives a re-render and the URL
 //! can carry it; only `to_duration_input` turns them into numbers.
 
-use kpilab_core::common::Alternative;
-use kpilab_core::plan::{DurationInput, MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric};
+use kpilab_core::evaluate::KpiKind;
+use kpilab_core::plan::{DurationInput, PlanInput, PlanMetric};
 
-use crate::plan_file::{Guardrail, KpiKind};
+use crate::plan_file::Guardrail;
 
 /// Every planner field, keyed like the URL query (see `url_state`).
 #[derive(Debug, Clone, PartialEq)]
@@ -290,30 +290,14 @@ impl PlannerForm {
         let plan = PlanInput {
             metric,
             mde: Some(number("mde", &self.mde)?),
-            mde_type: match self.mde_type.as_str() {
-                "absolute" => MdeType::Absolute,
-                _ => MdeType::Relative,
-            },
+            mde_type: self.mde_type.parse().unwrap_or_default(),
             alpha: number("alpha", &self.alpha)?,
             power: number("power", &self.power)?,
-            alternative: match self.alternative.as_str() {
-                "greater" => Alternative::Greater,
-                "less" => Alternative::Less,
-                _ => Alternative::TwoSided,
-            },
+            alternative: self.alternative.parse().unwrap_or_default(),
             variants: whole_number("variants", &self.variants)?,
             allocation: allocation(&self.allocation)?,
-            correction: match self.correction.as_str() {
-                "bonferroni" => PlanCorrection::Bonferroni,
-                _ => PlanCorrection::None,
-            },
-            method: match self.method.as_str() {
-                "unpooled" => PlanMethod::Unpooled,
-                "evan-miller" => PlanMethod::EvanMiller,
-                "arcsine" => PlanMethod::Arcsine,
-                "t" => PlanMethod::T,
-                _ => PlanMethod::Pooled,
-            },
+            correction: self.correction.parse().unwrap_or_default(),
+            method: self.method.parse().unwrap_or_default(),
         };
         Ok(DurationInput {
             plan,

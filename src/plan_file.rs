@@ -2,6 +2,7 @@
 //! Markdown a marketer pastes into a ticket. Both are built from numbers the core
 //! computed; nothing here does statistics.
 
+use kpilab_core::evaluate::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
@@ -42,36 +43,6 @@ pub struct PlanFile {
     pub actions: Actions,
 }
 
-/// KPI kinds as the Evaluate view (SDK §3) names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum KpiKind {
-    #[default]
-    Conversion,
-    Mean,
-    Ratio,
-}
-
-impl KpiKind {
-    pub const ALL: [KpiKind; 3] = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KpiKind::Conversion => "conversion",
-            KpiKind::Mean => "mean",
-            KpiKind::Ratio => "ratio",
-        }
-    }
-
-    pub fn parse(s: &str) -> KpiKind {
-        match s {
-            "mean" => KpiKind::Mean,
-            "ratio" => KpiKind::Ratio,
-            _ => KpiKind::Conversion,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrimaryKpi {
@@ -82,7 +53,7 @@ pub struct PrimaryKpi {
 }
 
 /// A KPI that must not get worse; `margin` is relative (0.02 = may drop 2 %).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Guardrail {
     pub name: String,

@@ -72,7 +72,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
             </text>
             { for props.rows.iter().enumerate().map(|(i, r)| {
                 let y = TOP + ROW * (i as f64 + 0.5);
-                let class = match r.verdict { Verdict::Better => "better", Verdict::Worse => "worse", Verdict::Inconclusive => "inconclusive" };
+                let class = r.verdict.as_str();
                 html! {
                     <g class={classes!("forest-row", class)}>
                         <text class="row-label" x={(LEFT - 10.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ r.label.clone() }</text>

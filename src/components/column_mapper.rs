@@ -175,12 +175,12 @@ fn kpi_row(
             <div class="row">
                 <TextField id={id("name")} label="Name" value={k.name.clone()} inputmode="text" error={error_for(&id("name"))}
                     oninput={edit(|d, v| d.name = v)} />
-                <SelectField id={id("role")} label="Role" value={crate::eval_form::role_name(k.role)}
+                <SelectField id={id("role")} label="Role" value={k.role.as_str()}
                     options={options(&[("primary", "Primary (decides)"), ("guardrail", "Guardrail (must not drop)"), ("secondary", "Secondary (reported)")])}
                     onchange={edit(|d, v| d.role = match v.as_str() { "primary" => KpiRole::Primary, "guardrail" => KpiRole::Guardrail, _ => KpiRole::Secondary })} />
-                <SelectField id={id("kind")} label="Kind" value={crate::eval_form::kind_name(k.kind)}
+                <SelectField id={id("kind")} label="Kind" value={k.kind.as_str()}
                     options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)")])}
-                    onchange={edit(|d, v| d.kind = match v.as_str() { "mean" => KpiKind::Mean, "ratio" => KpiKind::Ratio, _ => KpiKind::Conversion })} />
+                    onchange={edit(|d, v| d.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
             </div>
             <div class="row">
                 if k.kind == KpiKind::Ratio {

@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use kpilab_core::evaluate::KpiKind;
+
 use yew::prelude::*;
 
 use crate::browser;
@@ -11,7 +13,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
 use crate::form::{FormEdit, GuardrailDraft, PlannerForm};
 use crate::format::{group_thousands, weeks};
-use crate::plan_file::{Actions, KpiKind, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
+use crate::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
 use crate::results::PlanResults;
 
 /// The plan file for the current card text and the last good numbers.
@@ -86,7 +88,7 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
         d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
     let kind_options: Vec<(AttrValue, AttrValue)> =
-        KpiKind::ALL.iter().map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str()))).collect();
+        KpiKind::names().iter().map(|&k| (AttrValue::Static(k), AttrValue::Static(k))).collect();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">
@@ -128,7 +130,7 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
                             <TextField id={format!("guardrail-{i}-name")} label="KPI" value={g.name.clone()} inputmode="text"
                                 placeholder="bounce rate" oninput={edit(|g, v| g.name = v)} />
                             <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={g.kind.as_str()}
-                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = KpiKind::parse(&v))} />
+                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
                             <SelectField id={format!("guardrail-{i}-direction")} label="Better when"
                                 value={if g.higher_is_better { "higher" } else { "lower" }}
                                 options={vec![(AttrValue::Static("higher"), AttrValue::Static("higher")), (AttrValue::Static("lower"), AttrValue::Static("lower"))]}
