@@ -9,9 +9,9 @@ use kpilab_core::csv::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
-use crate::eval_form::role_name;
-use crate::format::{percent, trimmed};
-use crate::report::{evidence, relative_ci, relative_lift};
+use crate::state::eval_form::role_name;
+use crate::text::format::{percent, trimmed, PercentStyle};
+use crate::text::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct KpiResultsProps {
@@ -22,7 +22,7 @@ pub struct KpiResultsProps {
 
 pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
     match kind {
-        Some(KpiKind::Conversion) => percent(x),
+        Some(KpiKind::Conversion) => percent(x, PercentStyle::Share),
         _ => trimmed(x, 2),
     }
 }

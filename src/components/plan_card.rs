@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::browser;
 use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
-use crate::form::{FormEdit, GuardrailDraft, PlannerForm};
-use crate::format::{group_thousands, weeks};
-use crate::plan_file::{Actions, KpiKind, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
-use crate::results::PlanResults;
+use crate::models::plan_file::{Actions, KpiKind, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
+use crate::models::plan_results::PlanResults;
+use crate::services::browser;
+use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
+use crate::text::format::{group_thousands, weeks};
 
 /// The plan file for the current card text and the last good numbers.
 pub fn plan_file(form: &PlannerForm, results: &PlanResults) -> PlanFile {

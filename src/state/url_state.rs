@@ -7,8 +7,8 @@
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
-use crate::form::{GuardrailDraft, PlannerForm};
-use crate::plan_file::KpiKind;
+use crate::models::plan_file::KpiKind;
+use crate::state::planner_form::{GuardrailDraft, PlannerForm};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {
