@@ -8,7 +8,7 @@ use kpilab_core::csv::{KpiKind, KpiRole};
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::components::field::{SelectField, TextField};
+use crate::components::field::{options, SelectField, TextField};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile};
 use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
 use crate::state::FieldError;
@@ -41,10 +41,6 @@ pub fn field_id(path: &str) -> String {
         "plannedUsersPerVariant" => "plannedUsers".into(),
         other => other.to_string(),
     }
-}
-
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(ColumnMapper)]

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::field::{SelectField, TextField};
+use crate::components::field::{options, SelectField, TextField};
 use crate::state::number::parse_number;
 use crate::state::planner_form::{methods_for, FormEdit, PlannerForm};
 use crate::state::FieldError;
@@ -17,10 +17,6 @@ pub struct PlanInputsProps {
     pub form: PlannerForm,
     pub error: Option<FieldError>,
     pub on_edit: Callback<FormEdit>,
-}
-
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(PlanInputs)]
