@@ -127,3 +127,31 @@ impl Reducible for EvalState {
         Rc::new(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: EvalState, action: Action) -> EvalState {
+        (*Rc::new(state).reduce(action)).clone()
+    }
+
+    #[test]
+    fn progress_then_failure_names_the_field() {
+        let s = reduce(EvalState::default(), Action::Started(1000.0));
+        let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 5.0, rows: 2.0 }));
+        assert!(s.phase == Phase::Running { started_ms: 1000.0, bytes: 5.0, rows: 2.0 });
+        let failed = WorkerReport::Failed { field: "kpis[0].column".into(), message: "no such column".into() };
+        let s = reduce(s, Action::Report(failed));
+        assert!(s.phase == Phase::Failed("no such column".into()));
+        assert_eq!(s.issue, Some(FieldError::new("kpis[0].column", "no such column")));
+    }
+
+    #[test]
+    fn reports_after_cancel_are_ignored() {
+        let s = reduce(EvalState::default(), Action::Started(0.0));
+        let s = reduce(s, Action::Cancelled);
+        let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 9.0, rows: 9.0 }));
+        assert!(s.phase == Phase::Setup);
+    }
+}
