@@ -8,9 +8,10 @@ use yew::prelude::*;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
-use crate::models::plan_file::{Actions, KpiKind, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
+use crate::models::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
 use crate::models::plan_results::PlanResults;
 use crate::services::browser;
+use crate::state::eval_form::{kind_from_name, kind_name, KPI_KINDS};
 use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
 use crate::text::format::{group_thousands, weeks};
 
@@ -86,7 +87,7 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
         d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
     let kind_options: Vec<(AttrValue, AttrValue)> =
-        KpiKind::ALL.iter().map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str()))).collect();
+        KPI_KINDS.iter().map(|k| (AttrValue::Static(kind_name(*k)), AttrValue::Static(kind_name(*k)))).collect();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">
@@ -127,8 +128,8 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
                         <div class="row guardrail-row">
                             <TextField id={format!("guardrail-{i}-name")} label="KPI" value={g.name.clone()} inputmode="text"
                                 placeholder="bounce rate" oninput={edit(|g, v| g.name = v)} />
-                            <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={g.kind.as_str()}
-                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = KpiKind::parse(&v))} />
+                            <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={kind_name(g.kind)}
+                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = kind_from_name(&v))} />
                             <SelectField id={format!("guardrail-{i}-direction")} label="Better when"
                                 value={if g.higher_is_better { "higher" } else { "lower" }}
                                 options={vec![(AttrValue::Static("higher"), AttrValue::Static("higher")), (AttrValue::Static("lower"), AttrValue::Static("lower"))]}

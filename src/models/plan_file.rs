@@ -2,9 +2,11 @@
 //! Markdown a marketer pastes into a ticket. Both are built from numbers the core
 //! computed; nothing here does statistics.
 
+use kpilab_core::csv::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
+use crate::state::eval_form::kind_name;
 use crate::text::format::{self, effect_phrase, group_thousands, PercentStyle};
 
 /// Schema version written in every plan file.
@@ -25,7 +27,7 @@ pub const PLAN_FILE_VERSION: u32 = 1;
 ///                   "nonInferiorityMargin": 0.02}],
 ///   "actions": {"win": "…", "loss": "…", "inconclusive": "…"} }
 /// ```
-/// `plan` is the SDK's `PlanInput`; `usersPerVariant` is per arm, control first;
+/// `plan` is the SDK's `PlanInput`, KPI kinds are the core's `KpiKind`; `usersPerVariant` is per arm, control first;
 /// a guardrail's `nonInferiorityMargin` is relative (0.02 = 2 %) or null.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,36 +44,6 @@ pub struct PlanFile {
     pub actions: Actions,
 }
 
-/// KPI kinds as the Evaluate view (SDK §3) names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum KpiKind {
-    #[default]
-    Conversion,
-    Mean,
-    Ratio,
-}
-
-impl KpiKind {
-    pub const ALL: [KpiKind; 3] = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KpiKind::Conversion => "conversion",
-            KpiKind::Mean => "mean",
-            KpiKind::Ratio => "ratio",
-        }
-    }
-
-    pub fn parse(s: &str) -> KpiKind {
-        match s {
-            "mean" => KpiKind::Mean,
-            "ratio" => KpiKind::Ratio,
-            _ => KpiKind::Conversion,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrimaryKpi {
@@ -82,7 +54,7 @@ pub struct PrimaryKpi {
 }
 
 /// A KPI that must not get worse; `margin` is relative (0.02 = may drop 2 %).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Guardrail {
     pub name: String,
@@ -127,7 +99,7 @@ impl PlanFile {
         md.push_str(&format!(
             "**Primary KPI:** {} ({}{column}) — baseline {}, detect {}\n\n",
             or_dash(&self.primary_kpi.name),
-            self.primary_kpi.kind.as_str(),
+            kind_name(self.primary_kpi.kind),
             format::baseline_phrase(plan),
             effect_phrase(plan),
         ));
@@ -166,7 +138,7 @@ impl PlanFile {
                 md.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
                     or_dash(&g.name).replace('|', "\\|"),
-                    g.kind.as_str(),
+                    kind_name(g.kind),
                     if g.higher_is_better { "higher" } else { "lower" },
                     g.non_inferiority_margin
                         .map(|m| format::percent(m, PercentStyle::Share))

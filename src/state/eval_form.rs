@@ -6,7 +6,7 @@ use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
 use kpilab_core::csv::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
-use crate::models::plan_file::{self, PlanFile};
+use crate::models::plan_file::PlanFile;
 use crate::state::number::{parse_margin, parse_number, NumberError};
 use crate::state::FieldError;
 use crate::text::format::{percent_number, plain};
@@ -208,7 +208,7 @@ impl EvalForm {
             Some(i) => unused.remove(i),
             None => KpiDraft::new("", role, kind),
         };
-        let mut primary = take(core_kind(plan.primary_kpi.kind), KpiRole::Primary);
+        let mut primary = take(plan.primary_kpi.kind, KpiRole::Primary);
         if let Some(column) = &plan.primary_kpi.column {
             primary.column = column.clone();
         }
@@ -216,7 +216,7 @@ impl EvalForm {
         primary.role = KpiRole::Primary;
         let mut kpis = vec![primary];
         for g in &plan.guardrails {
-            let mut draft = take(core_kind(g.kind), KpiRole::Guardrail);
+            let mut draft = take(g.kind, KpiRole::Guardrail);
             draft.name = or(&g.name, "guardrail");
             draft.role = KpiRole::Guardrail;
             draft.higher_is_better = g.higher_is_better;
@@ -277,19 +277,23 @@ impl KpiDraft {
     }
 }
 
-pub fn core_kind(kind: plan_file::KpiKind) -> KpiKind {
-    match kind {
-        plan_file::KpiKind::Conversion => KpiKind::Conversion,
-        plan_file::KpiKind::Mean => KpiKind::Mean,
-        plan_file::KpiKind::Ratio => KpiKind::Ratio,
-    }
-}
-
 pub fn role_name(role: KpiRole) -> &'static str {
     match role {
         KpiRole::Primary => "primary",
         KpiRole::Secondary => "secondary",
         KpiRole::Guardrail => "guardrail",
+    }
+}
+
+/// Every KPI kind, in the order the kind selects list them.
+pub const KPI_KINDS: [KpiKind; 3] = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio];
+
+/// A kind from its name; anything unknown is a conversion (the default KPI).
+pub fn kind_from_name(name: &str) -> KpiKind {
+    match name {
+        "mean" => KpiKind::Mean,
+        "ratio" => KpiKind::Ratio,
+        _ => KpiKind::Conversion,
     }
 }
 

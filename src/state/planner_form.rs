@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::models::plan_file::{Guardrail, KpiKind};
+use kpilab_core::csv::KpiKind;
+
+use crate::models::plan_file::Guardrail;
 use crate::state::number::{parse_margin, parse_number, NumberError};
 use crate::state::FieldError;
 

@@ -7,7 +7,7 @@
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
-use crate::models::plan_file::KpiKind;
+use crate::state::eval_form::{kind_from_name, kind_name};
 use crate::state::planner_form::{GuardrailDraft, PlannerForm};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
@@ -77,14 +77,14 @@ pub fn from_query(query: &str) -> PlannerForm {
 
 fn guardrail_to_text(g: &GuardrailDraft) -> String {
     let direction = if g.higher_is_better { "higher" } else { "lower" };
-    format!("{}~{}~{direction}~{}", g.name.replace('~', "-"), g.kind.as_str(), g.margin_percent.replace('~', ""))
+    format!("{}~{}~{direction}~{}", g.name.replace('~', "-"), kind_name(g.kind), g.margin_percent.replace('~', ""))
 }
 
 fn guardrail_from_text(text: &str) -> GuardrailDraft {
     let mut parts = text.split('~');
     GuardrailDraft {
         name: parts.next().unwrap_or("").to_string(),
-        kind: KpiKind::parse(parts.next().unwrap_or("")),
+        kind: kind_from_name(parts.next().unwrap_or("")),
         higher_is_better: parts.next() != Some("lower"),
         margin_percent: parts.next().unwrap_or("").to_string(),
     }
@@ -130,6 +130,7 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_core::csv::KpiKind;
 
     #[test]
     fn default_plan_matches_the_issue_example() {
