@@ -2,7 +2,7 @@
 //! Markdown a marketer pastes into a ticket. Both are built from numbers the core
 //! computed; nothing here does statistics.
 
-use kpilab_core::csv::KpiKind;
+use kpilab_core::evaluate::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::csv::EvalConfig;
+use kpilab_core::evaluate::EvalConfig;
 use web_sys::{Blob, File};
 use yew::platform::spawn_local;
 use yew::prelude::*;

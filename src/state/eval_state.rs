@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::csv::{Evaluation, KpiKind};
+use kpilab_core::evaluate::{Evaluation, KpiKind};
 use web_sys::Blob;
 use yew::Reducible;
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use kpilab_core::csv::KpiKind;
+use kpilab_core::evaluate::KpiKind;
 
 use crate::models::plan_file::Guardrail;
 use crate::state::number::{parse_margin, parse_number, NumberError};

@@ -130,7 +130,7 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kpilab_core::csv::KpiKind;
+    use kpilab_core::evaluate::KpiKind;
 
     #[test]
     fn default_plan_matches_the_issue_example() {

@@ -7,7 +7,7 @@
 pub mod protocol;
 
 use js_sys::{Array, Reflect, Uint8Array};
-use kpilab_core::csv::{EvalConfig, Evaluation};
+use kpilab_core::evaluate::{EvalConfig, Evaluation};
 use kpilab_core::CsvEvaluator;
 use protocol::WorkerReport;
 use wasm_bindgen::prelude::*;

@@ -7,7 +7,6 @@
 
 use super::decision::decide;
 use super::layout::Layout;
-use super::reader::RecordReader;
 use super::rows::Rows;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
 use crate::analyze::WarningCode;
@@ -15,6 +14,7 @@ use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
     Warning,
 };
+use crate::csv::RecordReader;
 use crate::edit_distance::edit_distance;
 use crate::error::{KpilabError, Result};
 
