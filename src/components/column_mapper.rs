@@ -10,8 +10,9 @@ use yew::prelude::*;
 
 use crate::components::field::{options, SelectField, TextField};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile};
-use crate::state::eval_form::{kind_from_name, kind_name, role_name, EvalEdit, EvalForm, KpiDraft};
+use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
 use crate::state::FieldError;
+use crate::text::names::{kind_from_name, kind_name, role_name};
 
 #[derive(Properties, PartialEq)]
 pub struct ColumnMapperProps {

@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use crate::services::browser;
 use crate::text::format::{group_thousands, p_value, percent, PercentStyle};
-use crate::text::report::{self, verdict_name};
+use crate::text::names::verdict_name;
+use crate::text::report;
 
 #[derive(Properties, PartialEq)]
 pub struct DecisionCardProps {

@@ -9,8 +9,8 @@ use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
-use crate::state::eval_form::role_name;
 use crate::text::format::{percent, trimmed, PercentStyle};
+use crate::text::names::{role_name, verdict_word};
 use crate::text::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
@@ -27,17 +27,9 @@ pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
     }
 }
 
-pub fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        Verdict::Inconclusive => "inconclusive",
-    }
-}
-
 /// The verdict as a coloured badge.
 pub fn verdict_badge(v: Verdict) -> Html {
-    html! { <span class={classes!("badge", verdict_class(v))}>{ verdict_class(v) }</span> }
+    html! { <span class={classes!("badge", verdict_word(v))}>{ verdict_word(v) }</span> }
 }
 
 #[function_component(KpiResults)]

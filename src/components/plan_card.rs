@@ -11,9 +11,9 @@ use crate::components::field::{SelectField, TextField};
 use crate::models::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
 use crate::models::plan_results::PlanResults;
 use crate::services::browser;
-use crate::state::eval_form::{kind_from_name, kind_name, KPI_KINDS};
 use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
 use crate::text::format::{group_thousands, weeks};
+use crate::text::names::{kind_from_name, kind_name, KPI_KINDS};
 
 /// The plan file for the current card text and the last good numbers.
 pub fn plan_file(form: &PlannerForm, results: &PlanResults) -> PlanFile {

@@ -6,8 +6,8 @@ use kpilab_core::evaluate::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
-use crate::state::eval_form::kind_name;
 use crate::text::format::{self, effect_phrase, group_thousands, PercentStyle};
+use crate::text::names::kind_name;
 
 /// Schema version written in every plan file.
 pub const PLAN_FILE_VERSION: u32 = 1;

@@ -277,34 +277,6 @@ impl KpiDraft {
     }
 }
 
-pub fn role_name(role: KpiRole) -> &'static str {
-    match role {
-        KpiRole::Primary => "primary",
-        KpiRole::Secondary => "secondary",
-        KpiRole::Guardrail => "guardrail",
-    }
-}
-
-/// Every KPI kind, in the order the kind selects list them.
-pub const KPI_KINDS: [KpiKind; 3] = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio];
-
-/// A kind from its name; anything unknown is a conversion (the default KPI).
-pub fn kind_from_name(name: &str) -> KpiKind {
-    match name {
-        "mean" => KpiKind::Mean,
-        "ratio" => KpiKind::Ratio,
-        _ => KpiKind::Conversion,
-    }
-}
-
-pub fn kind_name(kind: KpiKind) -> &'static str {
-    match kind {
-        KpiKind::Conversion => "conversion",
-        KpiKind::Mean => "mean",
-        KpiKind::Ratio => "ratio",
-    }
-}
-
 fn non_empty(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }

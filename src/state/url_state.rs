@@ -7,8 +7,8 @@
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
-use crate::state::eval_form::{kind_from_name, kind_name};
 use crate::state::planner_form::{GuardrailDraft, PlannerForm};
+use crate::text::names::{kind_from_name, kind_name};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {

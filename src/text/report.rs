@@ -3,19 +3,10 @@
 //! numbers the core computed.
 
 use kpilab_core::analyze::{AnalyzeResult, Comparison};
-use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiResult};
+use kpilab_core::evaluate::{Evaluation, KpiResult};
 
-use crate::state::eval_form::role_name;
 use crate::text::format::{group_thousands, p_value, percent, trimmed, PercentStyle};
-
-pub fn verdict_name(v: DecisionVerdict) -> &'static str {
-    match v {
-        DecisionVerdict::Ship => "ship",
-        DecisionVerdict::DoNotShip => "do-not-ship",
-        DecisionVerdict::KeepRunning => "keep-running",
-        DecisionVerdict::Inconclusive => "inconclusive",
-    }
-}
+use crate::text::names::{role_name, verdict_name, verdict_word};
 
 /// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
 pub fn relative_lift(c: &Comparison) -> String {
@@ -51,14 +42,6 @@ pub fn evidence(c: &Comparison) -> String {
             format!("{} chance to beat control", percent(chance, PercentStyle::Share))
         }
         _ => "—".into(),
-    }
-}
-
-fn verdict_word(c: &Comparison) -> &'static str {
-    match c.verdict {
-        kpilab_core::analyze::Verdict::Better => "better",
-        kpilab_core::analyze::Verdict::Worse => "worse",
-        kpilab_core::analyze::Verdict::Inconclusive => "inconclusive",
     }
 }
 
@@ -123,7 +106,7 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
                 relative_lift(c),
                 relative_ci(c),
                 evidence(c),
-                verdict_word(c),
+                verdict_word(c.verdict),
             ));
         }
     }
@@ -154,7 +137,7 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     num(c.p_value),
                     num(c.adjusted_p_value),
                     num(c.chance_to_beat_control),
-                    verdict_word(c).into(),
+                    verdict_word(c.verdict).into(),
                 ];
                 out.push_str(&cells.join(","));
                 out.push('\n');
