@@ -96,7 +96,7 @@ pub fn percent_number(x: f64, decimals: usize) -> String {
 /// A value in the metric's unit: a rate as a percent, a mean as a number.
 pub fn metric_value(plan: &PlanInput, x: f64) -> String {
     match plan.metric {
-        PlanMetric::Proportion { .. } => percent(x, PercentStyle::Share),
+        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => percent(x, PercentStyle::Share),
         PlanMetric::Mean { .. } => trimmed(x, 3),
     }
 }
@@ -105,6 +105,7 @@ fn baseline_value(plan: &PlanInput) -> f64 {
     match plan.metric {
         PlanMetric::Proportion { baseline } => baseline,
         PlanMetric::Mean { mean, .. } => mean,
+        PlanMetric::TimeToEvent { control_event_rate, .. } => control_event_rate,
     }
 }
 
@@ -115,6 +116,11 @@ pub fn baseline_phrase(plan: &PlanInput) -> String {
         PlanMetric::Mean { mean, std_dev } => {
             format!("{} (standard deviation {})", trimmed(mean, 3), trimmed(std_dev, 3))
         }
+        PlanMetric::TimeToEvent { control_event_rate, hazard_ratio } => format!(
+            "{} converting (hazard ratio {})",
+            percent(control_event_rate, PercentStyle::Share),
+            trimmed(hazard_ratio, 3)
+        ),
     }
 }
 
@@ -137,7 +143,7 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
             let unit = if (mde.abs() * 100.0 - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
             format!("{}{} {unit} {word}", sign(mde), percent_number(mde.abs(), 3))
         }
-        (MdeType::Absolute, PlanMetric::Mean { .. }) => {
+        (MdeType::Absolute, PlanMetric::Mean { .. } | PlanMetric::TimeToEvent { .. }) => {
             let change = percent(relative_effect(plan), PercentStyle::Change);
             format!("{}{} {word} ({change})", sign(mde), trimmed(mde.abs(), 3))
         }
@@ -220,6 +226,9 @@ pub fn ticket_sentence(
     let kpi = match plan.metric {
         PlanMetric::Proportion { baseline } => format!("a {} {kpi_name}", percent(baseline, PercentStyle::Share)),
         PlanMetric::Mean { mean, .. } => format!("{kpi_name} (now {})", trimmed(mean, 3)),
+        PlanMetric::TimeToEvent { control_event_rate, .. } => {
+            format!("{kpi_name} ({} converting now)", percent(control_event_rate, PercentStyle::Share))
+        }
     };
     let arms = if plan.variants > 2 {
         format!(" for each of {} variants against control", plan.variants - 1)

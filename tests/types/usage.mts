@@ -34,3 +34,18 @@ try {
   }
 }
 console.log(perArm, lift, verdict, decision, aov);
+
+// Time to convert: events take 0/1 or booleans; median is null when not reached.
+import { analyzeTimeToEvent } from "kpilab";
+import type { TimeToEventResult } from "kpilab";
+const tte: TimeToEventResult = analyzeTimeToEvent({
+  variants: [
+    { name: "control", times: [3, 8, 12, 30], events: [1, 1, true, 0] },
+    { name: "b", times: [2, 4, 9, 30], events: [1, 1, 1, false] },
+  ],
+  unit: "days",
+});
+const median: number | null = tte.variants[0].median;
+const hr: number = tte.comparisons[0].hazardRatio;
+const events: number | undefined = planSampleSize({ metric: { kind: "timeToEvent", controlEventRate: 0.3, hazardRatio: 0.8 } }).eventsNeeded;
+console.log(median, hr, events);

@@ -46,7 +46,7 @@ export function wrapClass(Base, check) {
 /** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
 export function wrapAll(api, check) {
   const out = {};
-  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "kpis", "evaluateCsv"]) {
+  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "analyzeTimeToEvent", "kpis", "evaluateCsv"]) {
     out[name] = wrapFunction(api[name], check);
   }
   out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);
