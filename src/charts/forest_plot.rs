@@ -7,7 +7,6 @@ use yew::prelude::*;
 
 use crate::charts::power_curve::nice_step;
 use crate::text::format::{percent, PercentStyle};
-use crate::text::names::verdict_word;
 
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 190.0;
@@ -73,7 +72,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
             </text>
             { for props.rows.iter().enumerate().map(|(i, r)| {
                 let y = TOP + ROW * (i as f64 + 0.5);
-                let class = verdict_word(r.verdict);
+                let class = r.verdict.as_str();
                 html! {
                     <g class={classes!("forest-row", class)}>
                         <text class="row-label" x={(LEFT - 10.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ r.label.clone() }</text>

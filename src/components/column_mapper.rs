@@ -12,7 +12,6 @@ use crate::components::field::{options, SelectField, TextField};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile};
 use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
 use crate::state::FieldError;
-use crate::text::names::{kind_from_name, kind_name, role_name};
 
 #[derive(Properties, PartialEq)]
 pub struct ColumnMapperProps {
@@ -173,12 +172,12 @@ fn kpi_row(
             <div class="row">
                 <TextField id={id("name")} label="Name" value={k.name.clone()} inputmode="text" error={error_for(&id("name"))}
                     oninput={edit(|d, v| d.name = v)} />
-                <SelectField id={id("role")} label="Role" value={role_name(k.role)}
+                <SelectField id={id("role")} label="Role" value={k.role.as_str()}
                     options={options(&[("primary", "Primary (decides)"), ("guardrail", "Guardrail (must not drop)"), ("secondary", "Secondary (reported)")])}
-                    onchange={edit(|d, v| d.role = match v.as_str() { "primary" => KpiRole::Primary, "guardrail" => KpiRole::Guardrail, _ => KpiRole::Secondary })} />
-                <SelectField id={id("kind")} label="Kind" value={kind_name(k.kind)}
+                    onchange={edit(|d, v| d.role = v.parse().unwrap_or(KpiRole::Secondary))} />
+                <SelectField id={id("kind")} label="Kind" value={k.kind.as_str()}
                     options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)")])}
-                    onchange={edit(|d, v| d.kind = kind_from_name(&v))} />
+                    onchange={edit(|d, v| d.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
             </div>
             <div class="row">
                 if k.kind == KpiKind::Ratio {

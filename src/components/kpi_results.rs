@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
 use crate::text::format::{percent, trimmed, PercentStyle};
-use crate::text::names::{role_name, verdict_word};
 use crate::text::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
@@ -29,7 +28,7 @@ pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
 
 /// The verdict as a coloured badge.
 pub fn verdict_badge(v: Verdict) -> Html {
-    html! { <span class={classes!("badge", verdict_word(v))}>{ verdict_word(v) }</span> }
+    html! { <span class={classes!("badge", v.as_str())}>{ v.as_str() }</span> }
 }
 
 #[function_component(KpiResults)]
@@ -65,7 +64,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                             let mean = |name: &str| k.result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN);
                             k.result.comparisons.iter().map(move |c| html! {
                                 <tr>
-                                    <th scope="row">{ k.name.clone() }<span class="role">{ role_name(k.role) }</span></th>
+                                    <th scope="row">{ k.name.clone() }<span class="role">{ k.role.as_str() }</span></th>
                                     <td>{ c.variant.clone() }</td>
                                     <td class="num">{ value_text(kind, mean(&c.control)) }</td>
                                     <td class="num">{ value_text(kind, mean(&c.variant)) }</td>

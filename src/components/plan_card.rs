@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use kpilab_core::evaluate::KpiKind;
 use yew::prelude::*;
 
 use crate::components::copy_button::CopyButton;
@@ -13,7 +14,6 @@ use crate::models::plan_results::PlanResults;
 use crate::services::browser;
 use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
 use crate::text::format::{group_thousands, weeks};
-use crate::text::names::{kind_from_name, kind_name, KPI_KINDS};
 
 /// The plan file for the current card text and the last good numbers.
 pub fn plan_file(form: &PlannerForm, results: &PlanResults) -> PlanFile {
@@ -86,8 +86,9 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
     } else {
         d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
-    let kind_options: Vec<(AttrValue, AttrValue)> =
-        KPI_KINDS.iter().map(|k| (AttrValue::Static(kind_name(*k)), AttrValue::Static(kind_name(*k)))).collect();
+    let kind_options: Vec<(AttrValue, AttrValue)> = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio]
+        .map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str())))
+        .to_vec();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">
@@ -128,8 +129,8 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
                         <div class="row guardrail-row">
                             <TextField id={format!("guardrail-{i}-name")} label="KPI" value={g.name.clone()} inputmode="text"
                                 placeholder="bounce rate" oninput={edit(|g, v| g.name = v)} />
-                            <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={kind_name(g.kind)}
-                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = kind_from_name(&v))} />
+                            <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={g.kind.as_str()}
+                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
                             <SelectField id={format!("guardrail-{i}-direction")} label="Better when"
                                 value={if g.higher_is_better { "higher" } else { "lower" }}
                                 options={vec![(AttrValue::Static("higher"), AttrValue::Static("higher")), (AttrValue::Static("lower"), AttrValue::Static("lower"))]}

@@ -7,7 +7,6 @@ use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
 use crate::text::format::{self, effect_phrase, group_thousands, PercentStyle};
-use crate::text::names::kind_name;
 
 /// Schema version written in every plan file.
 pub const PLAN_FILE_VERSION: u32 = 1;
@@ -99,7 +98,7 @@ impl PlanFile {
         md.push_str(&format!(
             "**Primary KPI:** {} ({}{column}) — baseline {}, detect {}\n\n",
             or_dash(&self.primary_kpi.name),
-            kind_name(self.primary_kpi.kind),
+            self.primary_kpi.kind.as_str(),
             format::baseline_phrase(plan),
             effect_phrase(plan),
         ));
@@ -138,7 +137,7 @@ impl PlanFile {
                 md.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
                     or_dash(&g.name).replace('|', "\\|"),
-                    kind_name(g.kind),
+                    g.kind.as_str(),
                     if g.higher_is_better { "higher" } else { "lower" },
                     g.non_inferiority_margin
                         .map(|m| format::percent(m, PercentStyle::Share))

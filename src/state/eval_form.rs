@@ -167,18 +167,10 @@ impl EvalForm {
         }
         let options = AnalysisOptions {
             control: non_empty(&self.control),
-            method: match self.method.as_str() {
-                "bayesian" => AnalysisMethod::Bayesian,
-                "sequential" => AnalysisMethod::Sequential,
-                _ => AnalysisMethod::Frequentist,
-            },
+            // The selects offer the core's names; anything else is the default.
+            method: self.method.parse().unwrap_or(AnalysisMethod::Frequentist),
             alpha,
-            correction: match self.correction.as_str() {
-                "holm" => Correction::Holm,
-                "bonferroni" => Correction::Bonferroni,
-                "benjamini-hochberg" => Correction::BenjaminiHochberg,
-                _ => Correction::None,
-            },
+            correction: self.correction.parse().unwrap_or(Correction::None),
             ..AnalysisOptions::default()
         };
         let config = EvalConfig {

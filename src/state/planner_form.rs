@@ -277,30 +277,15 @@ impl PlannerForm {
         let plan = PlanInput {
             metric,
             mde: Some(number("mde", &self.mde)?),
-            mde_type: match self.mde_type.as_str() {
-                "absolute" => MdeType::Absolute,
-                _ => MdeType::Relative,
-            },
+            // The selects offer the core's names; anything else (an old link) is the default.
+            mde_type: self.mde_type.parse().unwrap_or(MdeType::Relative),
             alpha: number("alpha", &self.alpha)?,
             power: number("power", &self.power)?,
-            alternative: match self.alternative.as_str() {
-                "greater" => Alternative::Greater,
-                "less" => Alternative::Less,
-                _ => Alternative::TwoSided,
-            },
+            alternative: self.alternative.parse().unwrap_or(Alternative::TwoSided),
             variants: whole_number("variants", &self.variants)?,
             allocation: allocation(&self.allocation)?,
-            correction: match self.correction.as_str() {
-                "bonferroni" => PlanCorrection::Bonferroni,
-                _ => PlanCorrection::None,
-            },
-            method: match self.method.as_str() {
-                "unpooled" => PlanMethod::Unpooled,
-                "evan-miller" => PlanMethod::EvanMiller,
-                "arcsine" => PlanMethod::Arcsine,
-                "t" => PlanMethod::T,
-                _ => PlanMethod::Pooled,
-            },
+            correction: self.correction.parse().unwrap_or(PlanCorrection::None),
+            method: self.method.parse().unwrap_or(PlanMethod::Pooled),
         };
         Ok(DurationInput {
             plan,

@@ -7,8 +7,9 @@
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
+use kpilab_core::evaluate::KpiKind;
+
 use crate::state::planner_form::{GuardrailDraft, PlannerForm};
-use crate::text::names::{kind_from_name, kind_name};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {
@@ -77,14 +78,14 @@ pub fn from_query(query: &str) -> PlannerForm {
 
 fn guardrail_to_text(g: &GuardrailDraft) -> String {
     let direction = if g.higher_is_better { "higher" } else { "lower" };
-    format!("{}~{}~{direction}~{}", g.name.replace('~', "-"), kind_name(g.kind), g.margin_percent.replace('~', ""))
+    format!("{}~{}~{direction}~{}", g.name.replace('~', "-"), g.kind.as_str(), g.margin_percent.replace('~', ""))
 }
 
 fn guardrail_from_text(text: &str) -> GuardrailDraft {
     let mut parts = text.split('~');
     GuardrailDraft {
         name: parts.next().unwrap_or("").to_string(),
-        kind: kind_from_name(parts.next().unwrap_or("")),
+        kind: parts.next().and_then(|k| k.parse().ok()).unwrap_or(KpiKind::Conversion),
         higher_is_better: parts.next() != Some("lower"),
         margin_percent: parts.next().unwrap_or("").to_string(),
     }
@@ -130,7 +131,6 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kpilab_core::evaluate::KpiKind;
 
     #[test]
     fn default_plan_matches_the_issue_example() {

@@ -6,7 +6,6 @@ use kpilab_core::analyze::{AnalyzeResult, Comparison};
 use kpilab_core::evaluate::{Evaluation, KpiResult};
 
 use crate::text::format::{group_thousands, p_value, percent, trimmed, PercentStyle};
-use crate::text::names::{role_name, verdict_name, verdict_word};
 
 /// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
 pub fn relative_lift(c: &Comparison) -> String {
@@ -54,7 +53,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
     let mut md =
         format!("# A/B test evaluation\n\nData: {} — evaluated in the browser with kpilab.\n\n", md_text(source));
     let variant = d.variant.as_deref().map(|v| format!(" ({})", md_text(v))).unwrap_or_default();
-    md.push_str(&format!("## Decision: **{}**{variant}\n\n", verdict_name(d.verdict)));
+    md.push_str(&format!("## Decision: **{}**{variant}\n\n", d.verdict.as_str()));
     for reason in &d.reasons {
         md.push_str(&format!("- {}\n", md_text(reason)));
     }
@@ -99,14 +98,14 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
             md.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 md_text(&k.name),
-                role_name(k.role),
+                k.role.as_str(),
                 md_text(&c.variant),
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
                 relative_lift(c),
                 relative_ci(c),
                 evidence(c),
-                verdict_word(c.verdict),
+                c.verdict.as_str(),
             ));
         }
     }
@@ -125,7 +124,7 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     cell(column),
                     cell(value),
                     cell(&k.name),
-                    role_name(k.role).into(),
+                    k.role.as_str().into(),
                     cell(&c.variant),
                     cell(&c.control),
                     num(Some(arm_mean(&k.result, &c.control))),
@@ -137,7 +136,7 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     num(c.p_value),
                     num(c.adjusted_p_value),
                     num(c.chance_to_beat_control),
-                    verdict_word(c.verdict).into(),
+                    c.verdict.as_str().into(),
                 ];
                 out.push_str(&cells.join(","));
                 out.push('\n');
