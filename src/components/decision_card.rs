@@ -8,9 +8,9 @@ use kpilab_core::analyze::{ChosenBy, WarningCode};
 use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
-use crate::browser;
-use crate::format::{group_thousands, p_value, percent};
-use crate::report::{self, verdict_name};
+use crate::services::browser;
+use crate::text::format::{group_thousands, p_value, percent, PercentStyle};
+use crate::text::report;
 
 #[derive(Properties, PartialEq)]
 pub struct DecisionCardProps {
@@ -74,7 +74,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
     };
 
     html! {
-        <section class={classes!("card", "decision-card", verdict_name(d.verdict))} data-testid="decision-card" ref={card}
+        <section class={classes!("card", "decision-card", d.verdict.as_str())} data-testid="decision-card" ref={card}
             aria-labelledby="decision-title" aria-live="polite">
             if let Some(srm) = srm {
                 <p class="srm-banner" role="alert" data-testid="srm-banner">
@@ -85,7 +85,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
             <p class="decision-kicker">{ "Decision" }</p>
             <h2 id="decision-title" class="verdict">
                 { headline(d.verdict) }
-                <span class="verdict-code" data-testid="decision-verdict">{ verdict_name(d.verdict) }</span>
+                <span class="verdict-code" data-testid="decision-verdict">{ d.verdict.as_str() }</span>
                 if let Some(v) = &d.variant {
                     <span class="verdict-variant">{ format!("→ {v}") }</span>
                 }
@@ -111,7 +111,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
                     if let Some(chance) = c.chance_to_beat_control {
                         <div>
                             <dt>{ "Chance to beat control" }</dt>
-                            <dd data-testid="primary-chance">{ percent(chance) }</dd>
+                            <dd data-testid="primary-chance">{ percent(chance, PercentStyle::Share) }</dd>
                         </div>
                     }
                     if let Some(r) = &e.revenue_impact {

@@ -9,9 +9,8 @@ use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
-use crate::eval_form::role_name;
-use crate::format::{percent, trimmed};
-use crate::report::{evidence, relative_ci, relative_lift};
+use crate::text::format::{percent, trimmed, PercentStyle};
+use crate::text::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct KpiResultsProps {
@@ -22,22 +21,14 @@ pub struct KpiResultsProps {
 
 pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
     match kind {
-        Some(KpiKind::Conversion) => percent(x),
+        Some(KpiKind::Conversion) => percent(x, PercentStyle::Share),
         _ => trimmed(x, 2),
-    }
-}
-
-pub fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Better => "better",
-        Verdict::Worse => "worse",
-        Verdict::Inconclusive => "inconclusive",
     }
 }
 
 /// The verdict as a coloured badge.
 pub fn verdict_badge(v: Verdict) -> Html {
-    html! { <span class={classes!("badge", verdict_class(v))}>{ verdict_class(v) }</span> }
+    html! { <span class={classes!("badge", v.as_str())}>{ v.as_str() }</span> }
 }
 
 #[function_component(KpiResults)]
@@ -73,7 +64,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                             let mean = |name: &str| k.result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN);
                             k.result.comparisons.iter().map(move |c| html! {
                                 <tr>
-                                    <th scope="row">{ k.name.clone() }<span class="role">{ role_name(k.role) }</span></th>
+                                    <th scope="row">{ k.name.clone() }<span class="role">{ k.role.as_str() }</span></th>
                                     <td>{ c.variant.clone() }</td>
                                     <td class="num">{ value_text(kind, mean(&c.control)) }</td>
                                     <td class="num">{ value_text(kind, mean(&c.variant)) }</td>

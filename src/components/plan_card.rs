@@ -4,15 +4,16 @@
 
 use std::rc::Rc;
 
+use kpilab_core::evaluate::KpiKind;
 use yew::prelude::*;
 
-use crate::browser;
 use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
-use crate::form::{FormEdit, GuardrailDraft, PlannerForm};
-use crate::format::{group_thousands, weeks};
-use crate::plan_file::{Actions, KpiKind, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
-use crate::results::PlanResults;
+use crate::models::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
+use crate::models::plan_results::PlanResults;
+use crate::services::browser;
+use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
+use crate::text::format::{group_thousands, weeks};
 
 /// The plan file for the current card text and the last good numbers.
 pub fn plan_file(form: &PlannerForm, results: &PlanResults) -> PlanFile {
@@ -85,8 +86,9 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
     } else {
         d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
-    let kind_options: Vec<(AttrValue, AttrValue)> =
-        KpiKind::ALL.iter().map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str()))).collect();
+    let kind_options: Vec<(AttrValue, AttrValue)> = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio]
+        .map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str())))
+        .to_vec();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">
@@ -128,7 +130,7 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
                             <TextField id={format!("guardrail-{i}-name")} label="KPI" value={g.name.clone()} inputmode="text"
                                 placeholder="bounce rate" oninput={edit(|g, v| g.name = v)} />
                             <SelectField id={format!("guardrail-{i}-kind")} label="Kind" value={g.kind.as_str()}
-                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = KpiKind::parse(&v))} />
+                                options={kind_options.clone()} onchange={edit(|g, v| g.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
                             <SelectField id={format!("guardrail-{i}-direction")} label="Better when"
                                 value={if g.higher_is_better { "higher" } else { "lower" }}
                                 options={vec![(AttrValue::Static("higher"), AttrValue::Static("higher")), (AttrValue::Static("lower"), AttrValue::Static("lower"))]}

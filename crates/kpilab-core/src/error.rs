@@ -1,10 +1,11 @@
 //! The one error type of the engine: a code, the path of the offending field, and
 //! a message a marketer can act on ("conversions (520) exceed users (500)").
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Machine-readable error category; serialized as `"INVALID_INPUT"` etc.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// `as_str()`, `Display` and `FromStr` use that name (`serde_names.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum ErrorCode {
@@ -16,17 +17,6 @@ pub enum ErrorCode {
     CsvParse,
     /// The numbers admit no answer (e.g. the requested power is unreachable).
     NoSolution,
-}
-
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "INVALID_INPUT",
-            ErrorCode::Unsupported => "UNSUPPORTED",
-            ErrorCode::CsvParse => "CSV_PARSE",
-            ErrorCode::NoSolution => "NO_SOLUTION",
-        }
-    }
 }
 
 /// Every failure of the engine. `field` is a path into the input such as

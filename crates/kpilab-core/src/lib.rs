@@ -16,6 +16,7 @@ pub mod input_errors;
 pub mod kpi;
 pub mod plan;
 mod serde_embed;
+mod serde_names;
 mod special;
 pub mod survival;
 mod validate;

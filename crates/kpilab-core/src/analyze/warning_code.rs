@@ -35,32 +35,6 @@ pub enum WarningCode {
     RevenueImpactOneSided,
 }
 
-impl WarningCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningCode::Srm => "SRM",
-            WarningCode::LowSample => "LOW_SAMPLE",
-            WarningCode::DegenerateArm => "DEGENERATE_ARM",
-            WarningCode::NoVariation => "NO_VARIATION",
-            WarningCode::ZeroControlMean => "ZERO_CONTROL_MEAN",
-            WarningCode::RelativeCiUnbounded => "RELATIVE_CI_UNBOUNDED",
-            WarningCode::CupedSkipped => "CUPED_SKIPPED",
-            WarningCode::ControlAssumed => "CONTROL_ASSUMED",
-            WarningCode::VariantLikelyTypo => "VARIANT_LIKELY_TYPO",
-            WarningCode::ManySegments => "MANY_SEGMENTS",
-            WarningCode::UserInSeveralVariants => "USER_IN_SEVERAL_VARIANTS",
-            WarningCode::SegmentSkipped => "SEGMENT_SKIPPED",
-            WarningCode::RevenueImpactOneSided => "REVENUE_IMPACT_ONE_SIDED",
-        }
-    }
-}
-
-impl std::fmt::Display for WarningCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// `w.code == "SRM"` reads as the JSON does.
 impl PartialEq<&str> for WarningCode {
     fn eq(&self, other: &&str) -> bool {

@@ -16,15 +16,6 @@ pub enum TimeUnit {
     Hours,
 }
 
-impl TimeUnit {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimeUnit::Days => "days",
-            TimeUnit::Hours => "hours",
-        }
-    }
-}
-
 /// Whether a user converted (`1`, `true`) or is censored (`0`, `false`), as
 /// given: any other number is refused by the analysis, which can name the
 /// element (`variants[0].events[3]`; serde's error could not tell it from an

@@ -2,10 +2,11 @@
 //! Markdown a marketer pastes into a ticket. Both are built from numbers the core
 //! computed; nothing here does statistics.
 
+use kpilab_core::evaluate::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
-use crate::format::{self, effect_phrase, group_thousands};
+use crate::text::format::{self, effect_phrase, group_thousands, PercentStyle};
 
 /// Schema version written in every plan file.
 pub const PLAN_FILE_VERSION: u32 = 1;
@@ -25,7 +26,7 @@ pub const PLAN_FILE_VERSION: u32 = 1;
 ///                   "nonInferiorityMargin": 0.02}],
 ///   "actions": {"win": "…", "loss": "…", "inconclusive": "…"} }
 /// ```
-/// `plan` is the SDK's `PlanInput`; `usersPerVariant` is per arm, control first;
+/// `plan` is the SDK's `PlanInput`, KPI kinds are the core's `KpiKind`; `usersPerVariant` is per arm, control first;
 /// a guardrail's `nonInferiorityMargin` is relative (0.02 = 2 %) or null.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,36 +43,6 @@ pub struct PlanFile {
     pub actions: Actions,
 }
 
-/// KPI kinds as the Evaluate view (SDK §3) names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum KpiKind {
-    #[default]
-    Conversion,
-    Mean,
-    Ratio,
-}
-
-impl KpiKind {
-    pub const ALL: [KpiKind; 3] = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KpiKind::Conversion => "conversion",
-            KpiKind::Mean => "mean",
-            KpiKind::Ratio => "ratio",
-        }
-    }
-
-    pub fn parse(s: &str) -> KpiKind {
-        match s {
-            "mean" => KpiKind::Mean,
-            "ratio" => KpiKind::Ratio,
-            _ => KpiKind::Conversion,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrimaryKpi {
@@ -82,7 +53,7 @@ pub struct PrimaryKpi {
 }
 
 /// A KPI that must not get worse; `margin` is relative (0.02 = may drop 2 %).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Guardrail {
     pub name: String,
@@ -141,7 +112,7 @@ impl PlanFile {
             format::alternative_phrase(plan.alternative),
             format::correction_phrase(plan)
         ));
-        md.push_str(&format!("- Power: {}\n", format::percent(plan.power)));
+        md.push_str(&format!("- Power: {}\n", format::percent(plan.power, PercentStyle::Share)));
         md.push_str(&format!("- Method: {}\n", format::method_phrase(plan.method)));
         md.push_str(&format!(
             "- Users per variant: {} (control first); {} in total\n",
@@ -154,7 +125,7 @@ impl PlanFile {
             group_thousands(duration.weeks),
             if duration.weeks == 1.0 { "" } else { "s" },
             group_thousands(self.daily_users),
-            format::percent(self.traffic_fraction),
+            format::percent(self.traffic_fraction, PercentStyle::Share),
         ));
 
         md.push_str("## Guardrails\n\n");
@@ -169,7 +140,7 @@ impl PlanFile {
                     g.kind.as_str(),
                     if g.higher_is_better { "higher" } else { "lower" },
                     g.non_inferiority_margin
-                        .map(format::percent)
+                        .map(|m| format::percent(m, PercentStyle::Share))
                         .unwrap_or_else(|| "none (must not be significantly worse)".into()),
                 ));
             }

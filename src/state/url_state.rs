@@ -7,8 +7,9 @@
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
-use crate::form::{GuardrailDraft, PlannerForm};
-use crate::plan_file::KpiKind;
+use kpilab_core::evaluate::KpiKind;
+
+use crate::state::planner_form::{GuardrailDraft, PlannerForm};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {
@@ -84,7 +85,7 @@ fn guardrail_from_text(text: &str) -> GuardrailDraft {
     let mut parts = text.split('~');
     GuardrailDraft {
         name: parts.next().unwrap_or("").to_string(),
-        kind: KpiKind::parse(parts.next().unwrap_or("")),
+        kind: parts.next().and_then(|k| k.parse().ok()).unwrap_or(KpiKind::Conversion),
         higher_is_better: parts.next() != Some("lower"),
         margin_percent: parts.next().unwrap_or("").to_string(),
     }

@@ -3,23 +3,13 @@
 //! numbers the core computed.
 
 use kpilab_core::analyze::{AnalyzeResult, Comparison};
-use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiResult};
+use kpilab_core::evaluate::{Evaluation, KpiResult};
 
-use crate::eval_form::role_name;
-use crate::format::{group_thousands, lift, p_value, trimmed};
-
-pub fn verdict_name(v: DecisionVerdict) -> &'static str {
-    match v {
-        DecisionVerdict::Ship => "ship",
-        DecisionVerdict::DoNotShip => "do-not-ship",
-        DecisionVerdict::KeepRunning => "keep-running",
-        DecisionVerdict::Inconclusive => "inconclusive",
-    }
-}
+use crate::text::format::{group_thousands, p_value, percent, trimmed, PercentStyle};
 
 /// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
 pub fn relative_lift(c: &Comparison) -> String {
-    c.relative_lift.map(lift).unwrap_or("—".into())
+    c.relative_lift.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("—".into())
 }
 
 /// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…"; a set with no
@@ -27,7 +17,11 @@ pub fn relative_lift(c: &Comparison) -> String {
 pub fn relative_ci(c: &Comparison) -> String {
     match c.relative_ci {
         Some([None, None]) => "unbounded (control too uncertain)".into(),
-        Some([lo, hi]) => format!("[{}, {}]", lo.map(lift).unwrap_or("…".into()), hi.map(lift).unwrap_or("…".into())),
+        Some([lo, hi]) => format!(
+            "[{}, {}]",
+            lo.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("…".into()),
+            hi.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("…".into())
+        ),
         None => "—".into(),
     }
 }
@@ -44,17 +38,9 @@ pub fn evidence(c: &Comparison) -> String {
         (Some(p), _, Some(_)) => format!("always-valid p = {}", p_value(p)),
         (Some(p), _, None) => format!("p = {}", p_value(p)),
         (None, Some(chance), _) => {
-            format!("{} chance to beat control", crate::format::percent(chance))
+            format!("{} chance to beat control", percent(chance, PercentStyle::Share))
         }
         _ => "—".into(),
-    }
-}
-
-fn verdict_word(c: &Comparison) -> &'static str {
-    match c.verdict {
-        kpilab_core::analyze::Verdict::Better => "better",
-        kpilab_core::analyze::Verdict::Worse => "worse",
-        kpilab_core::analyze::Verdict::Inconclusive => "inconclusive",
     }
 }
 
@@ -67,7 +53,7 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
     let mut md =
         format!("# A/B test evaluation\n\nData: {} — evaluated in the browser with kpilab.\n\n", md_text(source));
     let variant = d.variant.as_deref().map(|v| format!(" ({})", md_text(v))).unwrap_or_default();
-    md.push_str(&format!("## Decision: **{}**{variant}\n\n", verdict_name(d.verdict)));
+    md.push_str(&format!("## Decision: **{}**{variant}\n\n", d.verdict.as_str()));
     for reason in &d.reasons {
         md.push_str(&format!("- {}\n", md_text(reason)));
     }
@@ -112,14 +98,14 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
             md.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 md_text(&k.name),
-                role_name(k.role),
+                k.role.as_str(),
                 md_text(&c.variant),
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
                 relative_lift(c),
                 relative_ci(c),
                 evidence(c),
-                verdict_word(c),
+                c.verdict.as_str(),
             ));
         }
     }
@@ -138,7 +124,7 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     cell(column),
                     cell(value),
                     cell(&k.name),
-                    role_name(k.role).into(),
+                    k.role.as_str().into(),
                     cell(&c.variant),
                     cell(&c.control),
                     num(Some(arm_mean(&k.result, &c.control))),
@@ -150,7 +136,7 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     num(c.p_value),
                     num(c.adjusted_p_value),
                     num(c.chance_to_beat_control),
-                    verdict_word(c).into(),
+                    c.verdict.as_str().into(),
                 ];
                 out.push_str(&cells.join(","));
                 out.push('\n');
