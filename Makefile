@@ -55,10 +55,11 @@ test-types:
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
-## The packed tarball bundled by esbuild, webpack 5 and Vite and run in Chromium; publint and attw on pkg/
+## The packed tarball bundled by esbuild, webpack 5, Vite, Rollup, Vitest and a plain page, run in Chromium;
+## publint and attw on pkg/ (node16 profile: TypeScript's node10 mode ignores `exports`; the .wasm is an asset)
 test-bundlers:
 	publint pkg
-	attw --pack pkg --profile node16 --exclude-entrypoints kpilab_wasm_bg.wasm --ignore-rules cjs-resolves-to-esm
+	attw --pack pkg --profile node16 --exclude-entrypoints kpilab_wasm_bg.wasm
 	node --test --test-concurrency=1 tests/bundlers/
 
 ## Throughput against PapaParse, pandas and polars; peak memory of streaming 1 GB

@@ -5,9 +5,9 @@
 
 use yew::prelude::*;
 
-use crate::browser;
 use crate::pages::evaluate::Evaluate;
 use crate::pages::planner::Planner;
+use crate::services::browser;
 
 /// True when the address asks for the Evaluate view.
 pub fn is_evaluate_view(query: &str) -> bool {

@@ -6,7 +6,7 @@ use kpilab_core::analyze::Verdict;
 use yew::prelude::*;
 
 use crate::charts::power_curve::nice_step;
-use crate::format::trimmed;
+use crate::text::format::{percent, PercentStyle};
 
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 190.0;
@@ -53,7 +53,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
         ticks.push(t);
         t += step;
     }
-    let label = |v: f64| format!("{}{} %", if v > 1e-12 { "+" } else { "" }, trimmed(v * 100.0, 1));
+    let label = |v: f64| percent(v, PercentStyle::Axis);
 
     html! {
         <svg class="forest-plot" viewBox={format!("0 0 {WIDTH} {height}")} role="img"

@@ -5,7 +5,7 @@
 use kpilab_core::plan::PowerPoint;
 use yew::prelude::*;
 
-use crate::format::{group_thousands, percent};
+use crate::text::format::{group_thousands, percent, PercentStyle};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 300.0;
@@ -91,11 +91,11 @@ pub fn power_curve(props: &PowerCurveProps) -> Html {
     let label_x = (if label_right { mx + 10.0 } else { mx - 10.0 }).to_string();
     let per = if props.averaged { "per arm on average" } else { "per variant" };
     let label_users = format!("Plan: {} {per}", group_thousands(props.plan_users.ceil()));
-    let label_power = format!("{} power", percent(marker_power));
+    let label_power = format!("{} power", percent(marker_power, PercentStyle::Share));
     let description = format!(
         "Power rises with users per variant; the plan needs {} users per variant for {} power.",
         group_thousands(props.plan_users.ceil()),
-        percent(props.target_power)
+        percent(props.target_power, PercentStyle::Share)
     );
 
     html! {
@@ -114,7 +114,7 @@ pub fn power_curve(props: &PowerCurveProps) -> Html {
                     <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={y(0.0).to_string()} y2={y(0.0).to_string()} />
                     <line x1={LEFT.to_string()} x2={LEFT.to_string()} y1={TOP.to_string()} y2={y(0.0).to_string()} />
                     { for y_ticks.iter().map(|t| html! {
-                        <text x={(LEFT - 8.0).to_string()} y={(y(*t) + 4.0).to_string()} text-anchor="end">{ percent(*t) }</text>
+                        <text x={(LEFT - 8.0).to_string()} y={(y(*t) + 4.0).to_string()} text-anchor="end">{ percent(*t, PercentStyle::Share) }</text>
                     }) }
                     { for x_ticks.iter().map(|t| html! {
                         <text x={x(*t).to_string()} y={(y(0.0) + 18.0).to_string()} text-anchor="middle">{ short_count(*t) }</text>

@@ -8,15 +8,16 @@ use kpilab_core::evaluate::{KpiKind, KpiRole};
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::components::field::{SelectField, TextField};
-use crate::csv_preview::{ColumnKind, ColumnProfile};
-use crate::eval_form::{EvalEdit, EvalForm, FormIssue, KpiDraft};
+use crate::components::field::{options, SelectField, TextField};
+use crate::models::csv_preview::{ColumnKind, ColumnProfile};
+use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
+use crate::state::FieldError;
 
 #[derive(Properties, PartialEq)]
 pub struct ColumnMapperProps {
     pub form: EvalForm,
     pub columns: Rc<Vec<ColumnProfile>>,
-    pub issue: Option<FormIssue>,
+    pub issue: Option<FieldError>,
     pub on_edit: Callback<EvalEdit>,
     pub on_plan_file: Callback<File>,
     /// What loading the plan file did (or why it failed).
@@ -40,10 +41,6 @@ pub fn field_id(path: &str) -> String {
         "plannedUsersPerVariant" => "plannedUsers".into(),
         other => other.to_string(),
     }
-}
-
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(ColumnMapper)]
@@ -177,7 +174,7 @@ fn kpi_row(
                     oninput={edit(|d, v| d.name = v)} />
                 <SelectField id={id("role")} label="Role" value={k.role.as_str()}
                     options={options(&[("primary", "Primary (decides)"), ("guardrail", "Guardrail (must not drop)"), ("secondary", "Secondary (reported)")])}
-                    onchange={edit(|d, v| d.role = match v.as_str() { "primary" => KpiRole::Primary, "guardrail" => KpiRole::Guardrail, _ => KpiRole::Secondary })} />
+                    onchange={edit(|d, v| d.role = v.parse().unwrap_or(KpiRole::Secondary))} />
                 <SelectField id={id("kind")} label="Kind" value={k.kind.as_str()}
                     options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)")])}
                     onchange={edit(|d, v| d.kind = v.parse().unwrap_or(KpiKind::Conversion))} />

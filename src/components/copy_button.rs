@@ -6,7 +6,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::browser;
+use crate::services::clipboard;
 
 #[derive(Properties, PartialEq)]
 pub struct CopyButtonProps {
@@ -29,7 +29,7 @@ pub fn copy_button(props: &CopyButtonProps) -> Html {
             let content = text.emit(());
             let (status, fallback) = (status.clone(), fallback.clone());
             spawn_local(async move {
-                if browser::copy_to_clipboard(&content).await {
+                if clipboard::copy_to_clipboard(&content).await {
                     fallback.set(None);
                     status.set(Some("Copied"));
                     let status = status.clone();

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::csv_preview::CsvPreview;
+use crate::models::csv_preview::CsvPreview;
 
 #[derive(Properties, PartialEq)]
 pub struct CsvPreviewTableProps {

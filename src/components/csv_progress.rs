@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::format::group_thousands;
+use crate::text::format::{group_thousands, megabytes};
 
 #[derive(Properties, PartialEq)]
 pub struct CsvProgressProps {
@@ -12,10 +12,6 @@ pub struct CsvProgressProps {
     /// Milliseconds since the start.
     pub elapsed_ms: f64,
     pub on_cancel: Callback<()>,
-}
-
-fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1e6)
 }
 
 #[function_component(CsvProgress)]

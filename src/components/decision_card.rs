@@ -8,9 +8,9 @@ use kpilab_core::analyze::{ChosenBy, WarningCode};
 use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
-use crate::browser;
-use crate::format::{group_thousands, p_value, percent};
-use crate::report;
+use crate::services::browser;
+use crate::text::format::{group_thousands, p_value, percent, PercentStyle};
+use crate::text::report;
 
 #[derive(Properties, PartialEq)]
 pub struct DecisionCardProps {
@@ -111,7 +111,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
                     if let Some(chance) = c.chance_to_beat_control {
                         <div>
                             <dt>{ "Chance to beat control" }</dt>
-                            <dd data-testid="primary-chance">{ percent(chance) }</dd>
+                            <dd data-testid="primary-chance">{ percent(chance, PercentStyle::Share) }</dd>
                         </div>
                     }
                     if let Some(r) = &e.revenue_impact {

@@ -61,6 +61,11 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     }
 }
 
+/// (value, label) pairs of static text as a `SelectField`'s options.
+pub fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
+    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SelectFieldProps {
     pub id: AttrValue,

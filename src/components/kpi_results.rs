@@ -9,8 +9,8 @@ use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
-use crate::format::{percent, trimmed};
-use crate::report::{evidence, relative_ci, relative_lift};
+use crate::text::format::{percent, trimmed, PercentStyle};
+use crate::text::report::{evidence, relative_ci, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct KpiResultsProps {
@@ -21,7 +21,7 @@ pub struct KpiResultsProps {
 
 pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
     match kind {
-        Some(KpiKind::Conversion) => percent(x),
+        Some(KpiKind::Conversion) => percent(x, PercentStyle::Share),
         _ => trimmed(x, 2),
     }
 }

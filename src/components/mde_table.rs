@@ -5,8 +5,8 @@ use std::rc::Rc;
 use kpilab_core::plan::PlanMetric;
 use yew::prelude::*;
 
-use crate::format::{group_thousands, metric_value, signed_percent, trimmed};
-use crate::results::PlanResults;
+use crate::models::plan_results::PlanResults;
+use crate::text::format::{group_thousands, metric_value, percent, percent_number, trimmed, PercentStyle};
 
 #[derive(Properties, PartialEq)]
 pub struct MdeTableProps {
@@ -47,13 +47,11 @@ pub fn mde_table(props: &MdeTableProps) -> Html {
                             let cells = match row.mde {
                                 Some(m) => {
                                     let absolute = match plan.metric {
-                                        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => {
-                                            trimmed(m.absolute * 100.0, 3)
-                                        }
+                                        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => percent_number(m.absolute, 3),
                                         PlanMetric::Mean { .. } => trimmed(m.absolute, 3),
                                     };
                                     html! { <>
-                                        <td class="num">{ signed_percent(m.relative) }</td>
+                                        <td class="num">{ percent(m.relative, PercentStyle::Change) }</td>
                                         <td class="num optional">{ absolute }</td>
                                         <td class="num">{ metric_value(plan, base + m.absolute) }</td>
                                     </> }

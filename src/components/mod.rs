@@ -1,4 +1,5 @@
-//! Building blocks of the planner and evaluate pages.
+//! Building blocks of the planner and evaluate pages. They only draw: data comes
+//! in as props, changes go out as callbacks; text comes from `text/`.
 pub mod column_mapper;
 pub mod copy_button;
 pub mod csv_drop;

@@ -5,16 +5,15 @@
 use std::rc::Rc;
 
 use kpilab_core::evaluate::KpiKind;
-
 use yew::prelude::*;
 
-use crate::browser;
 use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
-use crate::form::{FormEdit, GuardrailDraft, PlannerForm};
-use crate::format::{group_thousands, weeks};
-use crate::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
-use crate::results::PlanResults;
+use crate::models::plan_file::{Actions, PlanFile, PrimaryKpi, PLAN_FILE_VERSION};
+use crate::models::plan_results::PlanResults;
+use crate::services::browser;
+use crate::state::planner_form::{FormEdit, GuardrailDraft, PlannerForm};
+use crate::text::format::{group_thousands, weeks};
 
 /// The plan file for the current card text and the last good numbers.
 pub fn plan_file(form: &PlannerForm, results: &PlanResults) -> PlanFile {
@@ -87,8 +86,9 @@ pub fn plan_card(props: &PlanCardProps) -> Html {
     } else {
         d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ")
     };
-    let kind_options: Vec<(AttrValue, AttrValue)> =
-        KpiKind::names().iter().map(|&k| (AttrValue::Static(k), AttrValue::Static(k))).collect();
+    let kind_options: Vec<(AttrValue, AttrValue)> = [KpiKind::Conversion, KpiKind::Mean, KpiKind::Ratio]
+        .map(|k| (AttrValue::Static(k.as_str()), AttrValue::Static(k.as_str())))
+        .to_vec();
 
     html! {
         <section class="card plan-card" aria-labelledby="plan-card-title">

@@ -3,19 +3,20 @@
 
 use yew::prelude::*;
 
-use crate::components::field::{SelectField, TextField};
-use crate::form::{methods_for, parse_number, FieldError, FormEdit, PlannerForm};
-use crate::format::{group_thousands, percent, signed_percent, trimmed};
+use crate::components::field::{options, SelectField, TextField};
+use crate::state::number::parse_number;
+use crate::state::planner_form::{methods_for, FormEdit, PlannerForm};
+use crate::state::FieldError;
+use crate::text::format::{
+    group_thousands, percent, percent_number, sign, trimmed,
+    PercentStyle::{Change, Share},
+};
 
 #[derive(Properties, PartialEq)]
 pub struct PlanInputsProps {
     pub form: PlannerForm,
     pub error: Option<FieldError>,
     pub on_edit: Callback<FormEdit>,
-}
-
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs.iter().map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l))).collect()
 }
 
 #[function_component(PlanInputs)]
@@ -28,24 +29,28 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
     let set = |key: &'static str| props.on_edit.reform(move |value: String| FormEdit::Set(key, value));
     let hint = |text: Option<String>| text.map(AttrValue::from);
 
-    let baseline_hint = hint(parse_number(&form.baseline).map(|b| format!("= {} convert today", percent(b))));
-    let mde_hint = hint(parse_number(&form.mde).map(|m| {
+    let baseline_hint =
+        hint(parse_number(&form.baseline).ok().map(|b| format!("= {} convert today", percent(b, Share))));
+    let mde_hint = hint(parse_number(&form.mde).ok().map(|m| {
         if form.mde_type == "absolute" {
             if form.is_mean() {
-                format!("= {}{} in the mean", if m < 0.0 { "−" } else { "+" }, trimmed(m.abs(), 4))
+                format!("= {}{} in the mean", sign(m), trimmed(m.abs(), 4))
             } else {
-                format!("= {}{} percentage points", if m < 0.0 { "−" } else { "+" }, trimmed((m * 100.0).abs(), 3))
+                format!("= {}{} percentage points", sign(m), percent_number(m.abs(), 3))
             }
         } else {
-            format!("= {} relative to the baseline", signed_percent(m))
+            format!("= {} relative to the baseline", percent(m, Change))
         }
     }));
-    let alpha_hint = hint(parse_number(&form.alpha).map(|a| format!("= {} confidence", percent(1.0 - a))));
-    let power_hint =
-        hint(parse_number(&form.power).map(|p| format!("= finds a real effect {} of the time", percent(p))));
-    let daily_hint = hint(parse_number(&form.daily_users).map(|d| format!("= {} visitors a day", group_thousands(d))));
-    let traffic_hint =
-        hint(parse_number(&form.traffic_fraction).map(|f| format!("= {} of them enter the test", percent(f))));
+    let alpha_hint = hint(parse_number(&form.alpha).ok().map(|a| format!("= {} confidence", percent(1.0 - a, Share))));
+    let power_hint = hint(
+        parse_number(&form.power).ok().map(|p| format!("= finds a real effect {} of the time", percent(p, Share))),
+    );
+    let daily_hint =
+        hint(parse_number(&form.daily_users).ok().map(|d| format!("= {} visitors a day", group_thousands(d))));
+    let traffic_hint = hint(
+        parse_number(&form.traffic_fraction).ok().map(|f| format!("= {} of them enter the test", percent(f, Share))),
+    );
     let general_error = props.error.as_ref().filter(|e| e.field.is_empty());
 
     html! {

@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::format::{group_thousands, percent, ticket_sentence};
-use crate::results::PlanResults;
+use crate::models::plan_results::PlanResults;
+use crate::text::format::{group_thousands, percent, ticket_sentence, PercentStyle};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultCardProps {
@@ -56,7 +56,7 @@ pub fn result_card(props: &ResultCardProps) -> Html {
                 </p>
             }
             if let Some(power) = r.achieved_power {
-                <p class="achieved">{ format!("With these sizes the test reaches {} power.", percent(power)) }</p>
+                <p class="achieved">{ format!("With these sizes the test reaches {} power.", percent(power, PercentStyle::Share)) }</p>
             }
             <blockquote class="sentence" id="plan-sentence">{ sentence }</blockquote>
             if d.weeks > 52.0 {

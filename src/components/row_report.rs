@@ -3,7 +3,7 @@
 use kpilab_core::evaluate::RowReport;
 use yew::prelude::*;
 
-use crate::format::group_thousands;
+use crate::text::format::group_thousands;
 
 #[derive(Properties, PartialEq)]
 pub struct RowReportProps {

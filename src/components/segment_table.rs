@@ -7,8 +7,8 @@ use kpilab_core::evaluate::SegmentResult;
 use yew::prelude::*;
 
 use crate::components::kpi_results::verdict_badge;
-use crate::format::group_thousands;
-use crate::report::{evidence, relative_lift};
+use crate::text::format::group_thousands;
+use crate::text::report::{evidence, relative_lift};
 
 #[derive(Properties, PartialEq)]
 pub struct SegmentTableProps {

@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::components::field::TextField;
 use crate::components::kpi_results::KpiResults;
-use crate::format::p_value;
-use crate::totals;
+use crate::models::totals;
+use crate::text::format::p_value;
 
 #[function_component(TotalsInput)]
 pub fn totals_input() -> Html {

@@ -1,19 +1,16 @@
 //! The Evaluate view: a CSV in (dropped, picked or the sample), columns mapped on
 //! their own (or by hand, or from the plan file), evaluated by kpilab_core in a
 //! worker, and the decision with its evidence out. Per-variant totals can be
-//! pasted instead of a file. Nothing leaves the page.
+//! pasted instead of a file. Nothing leaves the page. This page only wires the
+//! state (state::eval_state) and the services to the components.
 
 use std::rc::Rc;
 
-use js_sys::Uint8Array;
-use kpilab_core::evaluate::{EvalConfig, Evaluation, KpiKind};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use kpilab_core::evaluate::EvalConfig;
 use web_sys::{Blob, File};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::auto_map;
 use crate::components::column_mapper::ColumnMapper;
 use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
@@ -23,154 +20,20 @@ use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
 use crate::components::segment_table::SegmentTable;
 use crate::components::totals_input::TotalsInput;
-use crate::csv_job::CsvJob;
-use crate::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
-use crate::eval_form::{EvalEdit, EvalForm, FormIssue};
-use crate::format::group_thousands;
-use crate::plan_file::PlanFile;
-use crate::worker_protocol::WorkerReport;
-
-/// The sample data set, shipped next to index.html and fetched only on click.
-const SAMPLE_URL: &str = "sample.csv";
-
-/// The file being evaluated.
-#[derive(Clone, PartialEq)]
-struct Source {
-    name: String,
-    size: f64,
-    blob: Blob,
-}
-
-#[derive(Clone, PartialEq)]
-enum Phase {
-    Setup,
-    Running { started_ms: f64, bytes: f64, rows: f64 },
-    Done { evaluation: Rc<Evaluation>, kinds: Rc<Vec<(String, KpiKind)>> },
-    Failed(String),
-}
-
-#[derive(Clone, PartialEq)]
-struct EvalState {
-    source: Option<Source>,
-    preview: Option<Result<Rc<CsvPreview>, String>>,
-    form: EvalForm,
-    issue: Option<FormIssue>,
-    phase: Phase,
-    /// Kept to prefill again when another file is chosen.
-    plan: Option<Rc<PlanFile>>,
-    plan_note: Option<Result<String, String>>,
-}
-
-enum Action {
-    Chosen(Source),
-    Previewed(Result<CsvPreview, String>),
-    Edit(EvalEdit),
-    Plan(Result<PlanFile, String>),
-    Started,
-    Report(WorkerReport),
-    Issue(FormIssue),
-    Cancelled,
-}
-
-impl Reducible for EvalState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
-        match action {
-            Action::Chosen(source) => {
-                s.source = Some(source);
-                s.preview = None;
-                s.phase = Phase::Setup;
-                s.issue = None;
-            }
-            Action::Previewed(Ok(preview)) => {
-                s.form = auto_map::guess(&preview);
-                if let Some(plan) = &s.plan {
-                    s.form.apply_plan(plan);
-                }
-                s.preview = Some(Ok(Rc::new(preview)));
-            }
-            Action::Previewed(Err(e)) => s.preview = Some(Err(e)),
-            Action::Edit(edit) => {
-                s.form.apply(edit);
-                s.issue = None;
-            }
-            Action::Plan(Ok(plan)) => {
-                s.form.apply_plan(&plan);
-                s.plan_note = Some(Ok(format!(
-                    "Loaded the plan: primary KPI \"{}\", {} guardrail{}, {} users per variant planned.",
-                    plan.primary_kpi.name,
-                    plan.guardrails.len(),
-                    if plan.guardrails.len() == 1 { "" } else { "s" },
-                    group_thousands(plan.users_per_variant.first().copied().unwrap_or(f64::NAN)),
-                )));
-                s.plan = Some(Rc::new(plan));
-                s.issue = None;
-            }
-            Action::Plan(Err(e)) => s.plan_note = Some(Err(e)),
-            Action::Started => {
-                s.phase = Phase::Running { started_ms: js_sys::Date::now(), bytes: 0.0, rows: 0.0 };
-                s.issue = None;
-            }
-            Action::Report(report) => match (report, &s.phase) {
-                (WorkerReport::Progress { bytes, rows }, Phase::Running { started_ms, .. }) => {
-                    s.phase = Phase::Running { started_ms: *started_ms, bytes, rows };
-                }
-                (WorkerReport::Done { evaluation }, Phase::Running { .. }) => {
-                    let kinds = s.form.kpis.iter().map(|k| (k.name.trim().to_string(), k.kind)).collect();
-                    s.phase = Phase::Done { evaluation: Rc::new(*evaluation), kinds: Rc::new(kinds) };
-                }
-                (WorkerReport::Failed { field, message }, Phase::Running { .. }) => {
-                    if !field.is_empty() {
-                        s.issue = Some(FormIssue { field, message: message.clone() });
-                    }
-                    s.phase = Phase::Failed(message);
-                }
-                _ => return self, // a late message of a finished or cancelled job
-            },
-            Action::Issue(issue) => {
-                s.issue = Some(issue);
-                s.phase = Phase::Setup;
-            }
-            Action::Cancelled => s.phase = Phase::Setup,
-        }
-        Rc::new(s)
-    }
-}
-
-/// The file's first bytes, for the preview.
-async fn read_head(blob: &Blob) -> Result<Vec<u8>, String> {
-    let head =
-        blob.slice_with_f64_and_f64(0.0, PREVIEW_BYTES).map_err(|_| "The file could not be read.".to_string())?;
-    let buffer = JsFuture::from(head.array_buffer()).await.map_err(|_| "The file could not be read.".to_string())?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-async fn fetch_sample() -> Result<Blob, String> {
-    let window = web_sys::window().ok_or("No window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(SAMPLE_URL))
-        .await
-        .map_err(|_| "The sample data could not be loaded.")?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("The sample data could not be loaded (HTTP {}).", response.status()));
-    }
-    let blob = response.blob().map_err(|_| "The sample data could not be read.")?;
-    Ok(JsFuture::from(blob).await.map_err(|_| "The sample data could not be read.")?.unchecked_into())
-}
+use crate::models::auto_map;
+use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
+use crate::models::plan_file::PlanFile;
+use crate::services::csv_job::CsvJob;
+use crate::services::files::{self, SAMPLE_URL};
+use crate::state::eval_form::EvalEdit;
+use crate::state::eval_state::{Action, EvalState, Phase, Source};
+use crate::state::FieldError;
+use crate::text::format::megabytes;
+use crate::worker::protocol::WorkerReport;
 
 #[function_component(Evaluate)]
 pub fn evaluate() -> Html {
-    let state = use_reducer(|| EvalState {
-        source: None,
-        preview: None,
-        form: EvalForm::default(),
-        issue: None,
-        phase: Phase::Setup,
-        plan: None,
-        plan_note: None,
-    });
+    let state = use_reducer(EvalState::default);
     let job = use_mut_ref(|| None::<CsvJob>);
     let totals_mode = use_state(|| false);
 
@@ -193,9 +56,9 @@ pub fn evaluate() -> Html {
             match CsvJob::start(blob, &config, on_report) {
                 Ok(new_job) => {
                     *job.borrow_mut() = Some(new_job);
-                    dispatcher.dispatch(Action::Started);
+                    dispatcher.dispatch(Action::Started(js_sys::Date::now()));
                 }
-                Err(message) => dispatcher.dispatch(Action::Issue(FormIssue { field: String::new(), message })),
+                Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
             }
         })
     };
@@ -208,7 +71,7 @@ pub fn evaluate() -> Html {
             dispatcher.dispatch(Action::Chosen(source.clone()));
             let (dispatcher, start) = (dispatcher.clone(), start.clone());
             spawn_local(async move {
-                let previewed = read_head(&source.blob)
+                let previewed = files::read_head(&source.blob)
                     .await
                     .and_then(|bytes| csv_preview::preview(&bytes, source.size <= PREVIEW_BYTES));
                 let form = previewed.as_ref().ok().map(auto_map::guess);
@@ -235,9 +98,9 @@ pub fn evaluate() -> Html {
         Callback::from(move |_| {
             let (load, dispatcher) = (load.clone(), dispatcher.clone());
             spawn_local(async move {
-                match fetch_sample().await {
+                match files::fetch_sample().await {
                     Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, true),
-                    Err(message) => dispatcher.dispatch(Action::Issue(FormIssue { field: String::new(), message })),
+                    Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
                 }
             });
         })
@@ -247,8 +110,8 @@ pub fn evaluate() -> Html {
         Callback::from(move |file: File| {
             let dispatcher = dispatcher.clone();
             spawn_local(async move {
-                let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-                let plan = text
+                let plan = files::read_text(&file)
+                    .await
                     .ok_or_else(|| "The plan file could not be read.".to_string())
                     .and_then(|t| PlanFile::from_json(&t));
                 dispatcher.dispatch(Action::Plan(plan));
@@ -282,7 +145,7 @@ pub fn evaluate() -> Html {
     };
 
     let running = matches!(state.phase, Phase::Running { .. });
-    let chosen = state.source.as_ref().map(|s| AttrValue::from(format!("{} · {:.1} MB", s.name, s.size / 1e6)));
+    let chosen = state.source.as_ref().map(|s| AttrValue::from(format!("{} · {}", s.name, megabytes(s.size))));
     let preview_ok = state.preview.as_ref().and_then(|p| p.as_ref().ok()).cloned();
     let columns = Rc::new(preview_ok.as_ref().map(|p| p.columns.clone()).unwrap_or_default());
 

@@ -1,38 +1,25 @@
 //! The planner view: inputs on the left, answers on the right, all recomputed by
-//! kpilab_core on every keystroke and mirrored in the URL query.
+//! kpilab_core on every keystroke and mirrored in the URL query. This page only
+//! wires the state (state::planner_form, state::url_state) to the components.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::browser;
 use crate::charts::power_curve::PowerCurve;
 use crate::components::copy_button::CopyButton;
 use crate::components::mde_table::MdeTable;
 use crate::components::plan_card::PlanCard;
 use crate::components::plan_inputs::PlanInputs;
 use crate::components::result_card::ResultCard;
-use crate::form::{FormEdit, PlannerForm};
-use crate::results::{compute, PlanResults};
-use crate::url_state;
-
-/// The form as reducer state, so quick successive edits all apply to the latest form.
-#[derive(PartialEq)]
-struct FormState(PlannerForm);
-
-impl Reducible for FormState {
-    type Action = FormEdit;
-
-    fn reduce(self: Rc<Self>, edit: FormEdit) -> Rc<Self> {
-        let mut form = self.0.clone();
-        form.apply(edit);
-        Rc::new(FormState(form))
-    }
-}
+use crate::models::plan_results::{compute, PlanResults};
+use crate::services::browser;
+use crate::state::planner_form::{FormEdit, PlannerState};
+use crate::state::url_state;
 
 #[function_component(Planner)]
 pub fn planner() -> Html {
-    let state = use_reducer(|| FormState(url_state::from_query(&browser::location_search())));
+    let state = use_reducer(|| PlannerState(url_state::from_query(&browser::location_search())));
     let form = &state.0;
     let outcome = use_memo(form.clone(), compute);
     // The last plan that computed, kept to show (greyed) while the inputs are invalid.

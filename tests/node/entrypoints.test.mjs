@@ -38,3 +38,12 @@ test("package.json exports Node, browser and bundler entries", () => {
   assert.ok(pkg.exports["."].node.import && pkg.exports["."].node.require && pkg.exports["."].browser);
   assert.ok(pkg.exports["./bundler"] && pkg.exports["./web"]);
 });
+
+test("CommonJS require of kpilab/web and kpilab/bundler gets the Node build, init a no-op", async () => {
+  for (const entry of ["kpilab/web", "kpilab/bundler"]) {
+    const cjs = require(entry);
+    await cjs.default();
+    cjs.initSync();
+    assert.deepEqual(cjs.planSampleSize(plan), esmPlan(plan), entry);
+  }
+});

@@ -6,7 +6,7 @@ use kpilab_core::evaluate::KpiKind;
 use kpilab_core::plan::{DurationPlan, PlanInput};
 use serde::{Deserialize, Serialize};
 
-use crate::format::{self, effect_phrase, group_thousands};
+use crate::text::format::{self, effect_phrase, group_thousands, PercentStyle};
 
 /// Schema version written in every plan file.
 pub const PLAN_FILE_VERSION: u32 = 1;
@@ -26,7 +26,7 @@ pub const PLAN_FILE_VERSION: u32 = 1;
 ///                   "nonInferiorityMargin": 0.02}],
 ///   "actions": {"win": "…", "loss": "…", "inconclusive": "…"} }
 /// ```
-/// `plan` is the SDK's `PlanInput`; `usersPerVariant` is per arm, control first;
+/// `plan` is the SDK's `PlanInput`, KPI kinds are the core's `KpiKind`; `usersPerVariant` is per arm, control first;
 /// a guardrail's `nonInferiorityMargin` is relative (0.02 = 2 %) or null.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -112,7 +112,7 @@ impl PlanFile {
             format::alternative_phrase(plan.alternative),
             format::correction_phrase(plan)
         ));
-        md.push_str(&format!("- Power: {}\n", format::percent(plan.power)));
+        md.push_str(&format!("- Power: {}\n", format::percent(plan.power, PercentStyle::Share)));
         md.push_str(&format!("- Method: {}\n", format::method_phrase(plan.method)));
         md.push_str(&format!(
             "- Users per variant: {} (control first); {} in total\n",
@@ -125,7 +125,7 @@ impl PlanFile {
             group_thousands(duration.weeks),
             if duration.weeks == 1.0 { "" } else { "s" },
             group_thousands(self.daily_users),
-            format::percent(self.traffic_fraction),
+            format::percent(self.traffic_fraction, PercentStyle::Share),
         ));
 
         md.push_str("## Guardrails\n\n");
@@ -140,7 +140,7 @@ impl PlanFile {
                     g.kind.as_str(),
                     if g.higher_is_better { "higher" } else { "lower" },
                     g.non_inferiority_margin
-                        .map(format::percent)
+                        .map(|m| format::percent(m, PercentStyle::Share))
                         .unwrap_or_else(|| "none (must not be significantly worse)".into()),
                 ));
             }

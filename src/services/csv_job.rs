@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::worker_protocol::WorkerReport;
+use crate::worker::protocol::WorkerReport;
 
 /// The loader Trunk writes for the worker binary (`data-loader-shim`), next to index.html.
 const WORKER_SCRIPT: &str = "./worker_loader.js";

@@ -3,10 +3,18 @@
 //! Fields stay text so a half-typed value ("0.") survives a re-render and the URL
 //! can carry it; only `to_duration_input` turns them into numbers.
 
-use kpilab_core::evaluate::KpiKind;
-use kpilab_core::plan::{DurationInput, PlanInput, PlanMetric};
+use kpilab_core::common::Alternative;
+use kpilab_core::plan::{DurationInput, MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric};
 
-use crate::plan_file::Guardrail;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use kpilab_core::evaluate::KpiKind;
+
+use crate::models::plan_file::Guardrail;
+use crate::state::number::{parse_margin, parse_number, NumberError};
+use crate::state::FieldError;
 
 /// Every planner field, keyed like the URL query (see `url_state`).
 #[derive(Debug, Clone, PartialEq)]
@@ -72,14 +80,7 @@ impl Default for GuardrailDraft {
 impl GuardrailDraft {
     /// The relative margin (2 -> 0.02), None when empty; Err when unreadable or negative.
     pub fn margin(&self) -> Result<Option<f64>, String> {
-        let text = self.margin_percent.trim().trim_end_matches('%').trim();
-        if text.is_empty() {
-            return Ok(None);
-        }
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x / 100.0)),
-            _ => Err("Enter the margin as a percent, e.g. 2 (or leave it empty).".into()),
-        }
+        parse_margin(&self.margin_percent).map_err(String::from)
     }
 
     /// For the plan file; an unreadable margin is left out (the card shows why).
@@ -114,20 +115,6 @@ impl Default for PlannerForm {
             traffic_fraction: "1".into(),
             card: PlanCardText::default(),
         }
-    }
-}
-
-/// A message for one input (by its id, which equals its query key), or for the
-/// form as a whole when `field` is empty.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -290,14 +277,15 @@ impl PlannerForm {
         let plan = PlanInput {
             metric,
             mde: Some(number("mde", &self.mde)?),
-            mde_type: self.mde_type.parse().unwrap_or_default(),
+            // The selects offer the core's names; anything else (an old link) is the default.
+            mde_type: self.mde_type.parse().unwrap_or(MdeType::Relative),
             alpha: number("alpha", &self.alpha)?,
             power: number("power", &self.power)?,
-            alternative: self.alternative.parse().unwrap_or_default(),
+            alternative: self.alternative.parse().unwrap_or(Alternative::TwoSided),
             variants: whole_number("variants", &self.variants)?,
             allocation: allocation(&self.allocation)?,
-            correction: self.correction.parse().unwrap_or_default(),
-            method: self.method.parse().unwrap_or_default(),
+            correction: self.correction.parse().unwrap_or(PlanCorrection::None),
+            method: self.method.parse().unwrap_or(PlanMethod::Pooled),
         };
         Ok(DurationInput {
             plan,
@@ -307,25 +295,12 @@ impl PlannerForm {
     }
 }
 
-/// The value of a numeric field, or None while it is unreadable (for hints).
-pub fn parse_number(text: &str) -> Option<f64> {
-    number("", text).ok()
-}
-
-/// Accepts "2000", "2,000", "2 000" and "5%" (= 0.05) so pasted values just work.
+/// A numeric field, or the message for its input.
 fn number(field: &str, text: &str) -> Result<f64, FieldError> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
-    let (digits, scale) = match cleaned.strip_suffix('%') {
-        Some(rest) => (rest, 0.01),
-        None => (cleaned.as_str(), 1.0),
-    };
-    if digits.is_empty() {
-        return Err(FieldError::new(field, "Enter a number."));
-    }
-    match digits.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x * scale),
-        _ => Err(FieldError::new(field, format!("\"{}\" is not a number.", text.trim()))),
-    }
+    parse_number(text).map_err(|e| match e {
+        NumberError::Empty => FieldError::new(field, "Enter a number."),
+        NumberError::Unreadable => FieldError::new(field, format!("\"{}\" is not a number.", text.trim())),
+    })
 }
 
 fn whole_number(field: &str, text: &str) -> Result<u32, FieldError> {
@@ -344,6 +319,20 @@ fn allocation(text: &str) -> Result<Option<Vec<f64>>, FieldError> {
         return Ok(None);
     }
     parts.iter().map(|p| number("allocation", p)).collect::<Result<Vec<_>, _>>().map(Some)
+}
+
+/// The form as reducer state, so quick successive edits all apply to the latest form.
+#[derive(Debug, PartialEq)]
+pub struct PlannerState(pub PlannerForm);
+
+impl Reducible for PlannerState {
+    type Action = FormEdit;
+
+    fn reduce(self: Rc<Self>, edit: FormEdit) -> Rc<Self> {
+        let mut form = self.0.clone();
+        form.apply(edit);
+        Rc::new(PlannerState(form))
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use kpilab_core::evaluate::{KpiKind, KpiRole};
 
-use crate::csv_preview::{ColumnKind, ColumnProfile, CsvPreview};
-use crate::eval_form::{EvalForm, KpiDraft};
+use crate::models::csv_preview::{ColumnKind, ColumnProfile, CsvPreview};
+use crate::state::eval_form::{EvalForm, KpiDraft};
 
 const VARIANT_NAMES: &[&str] = &[
     "variant",
@@ -138,7 +138,7 @@ fn looks_like_id(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csv_preview::preview;
+    use crate::models::csv_preview::preview;
 
     fn sample() -> String {
         let mut csv = String::from("user_id,Variant,device,channel,converted,revenue,orders,pre_revenue,session_id\n");

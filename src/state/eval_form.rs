@@ -2,11 +2,14 @@
 //! options. Text until `to_config` turns them into the core's `EvalConfig`; the
 //! core then validates the rest (`CsvEvaluator::new`).
 
-use kpilab_core::analyze::AnalysisOptions;
+use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
-use crate::plan_file::PlanFile;
+use crate::models::plan_file::PlanFile;
+use crate::state::number::{parse_margin, parse_number, NumberError};
+use crate::state::FieldError;
+use crate::text::format::{percent_number, plain};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalForm {
@@ -93,13 +96,6 @@ pub enum EvalEdit {
     ToggleSegment(String),
 }
 
-/// A problem with the settings; `field` is the core's path ("kpis[1].column") or a key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormIssue {
-    pub field: String,
-    pub message: String,
-}
-
 impl EvalForm {
     pub fn apply(&mut self, edit: EvalEdit) {
         match edit {
@@ -151,13 +147,13 @@ impl EvalForm {
     }
 
     /// The core's config, or the first problem (numbers here, the rest from the core).
-    pub fn to_config(&self) -> Result<EvalConfig, FormIssue> {
+    pub fn to_config(&self) -> Result<EvalConfig, FieldError> {
         if self.variant_column.is_empty() {
-            return Err(issue("variantColumn", "Pick the column that says which variant each user saw."));
+            return Err(FieldError::new("variantColumn", "Pick the column that says which variant each user saw."));
         }
         let alpha = number("alpha", &self.alpha, "Enter the significance level, e.g. 0.05.")?
             .filter(|a| *a > 0.0 && *a < 1.0)
-            .ok_or_else(|| issue("alpha", "The significance level must be between 0 and 1, e.g. 0.05."))?;
+            .ok_or_else(|| FieldError::new("alpha", "The significance level must be between 0 and 1, e.g. 0.05."))?;
         let planned = number(
             "plannedUsers",
             &self.planned_users,
@@ -171,9 +167,10 @@ impl EvalForm {
         }
         let options = AnalysisOptions {
             control: non_empty(&self.control),
-            method: self.method.parse().unwrap_or_default(),
+            // The selects offer the core's names; anything else is the default.
+            method: self.method.parse().unwrap_or(AnalysisMethod::Frequentist),
             alpha,
-            correction: self.correction.parse().unwrap_or_default(),
+            correction: self.correction.parse().unwrap_or(Correction::None),
             ..AnalysisOptions::default()
         };
         let config = EvalConfig {
@@ -189,7 +186,7 @@ impl EvalForm {
             revenue_kpi: non_empty(&self.revenue_kpi).filter(|_| annual.is_some()),
         };
         // Everything that does not need the data (names, kinds, margins…), checked by the core.
-        CsvEvaluator::new(config.clone()).map_err(|e| FormIssue { field: e.field, message: e.message })?;
+        CsvEvaluator::new(config.clone()).map_err(|e| FieldError { field: e.field, message: e.message })?;
         Ok(config)
     }
 
@@ -215,8 +212,7 @@ impl EvalForm {
             draft.name = or(&g.name, "guardrail");
             draft.role = KpiRole::Guardrail;
             draft.higher_is_better = g.higher_is_better;
-            draft.margin_percent =
-                g.non_inferiority_margin.map(|m| crate::format::trimmed(m * 100.0, 4)).unwrap_or_default();
+            draft.margin_percent = g.non_inferiority_margin.map(|m| percent_number(m, 4)).unwrap_or_default();
             kpis.push(draft);
         }
         for mut rest in unused {
@@ -230,17 +226,17 @@ impl EvalForm {
             self.revenue_kpi.clear();
         }
         self.kpis = kpis;
-        self.alpha = crate::format::plain(plan.plan.alpha);
+        self.alpha = plain(plan.plan.alpha);
         self.planned_users = plan.users_per_variant.first().map(|n| format!("{n}")).unwrap_or_default();
     }
 }
 
 impl KpiDraft {
-    fn to_spec(&self, i: usize) -> Result<KpiSpec, FormIssue> {
+    fn to_spec(&self, i: usize) -> Result<KpiSpec, FieldError> {
         let field = |name: &str| format!("kpis[{i}].{name}");
-        let needs = |value: &str, name: &str, what: &str| -> Result<Option<String>, FormIssue> {
+        let needs = |value: &str, name: &str, what: &str| -> Result<Option<String>, FieldError> {
             match value.is_empty() {
-                true => Err(issue(&field(name), &format!("KPI \"{}\": pick {what}.", self.name))),
+                true => Err(FieldError::new(&field(name), format!("KPI \"{}\": pick {what}.", self.name))),
                 false => Ok(Some(value.to_string())),
             }
         };
@@ -254,17 +250,8 @@ impl KpiDraft {
             ),
         };
         let margin = if self.role == KpiRole::Guardrail {
-            let text = self.margin_percent.trim().trim_end_matches('%').trim();
-            match text.parse::<f64>() {
-                _ if text.is_empty() => None,
-                Ok(m) if m.is_finite() && m >= 0.0 => Some(m / 100.0),
-                _ => {
-                    return Err(issue(
-                        &field("nonInferiorityMargin"),
-                        "Enter the margin as a percent, e.g. 2 (or leave it empty).",
-                    ))
-                }
-            }
+            parse_margin(&self.margin_percent)
+                .map_err(|message| FieldError::new(&field("nonInferiorityMargin"), message))?
         } else {
             None
         };
@@ -282,10 +269,6 @@ impl KpiDraft {
     }
 }
 
-fn issue(field: &str, message: &str) -> FormIssue {
-    FormIssue { field: field.into(), message: message.into() }
-}
-
 fn non_empty(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -294,13 +277,13 @@ fn or(s: &str, fallback: &str) -> String {
     non_empty(s).unwrap_or_else(|| fallback.into())
 }
 
-/// "" -> None; "2,000" or "2000" -> Some(2000); anything else -> Err.
-fn number(field: &str, text: &str, message: &str) -> Result<Option<f64>, FormIssue> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
-    if cleaned.is_empty() {
-        return Ok(None);
+/// "" -> None; "2,000" or "2000" -> Some(2000); anything else -> Err(message).
+fn number(field: &str, text: &str, message: &str) -> Result<Option<f64>, FieldError> {
+    match parse_number(text) {
+        Ok(x) => Ok(Some(x)),
+        Err(NumberError::Empty) => Ok(None),
+        Err(NumberError::Unreadable) => Err(FieldError::new(field, message)),
     }
-    cleaned.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some).ok_or_else(|| issue(field, message))
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 use kpilab_core::analyze::{analyze, AnalysisOptions, AnalyzeInput, AnalyzeResult, MetricKind, Variant};
 
+use crate::state::number::parse_number;
+
 pub const EXAMPLE: &str = "variant, users, conversions\ncontrol, 10000, 500\ntreatment, 10000, 560";
 
 /// Pasted text -> the core's input; a header line (non-numeric) is skipped.
@@ -12,8 +14,7 @@ pub fn parse(text: &str) -> Result<AnalyzeInput, String> {
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
         let cells: Vec<&str> = if cells.len() == 1 { line.split_whitespace().collect() } else { cells };
-        let numbers: Vec<Option<f64>> =
-            cells.iter().skip(1).map(|c| c.replace(['_', ' '], "").parse::<f64>().ok()).collect();
+        let numbers: Vec<Option<f64>> = cells.iter().skip(1).map(|c| parse_number(c).ok()).collect();
         match (cells.first(), numbers.as_slice()) {
             (Some(name), [Some(users), Some(conversions)]) => variants.push(Variant {
                 name: name.to_string(),

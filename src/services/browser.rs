@@ -1,10 +1,9 @@
-//! The few browser APIs the app touches, in one place. Each degrades quietly
+//! The address bar and downloads: the small browser APIs the app touches. Each degrades quietly
 //! (returns "" / false) instead of panicking: a panic would kill the wasm module.
 
 use gloo::file::{Blob, ObjectUrl};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// The page's query string including '?', or "".
 pub fn location_search() -> String {
@@ -26,23 +25,6 @@ pub fn replace_query(query: &str) {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
-}
-
-/// Copies `text` with the async clipboard API; false when it is missing or refused
-/// (the caller then shows the text for a manual copy).
-pub async fn copy_to_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let navigator = window.navigator();
-    // navigator.clipboard is undefined outside secure contexts: check before calling.
-    let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
-        .map(|c| !c.is_undefined() && !c.is_null())
-        .unwrap_or(false);
-    if !has_clipboard {
-        return false;
-    }
-    JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
 /// Offers `content` as a file download through a Blob URL (nothing leaves the page).

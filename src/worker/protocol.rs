@@ -1,5 +1,5 @@
-//! Messages between the Evaluate page and the CSV worker (src/bin/worker.rs), shared
-//! by both binaries. Sent with serde-wasm-bindgen (structured clone keeps NaN, JSON would not).
+//! Messages between the Evaluate page (services::csv_job) and the CSV worker
+//! (worker::run). Sent with serde-wasm-bindgen (structured clone keeps NaN, JSON would not).
 //!
 //! page -> worker: `[config: EvalConfig, data: Blob]`, once, after `Ready`.
 //! worker -> page: `Ready`, then `Progress`… and one `Done` or `Failed`.

@@ -9,7 +9,7 @@
 
 use kpilab_core::evaluate::KpiKind;
 
-use crate::form::{GuardrailDraft, PlannerForm};
+use crate::state::planner_form::{GuardrailDraft, PlannerForm};
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {

@@ -6,7 +6,8 @@ use kpilab_core::plan::{
 };
 use kpilab_core::KpilabError;
 
-use crate::form::{input_id_for_path, FieldError, PlannerForm};
+use crate::state::planner_form::{input_id_for_path, PlannerForm};
+use crate::state::FieldError;
 
 /// Weeks shown in the MDE-by-duration table.
 pub const TABLE_WEEKS: u32 = 8;

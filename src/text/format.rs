@@ -1,8 +1,11 @@
 //! How numbers and plan settings are written for people: "2,000", "10 %",
-//! "+10 % lift", and the one sentence a marketer pastes into a ticket.
+//! "+10 % lift", and the one sentence a marketer pastes into a ticket. Every
+//! percent on the page is written by `percent`.
 
 use kpilab_core::common::Alternative;
 use kpilab_core::plan::{MdeType, PlanCorrection, PlanInput, PlanMethod, PlanMetric};
+
+use crate::models::plan_file::PlanFile;
 
 /// "29502" -> "29,502"; non-finite -> "—".
 pub fn group_thousands(x: f64) -> String {
@@ -42,28 +45,58 @@ pub fn plain(x: f64) -> String {
     trimmed(x, 6)
 }
 
-/// 0.05 -> "5 %", 0.0536 -> "5.36 %", 0.125 -> "12.5 %".
-pub fn percent(x: f64) -> String {
-    let pct = x * 100.0;
-    let decimals = if pct.abs() < 10.0 { 2 } else { 1 };
-    // A no-break space keeps "10 %" together when the sentence wraps.
-    format!("{}\u{a0}%", trimmed(pct, decimals))
+/// The ways the app writes a share as a percent; `percent` writes them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentStyle {
+    /// "5 %", "5.36 %", "12.5 %": two decimals below 10 %, else one, no trailing zeros.
+    Share,
+    /// A planned change, always signed with a typographic minus: "+10 %", "−5 %".
+    Change,
+    /// An observed lift, ASCII sign and exactly one decimal: "+6.0 %", "-2.5 %".
+    Lift,
+    /// A chart tick: "+5 %", "0 %", "-2.5 %", one decimal at most, a plain space.
+    Axis,
 }
 
-/// Like `percent` but with an explicit sign: "+10 %", "−10 %".
-pub fn signed_percent(x: f64) -> String {
-    let p = percent(x.abs());
-    if x < 0.0 {
-        format!("−{p}")
-    } else {
-        format!("+{p}")
+/// A share as a percent, 0.05 -> "5 %" (see `PercentStyle`); non-finite -> "—".
+/// A no-break space keeps "10 %" together when a sentence wraps.
+pub fn percent(x: f64, style: PercentStyle) -> String {
+    if !x.is_finite() {
+        return "—".into();
     }
+    let magnitude = x.abs();
+    let digits = match style {
+        PercentStyle::Share | PercentStyle::Change => {
+            percent_number(magnitude, if magnitude * 100.0 < 10.0 { 2 } else { 1 })
+        }
+        PercentStyle::Lift => format!("{:.1}", magnitude * 100.0),
+        PercentStyle::Axis => percent_number(magnitude, 1),
+    };
+    let sign = match style {
+        PercentStyle::Share if x < 0.0 && digits != "0" => "-",
+        PercentStyle::Share => "",
+        PercentStyle::Change if x < 0.0 => "−",
+        PercentStyle::Change => "+",
+        PercentStyle::Lift if x < 0.0 => "-",
+        PercentStyle::Lift => "+",
+        PercentStyle::Axis if digits == "0" => "",
+        PercentStyle::Axis if x < 0.0 => "-",
+        PercentStyle::Axis => "+",
+    };
+    let space = if style == PercentStyle::Axis { ' ' } else { '\u{a0}' };
+    format!("{sign}{digits}{space}%")
+}
+
+/// A share as a number of percent (or percentage points), no unit and at most
+/// `decimals` decimals: 0.02 -> "2", 0.0125 -> "1.25".
+pub fn percent_number(x: f64, decimals: usize) -> String {
+    trimmed(x * 100.0, decimals)
 }
 
 /// A value in the metric's unit: a rate as a percent, a mean as a number.
 pub fn metric_value(plan: &PlanInput, x: f64) -> String {
     match plan.metric {
-        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => percent(x),
+        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => percent(x, PercentStyle::Share),
         PlanMetric::Mean { .. } => trimmed(x, 3),
     }
 }
@@ -79,13 +112,15 @@ fn baseline_value(plan: &PlanInput) -> f64 {
 /// "5 %" for a rate, "50 (standard deviation 30)" for a mean.
 pub fn baseline_phrase(plan: &PlanInput) -> String {
     match plan.metric {
-        PlanMetric::Proportion { baseline } => percent(baseline),
+        PlanMetric::Proportion { baseline } => percent(baseline, PercentStyle::Share),
         PlanMetric::Mean { mean, std_dev } => {
             format!("{} (standard deviation {})", trimmed(mean, 3), trimmed(std_dev, 3))
         }
-        PlanMetric::TimeToEvent { control_event_rate, hazard_ratio } => {
-            format!("{} converting (hazard ratio {})", percent(control_event_rate), trimmed(hazard_ratio, 3))
-        }
+        PlanMetric::TimeToEvent { control_event_rate, hazard_ratio } => format!(
+            "{} converting (hazard ratio {})",
+            percent(control_event_rate, PercentStyle::Share),
+            trimmed(hazard_ratio, 3)
+        ),
     }
 }
 
@@ -103,16 +138,14 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
     let mde = plan.mde.unwrap_or(0.0);
     let word = if mde < 0.0 { "drop" } else { "lift" };
     match (plan.mde_type, plan.metric) {
-        (MdeType::Relative, _) => format!("{} {word}", signed_percent(mde)),
+        (MdeType::Relative, _) => format!("{} {word}", percent(mde, PercentStyle::Change)),
         (MdeType::Absolute, PlanMetric::Proportion { .. }) => {
-            let points = mde * 100.0;
-            let unit = if (points.abs() - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
-            let sign = if mde < 0.0 { "−" } else { "+" };
-            format!("{sign}{} {unit} {word}", trimmed(points.abs(), 3))
+            let unit = if (mde.abs() * 100.0 - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
+            format!("{}{} {unit} {word}", sign(mde), percent_number(mde.abs(), 3))
         }
         (MdeType::Absolute, PlanMetric::Mean { .. } | PlanMetric::TimeToEvent { .. }) => {
-            let sign = if mde < 0.0 { "−" } else { "+" };
-            format!("{sign}{} {word} ({})", trimmed(mde.abs(), 3), signed_percent(relative_effect(plan)))
+            let change = percent(relative_effect(plan), PercentStyle::Change);
+            format!("{}{} {word} ({change})", sign(mde), trimmed(mde.abs(), 3))
         }
     }
 }
@@ -164,7 +197,7 @@ pub fn allocation_phrase(plan: &PlanInput) -> String {
     if weights.is_empty() || sum <= 0.0 {
         return "equal".into();
     }
-    weights.iter().map(|w| percent(w / sum)).collect::<Vec<_>>().join(" / ")
+    weights.iter().map(|w| percent(w / sum, PercentStyle::Share)).collect::<Vec<_>>().join(" / ")
 }
 
 /// "1 week" / "3 weeks".
@@ -182,15 +215,19 @@ pub fn ticket_sentence(
     weeks_needed: f64,
 ) -> String {
     let traffic = if traffic_fraction < 1.0 {
-        format!("With {} users a day ({} of them in the test)", group_thousands(daily_users), percent(traffic_fraction))
+        format!(
+            "With {} users a day ({} of them in the test)",
+            group_thousands(daily_users),
+            percent(traffic_fraction, PercentStyle::Share)
+        )
     } else {
         format!("With {} users a day", group_thousands(daily_users))
     };
     let kpi = match plan.metric {
-        PlanMetric::Proportion { baseline } => format!("a {} {kpi_name}", percent(baseline)),
+        PlanMetric::Proportion { baseline } => format!("a {} {kpi_name}", percent(baseline, PercentStyle::Share)),
         PlanMetric::Mean { mean, .. } => format!("{kpi_name} (now {})", trimmed(mean, 3)),
         PlanMetric::TimeToEvent { control_event_rate, .. } => {
-            format!("{kpi_name} ({} converting now)", percent(control_event_rate))
+            format!("{kpi_name} ({} converting now)", percent(control_event_rate, PercentStyle::Share))
         }
     };
     let arms = if plan.variants > 2 {
@@ -202,7 +239,7 @@ pub fn ticket_sentence(
         "{traffic}, you need {} to detect a {} in {kpi}{arms}, {} of the time.",
         weeks(weeks_needed),
         lift_phrase(plan),
-        percent(plan.power)
+        percent(plan.power, PercentStyle::Share)
     )
 }
 
@@ -218,13 +255,29 @@ pub fn p_value(p: f64) -> String {
     trimmed(p, decimals)
 }
 
-/// A relative lift for the Evaluate view, ASCII sign and one decimal: "+6.0 %", "-2.5 %".
-pub fn lift(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
+/// The sign of a planned change in prose: "+" or the typographic "−".
+pub fn sign(x: f64) -> &'static str {
+    if x < 0.0 {
+        "−"
+    } else {
+        "+"
     }
-    let pct = x * 100.0;
-    format!("{}{:.1}\u{a0}%", if pct < 0.0 { "-" } else { "+" }, pct.abs())
+}
+
+/// A file size or an amount read: 1_500_000 bytes -> "1.5 MB".
+pub fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1e6)
+}
+
+/// What loading a plan file into the Evaluate form did.
+pub fn plan_loaded_note(plan: &PlanFile) -> String {
+    format!(
+        "Loaded the plan: primary KPI \"{}\", {} guardrail{}, {} users per variant planned.",
+        plan.primary_kpi.name,
+        plan.guardrails.len(),
+        if plan.guardrails.len() == 1 { "" } else { "s" },
+        group_thousands(plan.users_per_variant.first().copied().unwrap_or(f64::NAN)),
+    )
 }
 
 #[cfg(test)]
@@ -250,10 +303,10 @@ mod tests {
 
     #[test]
     fn percents() {
-        assert_eq!(spaced(percent(0.05)), "5 %");
-        assert_eq!(spaced(percent(0.055)), "5.5 %");
-        assert_eq!(spaced(percent(0.8)), "80 %");
-        assert_eq!(spaced(signed_percent(-0.1)), "−10 %");
+        assert_eq!(spaced(percent(0.05, PercentStyle::Share)), "5 %");
+        assert_eq!(spaced(percent(0.055, PercentStyle::Share)), "5.5 %");
+        assert_eq!(spaced(percent(0.8, PercentStyle::Share)), "80 %");
+        assert_eq!(spaced(percent(-0.1, PercentStyle::Change)), "−10 %");
     }
 
     #[test]
@@ -271,8 +324,8 @@ mod tests {
         assert_eq!(p_value(0.5), "0.5");
         assert_eq!(p_value(0.054164), "0.05416");
         assert_eq!(p_value(3.14e-9), "3.1e-9");
-        assert_eq!(spaced(lift(0.06)), "+6.0 %");
-        assert_eq!(spaced(lift(-0.0251)), "-2.5 %");
+        assert_eq!(spaced(percent(0.06, PercentStyle::Lift)), "+6.0 %");
+        assert_eq!(spaced(percent(-0.0251, PercentStyle::Lift)), "-2.5 %");
     }
 
     #[test]

@@ -5,11 +5,11 @@
 use kpilab_core::analyze::{AnalyzeResult, Comparison};
 use kpilab_core::evaluate::{Evaluation, KpiResult};
 
-use crate::format::{group_thousands, lift, p_value, trimmed};
+use crate::text::format::{group_thousands, p_value, percent, trimmed, PercentStyle};
 
 /// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
 pub fn relative_lift(c: &Comparison) -> String {
-    c.relative_lift.map(lift).unwrap_or("—".into())
+    c.relative_lift.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("—".into())
 }
 
 /// "[-1.2 %, +8.0 %]"; an open side (one-sided test) is "…"; a set with no
@@ -17,7 +17,11 @@ pub fn relative_lift(c: &Comparison) -> String {
 pub fn relative_ci(c: &Comparison) -> String {
     match c.relative_ci {
         Some([None, None]) => "unbounded (control too uncertain)".into(),
-        Some([lo, hi]) => format!("[{}, {}]", lo.map(lift).unwrap_or("…".into()), hi.map(lift).unwrap_or("…".into())),
+        Some([lo, hi]) => format!(
+            "[{}, {}]",
+            lo.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("…".into()),
+            hi.map(|x| percent(x, PercentStyle::Lift)).unwrap_or("…".into())
+        ),
         None => "—".into(),
     }
 }
@@ -34,7 +38,7 @@ pub fn evidence(c: &Comparison) -> String {
         (Some(p), _, Some(_)) => format!("always-valid p = {}", p_value(p)),
         (Some(p), _, None) => format!("p = {}", p_value(p)),
         (None, Some(chance), _) => {
-            format!("{} chance to beat control", crate::format::percent(chance))
+            format!("{} chance to beat control", percent(chance, PercentStyle::Share))
         }
         _ => "—".into(),
     }

@@ -1,0 +1,8 @@
+//! Pure models, tested natively: the planner's results, pasted totals, the CSV
+//! preview and its auto-mapping, and the plan file. Numbers come from
+//! kpilab_core; nothing here touches the browser.
+pub mod auto_map;
+pub mod csv_preview;
+pub mod plan_file;
+pub mod plan_results;
+pub mod totals;

@@ -1,0 +1,157 @@
+//! The Evaluate view's state and its reducer: the chosen file, its preview, the
+//! settings, the loaded plan and where the evaluation stands. Pure (the page
+//! passes in the time and the worker's reports), so it is tested natively.
+
+use std::rc::Rc;
+
+use kpilab_core::evaluate::{Evaluation, KpiKind};
+use web_sys::Blob;
+use yew::Reducible;
+
+use crate::models::auto_map;
+use crate::models::csv_preview::CsvPreview;
+use crate::models::plan_file::PlanFile;
+use crate::state::eval_form::{EvalEdit, EvalForm};
+use crate::state::FieldError;
+use crate::text::format::plan_loaded_note;
+use crate::worker::protocol::WorkerReport;
+
+/// The file being evaluated.
+#[derive(Clone, PartialEq)]
+pub struct Source {
+    pub name: String,
+    pub size: f64,
+    pub blob: Blob,
+}
+
+/// Where the evaluation of the chosen file stands.
+#[derive(Clone, PartialEq, Default)]
+pub enum Phase {
+    #[default]
+    Setup,
+    Running {
+        started_ms: f64,
+        bytes: f64,
+        rows: f64,
+    },
+    Done {
+        evaluation: Rc<Evaluation>,
+        kinds: Rc<Vec<(String, KpiKind)>>,
+    },
+    Failed(String),
+}
+
+/// Everything the Evaluate view shows, changed only by `Action`s.
+#[derive(Clone, PartialEq, Default)]
+pub struct EvalState {
+    pub source: Option<Source>,
+    pub preview: Option<Result<Rc<CsvPreview>, String>>,
+    pub form: EvalForm,
+    pub issue: Option<FieldError>,
+    pub phase: Phase,
+    /// Kept to prefill again when another file is chosen.
+    pub plan: Option<Rc<PlanFile>>,
+    pub plan_note: Option<Result<String, String>>,
+}
+
+/// What happened: the user's edits, the file's preview and the worker's reports.
+pub enum Action {
+    Chosen(Source),
+    Previewed(Result<CsvPreview, String>),
+    Edit(EvalEdit),
+    Plan(Result<PlanFile, String>),
+    /// The worker started, at this time (ms since the epoch).
+    Started(f64),
+    Report(WorkerReport),
+    Issue(FieldError),
+    Cancelled,
+}
+
+impl Reducible for EvalState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Chosen(source) => {
+                s.source = Some(source);
+                s.preview = None;
+                s.phase = Phase::Setup;
+                s.issue = None;
+            }
+            Action::Previewed(Ok(preview)) => {
+                s.form = auto_map::guess(&preview);
+                if let Some(plan) = &s.plan {
+                    s.form.apply_plan(plan);
+                }
+                s.preview = Some(Ok(Rc::new(preview)));
+            }
+            Action::Previewed(Err(e)) => s.preview = Some(Err(e)),
+            Action::Edit(edit) => {
+                s.form.apply(edit);
+                s.issue = None;
+            }
+            Action::Plan(Ok(plan)) => {
+                s.form.apply_plan(&plan);
+                s.plan_note = Some(Ok(plan_loaded_note(&plan)));
+                s.plan = Some(Rc::new(plan));
+                s.issue = None;
+            }
+            Action::Plan(Err(e)) => s.plan_note = Some(Err(e)),
+            Action::Started(started_ms) => {
+                s.phase = Phase::Running { started_ms, bytes: 0.0, rows: 0.0 };
+                s.issue = None;
+            }
+            Action::Report(report) => match (report, &s.phase) {
+                (WorkerReport::Progress { bytes, rows }, Phase::Running { started_ms, .. }) => {
+                    s.phase = Phase::Running { started_ms: *started_ms, bytes, rows };
+                }
+                (WorkerReport::Done { evaluation }, Phase::Running { .. }) => {
+                    let kinds = s.form.kpis.iter().map(|k| (k.name.trim().to_string(), k.kind)).collect();
+                    s.phase = Phase::Done { evaluation: Rc::new(*evaluation), kinds: Rc::new(kinds) };
+                }
+                (WorkerReport::Failed { field, message }, Phase::Running { .. }) => {
+                    if !field.is_empty() {
+                        s.issue = Some(FieldError { field, message: message.clone() });
+                    }
+                    s.phase = Phase::Failed(message);
+                }
+                _ => return self, // a late message of a finished or cancelled job
+            },
+            Action::Issue(issue) => {
+                s.issue = Some(issue);
+                s.phase = Phase::Setup;
+            }
+            Action::Cancelled => s.phase = Phase::Setup,
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: EvalState, action: Action) -> EvalState {
+        (*Rc::new(state).reduce(action)).clone()
+    }
+
+    #[test]
+    fn progress_then_failure_names_the_field() {
+        let s = reduce(EvalState::default(), Action::Started(1000.0));
+        let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 5.0, rows: 2.0 }));
+        assert!(s.phase == Phase::Running { started_ms: 1000.0, bytes: 5.0, rows: 2.0 });
+        let failed = WorkerReport::Failed { field: "kpis[0].column".into(), message: "no such column".into() };
+        let s = reduce(s, Action::Report(failed));
+        assert!(s.phase == Phase::Failed("no such column".into()));
+        assert_eq!(s.issue, Some(FieldError::new("kpis[0].column", "no such column")));
+    }
+
+    #[test]
+    fn reports_after_cancel_are_ignored() {
+        let s = reduce(EvalState::default(), Action::Started(0.0));
+        let s = reduce(s, Action::Cancelled);
+        let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 9.0, rows: 9.0 }));
+        assert!(s.phase == Phase::Setup);
+    }
+}
