@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod common;
 pub mod csv;
 mod edit_distance;
+pub mod evaluate;
 pub mod error;
 pub mod input_errors;
 pub mod kpi;
