@@ -19,14 +19,14 @@ mod number;
 mod reader;
 mod rows;
 mod sum;
-mod timestamp;
 #[cfg(test)]
 mod tests;
+mod timestamp;
 mod types;
 
 pub use evaluator::CsvEvaluator;
-pub use rows::MAX_ROW_ERRORS;
 pub(crate) use number::parse_number;
+pub use rows::MAX_ROW_ERRORS;
 pub use timestamp::TimestampUnit;
 pub(crate) use timestamp::{parse_timestamp, DAY_US, HOUR_US};
 pub use types::*;

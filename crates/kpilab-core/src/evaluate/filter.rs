@@ -141,7 +141,9 @@ impl Filter {
                     ));
                 }
             }
-            for (i, v) in self.equals.iter().chain(self.in_.iter().flatten()).chain(self.not_in.iter().flatten()).enumerate() {
+            for (i, v) in
+                self.equals.iter().chain(self.in_.iter().flatten()).chain(self.not_in.iter().flatten()).enumerate()
+            {
                 if let FilterValue::Number(x) = v {
                     if !x.is_finite() {
                         return Err(KpilabError::invalid(field, format!("{field}: value {i} is not a finite number")));
@@ -201,8 +203,11 @@ impl Filter {
             (_, Some(l)) => ("any", l, false),
             _ => unreachable!("validated"),
         };
-        let parts =
-            list.iter().enumerate().map(|(i, f)| f.compile(&format!("{field}.{key}[{i}]"), header)).collect::<Result<_>>()?;
+        let parts = list
+            .iter()
+            .enumerate()
+            .map(|(i, f)| f.compile(&format!("{field}.{key}[{i}]"), header))
+            .collect::<Result<_>>()?;
         Ok(if all { Matcher::All(parts) } else { Matcher::Any(parts) })
     }
 }
@@ -212,7 +217,12 @@ impl Filter {
 pub(crate) enum Matcher {
     /// The trimmed cell is one of `texts`, or parses to one of `numbers`
     /// (`negate`: neither; `notIn`).
-    Cell { index: usize, texts: Vec<Box<[u8]>>, numbers: Vec<f64>, negate: bool },
+    Cell {
+        index: usize,
+        texts: Vec<Box<[u8]>>,
+        numbers: Vec<f64>,
+        negate: bool,
+    },
     All(Vec<Matcher>),
     Any(Vec<Matcher>),
 }
