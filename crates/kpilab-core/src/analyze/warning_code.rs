@@ -33,6 +33,8 @@ pub enum WarningCode {
     SegmentSkipped,
     /// The revenue projection uses a one-sided interval.
     RevenueImpactOneSided,
+    /// Event level: users were exposed in more than one variant and left out (SDK.md §4).
+    SampleContamination,
 }
 
 impl WarningCode {
@@ -51,6 +53,7 @@ impl WarningCode {
             WarningCode::UserInSeveralVariants => "USER_IN_SEVERAL_VARIANTS",
             WarningCode::SegmentSkipped => "SEGMENT_SKIPPED",
             WarningCode::RevenueImpactOneSided => "REVENUE_IMPACT_ONE_SIDED",
+            WarningCode::SampleContamination => "SAMPLE_CONTAMINATION",
         }
     }
 }
@@ -88,6 +91,7 @@ mod tests {
             WarningCode::UserInSeveralVariants,
             WarningCode::SegmentSkipped,
             WarningCode::RevenueImpactOneSided,
+            WarningCode::SampleContamination,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
         }

@@ -25,6 +25,7 @@ mod timestamp;
 mod types;
 
 pub use evaluator::CsvEvaluator;
+pub(crate) use labels::UserIds;
 pub(crate) use number::parse_number;
 pub use rows::MAX_ROW_ERRORS;
 pub use timestamp::TimestampUnit;

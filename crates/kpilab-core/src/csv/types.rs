@@ -6,6 +6,11 @@ use crate::serde_embed::deserialize_embedded;
 use crate::serde_embed::strict;
 
 use crate::analyze::{AnalysisOptions, AnalyzeResult};
+use crate::csv::TimestampUnit;
+use crate::evaluate::event_types::{
+    Aggregate, Cap, DataQuality, Exposure, FunnelStep, KpiWindow, RatioPart, StepResult,
+};
+use crate::evaluate::filter::Filter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +34,8 @@ pub enum KpiKind {
     Mean,
     /// `numerator / denominator`, both per-user columns (e.g. revenue / orders).
     Ratio,
+    /// Event-level steps (SDK.md §4): the share of exposed users reaching each.
+    Funnel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,12 +49,13 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub column: Option<String>,
+    /// A column name, or (event level) `{ column?, where?, aggregate? }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub numerator: Option<String>,
+    pub numerator: Option<RatioPart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub denominator: Option<String>,
+    pub denominator: Option<RatioPart>,
     /// Pre-period column for CUPED (mean KPIs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
@@ -59,9 +67,61 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub non_inferiority_margin: Option<f64>,
+    /// Event level (SDK.md §4): only rows matching this count for the KPI.
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub where_: Option<Filter>,
+    /// Per user; default `any` (conversion), `sum` (mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub aggregate: Option<Aggregate>,
+    /// Conversion: the user converts when the aggregate reaches it (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub threshold: Option<f64>,
+    /// Only rows within this time after exposure count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub window: Option<KpiWindow>,
+    /// Winsorize per-user values from above (mean, both ratio parts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cap: Option<Cap>,
+    /// Funnel KPIs: the steps, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub steps: Option<Vec<FunnelStep>>,
+    /// Funnel KPIs: steps must be reached in order, at strictly later timestamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub ordered: Option<bool>,
 }
 
 strict!(KpiSpec; Serialize);
+
+impl KpiSpec {
+    /// A KPI with only the §3 fields set.
+    pub fn new(name: &str, role: KpiRole, kind: KpiKind) -> KpiSpec {
+        KpiSpec {
+            name: name.to_string(),
+            role,
+            kind,
+            column: None,
+            numerator: None,
+            denominator: None,
+            covariate: None,
+            higher_is_better: true,
+            non_inferiority_margin: None,
+            where_: None,
+            aggregate: None,
+            threshold: None,
+            window: None,
+            cap: None,
+            steps: None,
+            ordered: None,
+        }
+    }
+}
 
 fn default_true() -> bool {
     true
@@ -129,6 +189,17 @@ pub struct EvalConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub revenue_kpi: Option<String>,
+    /// Event level (SDK.md §4): ISO 8601 dates/date-times or epoch numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub timestamp_column: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub timestamp_unit: TimestampUnit,
+    /// A user's exposure = their first row matching `exposure.where` (default: first row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub exposure: Option<Exposure>,
 }
 
 strict!(EvalConfig; Serialize);
@@ -143,7 +214,12 @@ fn default_delimiter() -> String {
 pub struct KpiResult {
     pub name: String,
     pub role: KpiRole,
+    /// For a funnel: the last step's result (completion).
     pub result: AnalyzeResult,
+    /// Funnel KPIs: one result per step, each against all exposed users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub steps: Option<Vec<StepResult>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +314,8 @@ pub struct Evaluation {
     pub control: crate::analyze::ControlInfo,
     /// Warnings about the evaluation as a whole (e.g. many segments sliced).
     pub warnings: Vec<crate::analyze::Warning>,
+    /// What the event-level rules left out (all zeros for one row per user).
+    pub quality: DataQuality,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

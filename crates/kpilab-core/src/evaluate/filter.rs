@@ -100,16 +100,6 @@ impl Filter {
         Filter { column: Some(column.to_string()), in_: Some(values), ..Filter::default() }
     }
 
-    /// The column names it reads, in order of appearance.
-    pub(crate) fn columns<'a>(&'a self, out: &mut Vec<&'a str>) {
-        if let Some(c) = &self.column {
-            out.push(c);
-        }
-        for f in self.all.iter().chain(&self.any).flatten() {
-            f.columns(out);
-        }
-    }
-
     /// Checks it is exactly one form; `field` is its config path (`kpis[0].where`).
     pub(crate) fn validate(&self, field: &str) -> Result<()> {
         let compare = self.equals.is_some() as u8 + self.in_.is_some() as u8 + self.not_in.is_some() as u8;
@@ -335,9 +325,6 @@ mod tests {
         let e = f.compile("kpis[2].where", &header()).unwrap_err();
         assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[2].where.all[1].column"));
         assert!(e.message.contains("the columns are: event_name, value, device"), "{}", e.message);
-        let mut cols = Vec::new();
-        f.columns(&mut cols);
-        assert_eq!(cols, ["event_name", "evnt"]);
     }
 
     #[test]
