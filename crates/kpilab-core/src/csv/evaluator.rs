@@ -36,15 +36,18 @@ pub struct CsvEvaluator {
     failed: Option<KpilabError>,
 }
 
+/// Per KPI: a funnel's step inputs (empty for other kinds).
+pub(crate) type StepInputs = Vec<Vec<AnalyzeInput>>;
+
 /// The `analyze` inputs the moments give, before any statistics (testable alone).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Prepared {
     pub kpis: Vec<AnalyzeInput>,
     /// Per KPI: a funnel's step inputs (empty for other kinds).
-    pub steps: Vec<Vec<AnalyzeInput>>,
+    pub steps: StepInputs,
     /// `(column, value, one input per KPI, step inputs per KPI)` in segmentColumns,
     /// then first-appearance order.
-    pub segments: Vec<(String, String, Vec<AnalyzeInput>, Vec<Vec<AnalyzeInput>>)>,
+    pub segments: Vec<(String, String, Vec<AnalyzeInput>, StepInputs)>,
     pub rows: RowReport,
     pub control: ControlInfo,
     /// Per KPI: `[value, covariate]` shifts of a mean KPI's moments (the inputs
@@ -177,7 +180,7 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         };
         Ok(AnalyzeInput { metric, variants, options })
     };
-    let inputs_for = |group: u32| -> Result<(Vec<AnalyzeInput>, Vec<Vec<AnalyzeInput>>)> {
+    let inputs_for = |group: u32| -> Result<(Vec<AnalyzeInput>, StepInputs)> {
         let mut kpis = Vec::with_capacity(config.kpis.len());
         let mut steps = Vec::with_capacity(config.kpis.len());
         for (i, (spec, terms)) in config.kpis.iter().zip(&rows.layout.kpis).enumerate() {

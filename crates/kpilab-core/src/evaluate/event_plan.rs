@@ -438,3 +438,145 @@ impl EventPlan {
         Ok(EventColumns { timestamp, exposure, measures })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::csv::{evaluate_csv, EvalConfig};
+    use crate::error::ErrorCode;
+
+    fn config(kpis: &str, extra: &str) -> serde_json::Result<EvalConfig> {
+        serde_json::from_str(&format!(
+            r#"{{"variantColumn":"v","userColumn":"u","timestampColumn":"t"{extra},"kpis":[{kpis}]}}"#
+        ))
+    }
+
+    fn error(kpis: &str, extra: &str) -> (ErrorCode, String) {
+        let e = crate::csv::CsvEvaluator::new(config(kpis, extra).unwrap()).err().expect("an error");
+        (e.code, e.field)
+    }
+
+    #[test]
+    fn invalid_event_configs_name_the_field() {
+        let conv = r#""name":"c","role":"primary","kind":"conversion""#;
+        let invalid = |kpis: &str, extra: &str| {
+            let (code, field) = error(kpis, extra);
+            assert_eq!(code, ErrorCode::InvalidInput, "{kpis}");
+            field
+        };
+        assert_eq!(invalid(&format!("{{{conv}}}"), ""), "kpis[0].column");
+        assert_eq!(invalid(&format!(r#"{{{conv},"where":{{"column":"e"}}}}"#), ""), "kpis[0].where");
+        assert_eq!(invalid(&format!(r#"{{{conv},"where":{{"all":[]}}}}"#), ""), "kpis[0].where.all");
+        assert_eq!(invalid(&format!(r#"{{{conv},"column":"x","window":{{"days":-1}}}}"#), ""), "kpis[0].window.days");
+        assert_eq!(invalid(&format!(r#"{{{conv},"column":"x","window":{{}}}}"#), ""), "kpis[0].window");
+        assert_eq!(invalid(&format!(r#"{{{conv},"column":"x","cap":{{"value":1}}}}"#), ""), "kpis[0].cap");
+        let mean = r#""name":"m","role":"primary","kind":"mean","column":"x""#;
+        assert_eq!(invalid(&format!(r#"{{{mean},"cap":{{"percentile":101}}}}"#), ""), "kpis[0].cap.percentile");
+        assert_eq!(invalid(&format!(r#"{{{mean},"cap":{{"percentile":5,"value":1}}}}"#), ""), "kpis[0].cap");
+        assert_eq!(invalid(&format!(r#"{{{mean},"threshold":2}}"#), ""), "kpis[0].threshold");
+        assert_eq!(
+            invalid(
+                r#"{"name":"m","role":"primary","kind":"mean","aggregate":"sum","where":{"column":"e","equals":1}}"#,
+                ""
+            ),
+            "kpis[0].column"
+        );
+        assert_eq!(invalid(r#"{"name":"f","role":"primary","kind":"funnel","steps":[]}"#, ""), "kpis[0].steps");
+        assert_eq!(
+            invalid(
+                r#"{"name":"f","role":"primary","kind":"funnel","steps":[{"name":"a","where":{"column":"e","equals":"a"}},{"name":"a","where":{"column":"e","equals":"b"}}]}"#,
+                ""
+            ),
+            "kpis[0].steps[1].name"
+        );
+        assert_eq!(
+            invalid(
+                r#"{"name":"r","role":"primary","kind":"ratio","numerator":{"where":{"column":"e","equals":1},"aggregate":"sum"},"denominator":"d"}"#,
+                ""
+            ),
+            "kpis[0].numerator.column"
+        );
+        assert_eq!(invalid(&format!(r#"{{{mean}}}"#), r#","exposure":{"where":{"in":[1]}}"#), "exposure.where");
+        // Without userColumn nothing of §4 works.
+        let e = crate::csv::CsvEvaluator::new(
+            serde_json::from_str(r#"{"variantColumn":"v","timestampColumn":"t","kpis":[{"name":"m","role":"primary","kind":"mean","column":"x"}]}"#)
+                .unwrap(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.field, "userColumn");
+        // A window needs timestamps.
+        let e = crate::csv::CsvEvaluator::new(
+            serde_json::from_str(r#"{"variantColumn":"v","userColumn":"u","kpis":[{"name":"m","role":"primary","kind":"mean","column":"x","window":{"days":1}}]}"#)
+                .unwrap(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.field, "kpis[0].window");
+        // Unknown keys are serde errors (turned into "did you mean" by input_errors).
+        let unknown = config(&format!(r#"{{{mean},"window":{{"day":1}}}}"#), "").unwrap_err().to_string();
+        assert!(unknown.contains("unknown field `day`"), "{unknown}");
+        let unknown = config(&format!(r#"{{{mean},"wher":{{}}}}"#), "").unwrap_err().to_string();
+        assert!(unknown.contains("unknown field `wher`"), "{unknown}");
+    }
+
+    #[test]
+    fn unknown_columns_are_csv_errors_naming_the_path() {
+        let kpis = r#"{"name":"f","role":"primary","kind":"funnel","steps":[{"name":"a","where":{"column":"event","equals":"a"}}]}"#;
+        let data = b"v,u,t,e\na,1,2024-01-01,a\n";
+        let run = |extra: &str| evaluate_csv(data, &config(kpis, extra).unwrap()).unwrap_err();
+        let e = run("");
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[0].steps[0].where.column"));
+        let e = evaluate_csv(
+            data,
+            &config(r#"{"name":"m","role":"primary","kind":"mean","column":"x","aggregate":"max"}"#, "").unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "kpis[0].column");
+        let e = evaluate_csv(
+            b"v,u,time\n",
+            &config(r#"{"name":"m","role":"primary","kind":"mean","column":"x"}"#, "").unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "timestampColumn");
+    }
+
+    #[test]
+    fn rows_of_one_user_follow_the_rules() {
+        // u1: a row before exposure, exposure, a purchase in the window, one after it,
+        // a bad timestamp. u2: exposed in b, then seen in a (contaminated). u3: never exposed.
+        let data = "v,u,t,e,x\n\
+            a,u1,2024-01-01T00:00:00Z,view,\n\
+            a,u1,2024-01-02T00:00:00Z,expose,\n\
+            a,u1,2024-01-02T12:00:00+02:00,buy,10\n\
+            a,u1,2024-01-03T00:00:00Z,buy,7\n\
+            a,u1,yesterday,buy,1\n\
+            b,u2,2024-01-02,expose,\n\
+            a,u2,2024-01-02,buy,5\n\
+            b,u3,2024-01-02,view,\n\
+            b,u4,1704240000,expose,\n\
+            b,u4,1704240000000,buy,3\n";
+        let c = config(
+            r#"{"name":"rev","role":"primary","kind":"mean","column":"x","where":{"column":"e","equals":"buy"},"window":{"days":1}}"#,
+            r#","exposure":{"where":{"column":"e","equals":"expose"}}"#,
+        )
+        .unwrap();
+        let mut evaluator = crate::csv::CsvEvaluator::new(c).unwrap();
+        evaluator.push(data.as_bytes()).unwrap();
+        let p = evaluator.prepare().unwrap();
+        let q = &p.quality;
+        assert_eq!(
+            (q.rows_before_exposure, q.rows_outside_window, q.multi_variant_users, q.users_without_exposure),
+            (2.0, 1.0, 1.0, 1.0)
+        );
+        assert_eq!(q.timestamp_errors, 1.0);
+        assert_eq!(p.rows.errors[0].line, 6.0);
+        assert!(p.rows.errors[0].message.contains("\"yesterday\" is not a date/time"), "{}", p.rows.errors[0].message);
+        // u1 in a: 10 (the 7 is a day and more after exposure); u4 in b: 3 (epoch s and ms).
+        let v = &p.kpis[0].variants;
+        let raw = |i: usize| v[i].sum.unwrap() + v[i].users * p.shifts[0][0];
+        assert_eq!((v[0].users, raw(0), v[1].users, raw(1)), (1.0, 10.0, 1.0, 3.0));
+        // The last time is 2024-01-03T00:00Z: u1, exposed exactly a day before, is
+        // complete; u4, exposed then, is open (u2 is in no arm).
+        assert_eq!(q.users_window_open, 1.0);
+    }
+}

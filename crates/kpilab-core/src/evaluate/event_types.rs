@@ -102,6 +102,12 @@ pub struct RatioPartSpec {
 
 strict!(RatioPartSpec; Serialize);
 
+impl From<String> for RatioPart {
+    fn from(s: String) -> Self {
+        RatioPart::Column(s)
+    }
+}
+
 impl From<&str> for RatioPart {
     fn from(s: &str) -> Self {
         RatioPart::Column(s.to_string())
