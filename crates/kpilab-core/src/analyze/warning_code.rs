@@ -33,7 +33,7 @@ pub enum WarningCode {
     SegmentSkipped,
     /// The revenue projection uses a one-sided interval.
     RevenueImpactOneSided,
-    /// Event level: users were exposed in more than one variant and left out (SDK.md §4).
+    /// Event level: users were exposed in more than one variant and left out.
     SampleContamination,
 }
 

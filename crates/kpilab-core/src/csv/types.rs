@@ -34,7 +34,7 @@ pub enum KpiKind {
     Mean,
     /// `numerator / denominator`, both per-user columns (e.g. revenue / orders).
     Ratio,
-    /// Event-level steps (SDK.md §4): the share of exposed users reaching each.
+    /// Event-level steps: the share of exposed users reaching each.
     Funnel,
 }
 
@@ -67,7 +67,7 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub non_inferiority_margin: Option<f64>,
-    /// Event level (SDK.md §4): only rows matching this count for the KPI.
+    /// Event level: only rows matching this count for the KPI.
     #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub where_: Option<Filter>,
@@ -189,7 +189,7 @@ pub struct EvalConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub revenue_kpi: Option<String>,
-    /// Event level (SDK.md §4): ISO 8601 dates/date-times or epoch numbers.
+    /// Event level: ISO 8601 dates/date-times or epoch numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub timestamp_column: Option<String>,

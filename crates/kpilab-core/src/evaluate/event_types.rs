@@ -11,7 +11,7 @@ use super::filter::Filter;
 use crate::analyze::AnalyzeResult;
 use crate::serde_embed::strict;
 
-/// How a KPI turns a user's counted rows into one number (SDK.md §4 `aggregate`).
+/// How a KPI turns a user's counted rows into one number (`aggregate`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -180,7 +180,7 @@ pub struct StepRate {
     pub rate: Option<f64>,
 }
 
-/// What the event-level rules left out, and why (SDK.md §4).
+/// What the event-level rules left out, and why.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
