@@ -204,6 +204,26 @@ pub struct EvalConfig {
 
 strict!(EvalConfig; Serialize);
 
+impl EvalConfig {
+    /// A config with these KPIs and every option at its default.
+    pub fn new(variant_column: &str, kpis: Vec<KpiSpec>) -> EvalConfig {
+        EvalConfig {
+            variant_column: variant_column.to_string(),
+            user_column: None,
+            kpis,
+            segment_columns: Vec::new(),
+            analysis: EvalAnalysis::default(),
+            delimiter: default_delimiter(),
+            on_bad_row: OnBadRow::Skip,
+            annual_users: None,
+            revenue_kpi: None,
+            timestamp_column: None,
+            timestamp_unit: TimestampUnit::Auto,
+            exposure: None,
+        }
+    }
+}
+
 fn default_delimiter() -> String {
     ",".to_string()
 }

@@ -6,3 +6,4 @@ pub mod event_types;
 pub(crate) mod events;
 pub mod filter;
 mod percentile;
+pub mod presets;
