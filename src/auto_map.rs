@@ -6,7 +6,7 @@
 //! pre_revenue as its CUPED covariate); revenue / orders -> "average order value"
 //! secondary ratio; device, channel, … (2-20 text values) -> segments.
 
-use kpilab_core::csv::{KpiKind, KpiRole};
+use kpilab_core::evaluate::{KpiKind, KpiRole};
 
 use crate::csv_preview::{ColumnKind, ColumnProfile, CsvPreview};
 use crate::eval_form::{EvalForm, KpiDraft};

@@ -2,7 +2,7 @@
 //! terminates the worker: that is how Cancel works, instantly, even mid-chunk.
 
 use js_sys::Array;
-use kpilab_core::csv::EvalConfig;
+use kpilab_core::evaluate::EvalConfig;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};

@@ -3,7 +3,7 @@
 //! core then validates the rest (`CsvEvaluator::new`).
 
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
-use kpilab_core::csv::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
+use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
 use crate::plan_file::{self, PlanFile};

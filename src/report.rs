@@ -3,7 +3,7 @@
 //! numbers the core computed.
 
 use kpilab_core::analyze::{AnalyzeResult, Comparison};
-use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiResult};
+use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiResult};
 
 use crate::eval_form::role_name;
 use crate::format::{group_thousands, lift, p_value, trimmed};
@@ -201,7 +201,7 @@ fn num(x: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kpilab_core::csv::{evaluate_csv, EvalConfig};
+    use kpilab_core::evaluate::{evaluate_csv, EvalConfig};
 
     fn evaluation() -> Evaluation {
         let mut data = String::from("variant,device,converted\n");

@@ -4,7 +4,7 @@
 //! page -> worker: `[config: EvalConfig, data: Blob]`, once, after `Ready`.
 //! worker -> page: `Ready`, then `Progress`… and one `Done` or `Failed`.
 
-use kpilab_core::csv::Evaluation;
+use kpilab_core::evaluate::Evaluation;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

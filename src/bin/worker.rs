@@ -6,7 +6,7 @@
 mod worker_protocol;
 
 use js_sys::{Array, Reflect, Uint8Array};
-use kpilab_core::csv::{EvalConfig, Evaluation};
+use kpilab_core::evaluate::{EvalConfig, Evaluation};
 use kpilab_core::CsvEvaluator;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

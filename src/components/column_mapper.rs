@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::csv::{KpiKind, KpiRole};
+use kpilab_core::evaluate::{KpiKind, KpiRole};
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 

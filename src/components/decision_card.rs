@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use kpilab_core::analyze::{ChosenBy, WarningCode};
-use kpilab_core::csv::{DecisionVerdict, Evaluation, KpiRole};
+use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiRole};
 use yew::prelude::*;
 
 use crate::browser;

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use kpilab_core::analyze::Verdict;
-use kpilab_core::csv::{KpiKind, KpiResult};
+use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};

@@ -1,6 +1,6 @@
 //! How many rows were read, used and skipped, with the first bad rows' lines.
 
-use kpilab_core::csv::RowReport;
+use kpilab_core::evaluate::RowReport;
 use yew::prelude::*;
 
 use crate::format::group_thousands;

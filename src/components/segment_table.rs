@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::csv::SegmentResult;
+use kpilab_core::evaluate::SegmentResult;
 use yew::prelude::*;
 
 use crate::components::kpi_results::verdict_badge;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use kpilab_core::csv::{KpiKind, KpiResult, KpiRole};
+use kpilab_core::evaluate::{KpiKind, KpiResult, KpiRole};
 use yew::prelude::*;
 
 use crate::components::field::TextField;

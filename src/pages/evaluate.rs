@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use js_sys::Uint8Array;
-use kpilab_core::csv::{EvalConfig, Evaluation, KpiKind};
+use kpilab_core::evaluate::{EvalConfig, Evaluation, KpiKind};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};

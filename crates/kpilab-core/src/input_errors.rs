@@ -217,8 +217,8 @@ fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 mod tests {
     use super::*;
     use crate::analyze::AnalyzeInput;
-    use crate::csv::EvalConfig;
     use crate::error::ErrorCode;
+    use crate::evaluate::EvalConfig;
     use crate::kpi::KpiTotals;
     use crate::plan::PlanInput;
     use serde::de::value::{Error as ValueError, StrDeserializer};
@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn the_enum_table_matches_the_derives() {
         use crate::analyze::{AnalysisMethod, Correction, MetricKind, RelativeInterval};
-        use crate::csv::{KpiKind, KpiRole, OnBadRow};
+        use crate::evaluate::{KpiKind, KpiRole, OnBadRow};
         use crate::plan::{MdeType, PlanCorrection, PlanMethod};
         let derived = [
             ("MetricKind", variants_of::<MetricKind>()),

@@ -1,7 +1,8 @@
 //! kpilab-core: the statistics engine behind kpilab's SDK and app.
 //!
-//! Pure Rust with no JS, DOM or network: planning (SDK.md §1), analysis of
-//! aggregated results (§2), KPI evaluation from row-level CSV (§3). Every public
+//! Pure Rust with no JS, DOM or network: planning (SDK.md §1, `plan`), analysis
+//! of aggregated results (§2, `analyze`), KPI evaluation from row-level CSV
+//! (§3, `evaluate`, which reads the bytes with `csv`). Every public
 //! statistic names the reference implementation it matches; the golden cases in
 //! `shared/reference/cases.json` hold it to that.
 
@@ -20,7 +21,7 @@ mod validate;
 
 pub use analyze::{analyze, AnalyzeInput, AnalyzeResult};
 pub use common::Alternative;
-pub use csv::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use error::{ErrorCode, KpilabError, Result};
+pub use evaluate::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use kpi::{kpis, KpiTotals, KpiValues};
 pub use plan::{plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, PlanInput};

@@ -6,8 +6,8 @@
 //! record, never the file.
 //!
 //! Fast path (DESIGN.md "Speed": csv-core's byte-at-a-time tokenizer is the
-//! bottleneck): the bytes are classified 32 at a time (`classify` of two 16-byte
-//! blocks: simd128 in wasm, SWAR elsewhere) into bit masks of delimiters, line
+//! bottleneck): the bytes are classified 32 at a time (`classify.rs`: two 16-byte
+//! blocks, simd128 in wasm, SWAR elsewhere) into bit masks of delimiters, line
 //! feeds, quotes and CRs, and the field ends are read off the masks. Only a record with a `"` or a CR
 //! that does not end the line goes through the full RFC 4180 state machine, which
 //! may span several physical lines.
@@ -18,12 +18,14 @@
 
 use memchr::memchr;
 
+use super::classify::{classify_step, words, STEP};
 use crate::error::Result;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// One record: its fields borrow the input (fast path) or the unescaped scratch.
-pub(crate) struct Record<'a> {
+/// One record as [`RecordReader`] emits it: its fields borrow the input (fast
+/// path) or the unescaped scratch, so they live only for the `emit` call.
+pub struct Record<'a> {
     /// Starts with the record; may run on past it (the rest of the chunk).
     pub(super) bytes: &'a [u8],
     pub(super) fields: &'a [(usize, usize)],
@@ -34,10 +36,20 @@ pub(crate) struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// Number of fields (at least 1: blank lines are not records).
     pub fn len(&self) -> usize {
         self.fields.len()
     }
 
+    /// Never true for an emitted record; here because `len` is.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Field `i` (`i < len()`), unquoted and unescaped, without its line ending.
+    ///
+    /// # Panics
+    /// When `i >= len()`.
     #[inline(always)]
     pub fn field(&self, i: usize) -> &'a [u8] {
         let (start, end) = self.fields[i];
@@ -47,7 +59,7 @@ impl<'a> Record<'a> {
     /// Field `i` as `pack_short` packs it. Reads the 16 bytes from the field's
     /// start in one load when the buffer runs on that far.
     #[inline(always)]
-    pub fn short_key(&self, i: usize) -> Option<u128> {
+    pub(crate) fn short_key(&self, i: usize) -> Option<u128> {
         let (start, end) = self.fields[i];
         match self.bytes.get(start..start + 16) {
             Some(window) if end - start <= 16 => Some(keep(words(window.try_into().expect("16 bytes")), end - start)),
@@ -75,14 +87,32 @@ fn keep((lo, hi): (u64, u64), len: usize) -> u128 {
     u128::from(mask(hi, len.saturating_sub(8))) << 64 | u128::from(mask(lo, len))
 }
 
-/// Feeds chunks in, calls `emit` once per complete record, in order.
-pub(crate) struct RecordReader {
+/// Streaming RFC 4180 reader: feed chunks in with [`push`](Self::push), then
+/// call [`finish`](Self::finish); `emit` is called once per complete record, in
+/// order. Line endings LF, CRLF or a lone CR (as Python's `csv`); a leading
+/// UTF-8 BOM is dropped; blank lines are skipped but counted in
+/// [`Record::line`].
+///
+/// ```
+/// use kpilab_core::csv::RecordReader;
+/// let mut rows = Vec::new();
+/// let mut emit = |r: &kpilab_core::csv::Record<'_>| -> kpilab_core::Result<()> {
+///     rows.push((r.line, (0..r.len()).map(|i| r.field(i).to_vec()).collect::<Vec<_>>()));
+///     Ok(())
+/// };
+/// let mut reader = RecordReader::new(b',');
+/// reader.push(b"a,\"b\"\"c\"\r1,2", &mut emit).unwrap();
+/// reader.finish(&mut emit).unwrap();
+/// assert_eq!(rows, vec![(1, vec![b"a".to_vec(), b"b\"c".to_vec()]), (2, vec![b"1".to_vec(), b"2".to_vec()])]);
+/// ```
+pub struct RecordReader {
     splitter: Splitter,
     carry: Vec<u8>,
     bom_pending: bool,
 }
 
 impl RecordReader {
+    /// A reader splitting fields on `delimiter` (`b','`, `b';'`, `b'\t'` …).
     pub fn new(delimiter: u8) -> Self {
         RecordReader {
             splitter: Splitter { delimiter, scratch: Vec::new(), fields: Vec::new(), line: 1 },
@@ -91,6 +121,9 @@ impl RecordReader {
         }
     }
 
+    /// Reads the next chunk (it may end anywhere, even inside a quoted field or
+    /// a UTF-8 character) and emits the records it completes. An error from
+    /// `emit` stops the reading and is returned.
     pub fn push<F: FnMut(&Record) -> Result<()>>(&mut self, mut chunk: &[u8], emit: &mut F) -> Result<()> {
         if self.bom_pending {
             // The BOM itself may be split across chunks: hold up to 3 bytes until we know.
@@ -140,81 +173,6 @@ struct Splitter {
     fields: Vec<(usize, usize)>,
     /// Physical line of the next record.
     line: u64,
-}
-
-/// Which bytes of a 16-byte block are delimiters or line feeds (`field_end`),
-/// line feeds, quotes and CRs: bit `i` stands for byte `i`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Masks {
-    field_end: u32,
-    lf: u32,
-    quote: u32,
-    cr: u32,
-}
-
-/// The block as two little-endian words (safe code: no pointer casts).
-#[inline(always)]
-fn words(block: &[u8; 16]) -> (u64, u64) {
-    let (lo, hi) = block.split_at(8);
-    (u64::from_le_bytes(lo.try_into().expect("8 bytes")), u64::from_le_bytes(hi.try_into().expect("8 bytes")))
-}
-
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn classify(block: &[u8; 16], delimiter: u8) -> Masks {
-    use core::arch::wasm32::*;
-    let (lo, hi) = words(block);
-    let v = u64x2(lo, hi);
-    let eq = |b: u8| u8x16_eq(v, u8x16_splat(b));
-    let lf = eq(b'\n');
-    Masks {
-        field_end: u32::from(u8x16_bitmask(v128_or(eq(delimiter), lf))),
-        lf: u32::from(u8x16_bitmask(lf)),
-        quote: u32::from(u8x16_bitmask(eq(b'"'))),
-        cr: u32::from(u8x16_bitmask(eq(b'\r'))),
-    }
-}
-
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[inline(always)]
-fn classify(block: &[u8; 16], delimiter: u8) -> Masks {
-    classify_swar(block, delimiter)
-}
-
-/// Portable version (native builds, and wasm without simd128): 8 bytes per step.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-#[inline(always)]
-fn classify_swar(block: &[u8; 16], delimiter: u8) -> Masks {
-    const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let (lo, hi) = words(block);
-    // High bit set in exactly the bytes equal to `byte` (the per-byte addition never
-    // carries into the next byte), then gathered into the low 8 bits.
-    let eq = |word: u64, byte: u8| {
-        let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-        let high = !(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
-        (((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32
-    };
-    let mask = |byte: u8| eq(lo, byte) | eq(hi, byte) << 8;
-    let lf = mask(b'\n');
-    Masks { field_end: mask(delimiter) | lf, lf, quote: mask(b'"'), cr: mask(b'\r') }
-}
-
-/// Bytes the fast path classifies per step: two 16-byte blocks, so that a typical
-/// row takes two steps, not three.
-const STEP: usize = 32;
-
-/// `classify` of both halves of a step, as 32-bit masks.
-#[inline(always)]
-fn classify_step(step: &[u8; STEP], delimiter: u8) -> Masks {
-    let (lo, hi) = step.split_at(16);
-    let lo = classify(lo.try_into().expect("16 bytes"), delimiter);
-    let hi = classify(hi.try_into().expect("16 bytes"), delimiter);
-    Masks {
-        field_end: lo.field_end | hi.field_end << 16,
-        lf: lo.lf | hi.lf << 16,
-        quote: lo.quote | hi.quote << 16,
-        cr: lo.cr | hi.cr << 16,
-    }
 }
 
 /// What the fast path made of the bytes at a record start.
@@ -495,38 +453,6 @@ mod tests {
         // The unclosed quote swallows the rest of the input.
         assert_eq!(got[3], (4, vec!["open,4\n5,6\n".into()], Some("a quoted field is never closed")));
         assert_eq!(got.len(), 4);
-    }
-
-    /// The masks byte by byte, the obvious way.
-    fn classify_scalar(block: &[u8; 16], delimiter: u8) -> Masks {
-        let bits = |f: &dyn Fn(u8) -> bool| block.iter().enumerate().map(|(i, &b)| u32::from(f(b)) << i).sum();
-        Masks {
-            field_end: bits(&|b| b == delimiter || b == b'\n'),
-            lf: bits(&|b| b == b'\n'),
-            quote: bits(&|b| b == b'"'),
-            cr: bits(&|b| b == b'\r'),
-        }
-    }
-
-    #[test]
-    fn classify_marks_every_special_byte() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let alphabet = b",;\n\r\"a0\x00\x80\xff\x7f\x2c\x0a";
-        for round in 0..20_000 {
-            let mut block = [0u8; 16];
-            for b in &mut block {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                // Mostly special bytes, sometimes any byte at all.
-                *b = if round % 4 == 0 { seed as u8 } else { alphabet[(seed % alphabet.len() as u64) as usize] };
-            }
-            for delimiter in [b',', b';', b'\t', 0, 0xff] {
-                let want = classify_scalar(&block, delimiter);
-                assert_eq!(classify(&block, delimiter), want, "{block:?}");
-                assert_eq!(classify_swar(&block, delimiter), want, "{block:?}");
-            }
-        }
     }
 
     #[test]

@@ -9,7 +9,8 @@
 
 use super::event_types::{Aggregate, Cap, RatioPart};
 use super::filter::{Filter, Matcher};
-use crate::csv::{EvalConfig, KpiKind, KpiSpec, DAY_US, HOUR_US};
+use super::types::{EvalConfig, KpiKind, KpiSpec};
+use crate::csv::{DAY_US, HOUR_US};
 use crate::error::{KpilabError, Result};
 
 /// Distinct values remembered per user and KPI; beyond it the count stops
@@ -441,8 +442,8 @@ impl EventPlan {
 
 #[cfg(test)]
 mod tests {
-    use crate::csv::{evaluate_csv, EvalConfig};
     use crate::error::ErrorCode;
+    use crate::evaluate::{evaluate_csv, EvalConfig};
 
     fn config(kpis: &str, extra: &str) -> serde_json::Result<EvalConfig> {
         serde_json::from_str(&format!(
@@ -451,7 +452,7 @@ mod tests {
     }
 
     fn error(kpis: &str, extra: &str) -> (ErrorCode, String) {
-        let e = crate::csv::CsvEvaluator::new(config(kpis, extra).unwrap()).err().expect("an error");
+        let e = crate::evaluate::CsvEvaluator::new(config(kpis, extra).unwrap()).err().expect("an error");
         (e.code, e.field)
     }
 
@@ -497,7 +498,7 @@ mod tests {
         );
         assert_eq!(invalid(&format!(r#"{{{mean}}}"#), r#","exposure":{"where":{"in":[1]}}"#), "exposure.where");
         // Without userColumn nothing of §4 works.
-        let e = crate::csv::CsvEvaluator::new(
+        let e = crate::evaluate::CsvEvaluator::new(
             serde_json::from_str(r#"{"variantColumn":"v","timestampColumn":"t","kpis":[{"name":"m","role":"primary","kind":"mean","column":"x"}]}"#)
                 .unwrap(),
         )
@@ -505,7 +506,7 @@ mod tests {
         .unwrap();
         assert_eq!(e.field, "userColumn");
         // A window needs timestamps.
-        let e = crate::csv::CsvEvaluator::new(
+        let e = crate::evaluate::CsvEvaluator::new(
             serde_json::from_str(r#"{"variantColumn":"v","userColumn":"u","kpis":[{"name":"m","role":"primary","kind":"mean","column":"x","window":{"days":1}}]}"#)
                 .unwrap(),
         )
@@ -560,7 +561,7 @@ mod tests {
             r#","exposure":{"where":{"column":"e","equals":"expose"}}"#,
         )
         .unwrap();
-        let mut evaluator = crate::csv::CsvEvaluator::new(c).unwrap();
+        let mut evaluator = crate::evaluate::CsvEvaluator::new(c).unwrap();
         evaluator.push(data.as_bytes()).unwrap();
         let p = evaluator.prepare().unwrap();
         let q = &p.quality;

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::analyze::{AnalyzeInput, Variant};
-use crate::csv::{evaluate_csv, CsvEvaluator, EvalConfig};
+use crate::evaluate::{evaluate_csv, CsvEvaluator, EvalConfig};
 
 fn cases() -> Vec<(String, Vec<u8>, EvalConfig, Value)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cases/event_level");

@@ -14,7 +14,9 @@ use rustc_hash::FxBuildHasher;
 use super::event_plan::{EventColumns, EventKpi, EventPlan, MAX_DISTINCT};
 use super::event_types::{Aggregate, CappedValue, DataQuality};
 use super::percentile::percentile;
-use crate::csv::{parse_number, parse_timestamp, EvalConfig, TimestampUnit};
+use super::types::EvalConfig;
+use crate::csv::number::parse_number;
+use crate::csv::{parse_timestamp, TimestampUnit};
 
 const EXPOSED: u8 = 1;
 const MULTI_VARIANT: u8 = 2;
@@ -29,7 +31,7 @@ pub(crate) struct Events {
     pub plan: EventPlan,
     pub columns: Option<EventColumns>,
     unit: TimestampUnit,
-    ids: crate::csv::UserIds,
+    ids: crate::csv::labels::UserIds,
     exposed_at: Vec<i64>,
     variant: Vec<u32>,
     flags: Vec<u8>,

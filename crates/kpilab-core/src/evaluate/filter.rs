@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::csv::parse_number;
+use crate::csv::number::parse_number;
 use crate::error::{KpilabError, Result};
 use crate::serde_embed::strict;
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_types::{Aggregate, FunnelStep, KpiWindow, RatioPart, RatioPartSpec};
 use super::filter::Filter;
-use crate::csv::{KpiKind, KpiRole, KpiSpec};
+use super::types::{KpiKind, KpiRole, KpiSpec};
 use crate::error::{KpilabError, Result};
 use crate::serde_embed::strict;
 
@@ -144,11 +144,9 @@ pub fn kpi_preset(name: &str, options: &PresetOptions) -> Result<KpiSpec> {
         "qualifiedLeadRate" => {
             ("qualified lead rate", KpiRole::Primary, conversion(is(&event("generate_lead_qualified"))))
         }
-        "refundRate" => (
-            "refund rate",
-            KpiRole::Guardrail,
-            KpiSpec { higher_is_better: false, ..conversion(is(&event("refund"))) },
-        ),
+        "refundRate" => {
+            ("refund rate", KpiRole::Guardrail, KpiSpec { higher_is_better: false, ..conversion(is(&event("refund"))) })
+        }
         "checkoutFunnel" => {
             let names = options.steps.clone().unwrap_or_else(|| {
                 ["view_item", "add_to_cart", "begin_checkout", "purchase"].map(String::from).to_vec()
@@ -188,7 +186,7 @@ fn conversion(filter: Filter) -> KpiSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csv::{evaluate_csv, EvalConfig};
+    use crate::evaluate::{evaluate_csv, EvalConfig};
 
     #[test]
     fn every_preset_is_a_valid_kpi_and_serializes_as_the_contract() {
@@ -199,7 +197,7 @@ mod tests {
                 timestamp_column: Some("t".into()),
                 ..EvalConfig::new("v", vec![spec.clone()])
             };
-            crate::csv::CsvEvaluator::new(config).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            crate::evaluate::CsvEvaluator::new(config).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             // Round trip through JSON (what the SDK hands back and takes again).
             let json = serde_json::to_value(&spec).unwrap();
             assert_eq!(serde_json::from_value::<KpiSpec>(json).unwrap(), spec, "{name}");
@@ -244,6 +242,9 @@ mod tests {
         let e = kpi_preset("conversionrate", &PresetOptions::default()).unwrap_err();
         assert_eq!(e.field, "preset");
         assert!(e.message.contains("did you mean \"conversionRate\""), "{}", e.message);
-        assert_eq!(kpi_preset("activation", &PresetOptions { days: Some(0.0), ..Default::default() }).unwrap_err().field, "days");
+        assert_eq!(
+            kpi_preset("activation", &PresetOptions { days: Some(0.0), ..Default::default() }).unwrap_err().field,
+            "days"
+        );
     }
 }

@@ -4,11 +4,11 @@
 //! parsed values land in a reused buffer.
 
 use super::accumulate::Accumulator;
-use super::labels::{Labels, UserIds, Vacant};
 use super::layout::{Columns, Layout};
-use super::number::parse_number;
-use super::reader::Record;
 use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
+use crate::csv::labels::{Labels, UserIds, Vacant};
+use crate::csv::number::parse_number;
+use crate::csv::Record;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
 

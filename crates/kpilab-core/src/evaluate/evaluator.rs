@@ -8,7 +8,6 @@
 use super::decision::decide;
 use super::layout::KpiTerms;
 use super::layout::Layout;
-use super::reader::RecordReader;
 use super::rows::Rows;
 use super::types::{
     EvalConfig, Evaluation, KpiKind, KpiResult, KpiSpec, Progress, RevenueImpact, RowReport, SegmentResult,
@@ -18,6 +17,7 @@ use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
     Warning,
 };
+use crate::csv::RecordReader;
 use crate::edit_distance::edit_distance;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::event_types::{DataQuality, StepRate, StepResult};
