@@ -103,3 +103,32 @@ test("event-level config mistakes are INVALID_INPUT naming the field", () => {
   invalid({ ...base, kpis: [{ name: "f", role: "primary", kind: "funnel", steps: [] }] }, "kpis[0].steps");
   invalid({ variantColumn: "v", kpis: [{ name: "p", role: "primary", kind: "conversion", where: { column: "e", equals: 1 } }] }, "userColumn");
 });
+
+test("kpiPresets give KpiSpecs that evaluate a GA4 export", () => {
+  assert.deepEqual(Object.keys(kpilab.kpiPresets), [
+    "conversionRate", "revenuePerUser", "averageOrderValue", "ordersPerUser", "bounceRate", "repeatPurchaseRate",
+    "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "checkoutFunnel",
+  ]);
+  assert.deepEqual(kpilab.kpiPresets.averageOrderValue(), {
+    name: "average order value",
+    role: "secondary",
+    kind: "ratio",
+    numerator: { column: "purchase_revenue", where: { column: "event_name", equals: "purchase" }, aggregate: "sum" },
+    denominator: { where: { column: "event_name", equals: "purchase" }, aggregate: "count" },
+    higherIsBetter: true,
+  });
+  const refund = kpilab.kpiPresets.refundRate({ eventColumn: "event" });
+  assert.deepEqual([refund.role, refund.higherIsBetter, refund.where], ["guardrail", false, { column: "event", equals: "refund" }]);
+  assert.deepEqual(kpilab.kpiPresets.activation({ days: 3, event: "signup" }).window, { days: 3 });
+  assert.equal(kpilab.kpiPresets.checkoutFunnel({ steps: ["add_to_cart", "purchase"] }).steps.length, 2);
+  assert.throws(() => kpilab.kpiPreset("conversionrate"), (e) => e.code === "INVALID_INPUT" && /did you mean "conversionRate"/.test(e.message));
+  assert.throws(() => kpilab.kpiPresets.conversionRate({ evnt: "x" }), (e) => e.code === "INVALID_INPUT" && e.field === "evnt");
+
+  // The golden GA4 file: the presets' purchase conversion and AOV give the golden case's values.
+  const c = cases.find((x) => x.name === "ga4-full");
+  const data = readFileSync(new URL(c.csv, dir));
+  const config = { ...c.config, kpis: [kpilab.kpiPresets.conversionRate({ days: 7 }), kpilab.kpiPresets.averageOrderValue()] };
+  const ev = kpilab.evaluateCsv(data, config);
+  const golden = kpilab.evaluateCsv(data, { ...c.config, kpis: [c.config.kpis[0], c.config.kpis[3]] });
+  assert.deepEqual(ev.kpis.map((k) => k.result), golden.kpis.map((k) => k.result));
+});
