@@ -21,3 +21,7 @@ analyze({ metric: "proportion", variants: [], relativeInterval: "wald" });
 
 // @ts-expect-error a result's control says how it was chosen: "first", "name" or "given"
 const chosen: import("kpilab").ChosenBy = "guessed";
+
+import { kpiPresets } from "kpilab";
+// @ts-expect-error no such preset (conversionRate)
+kpiPresets.conversion();
