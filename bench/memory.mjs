@@ -7,7 +7,7 @@ import { initSync, CsvEvaluator } from "kpilab/web";
 import { CONFIG, csvBlocks } from "./generate.mjs";
 
 export function streamPeakMemory(targetBytes) {
-  const wasmFile = fileURLToPath(new URL("../pkg/web/kpilab_wasm_bg.wasm", import.meta.url));
+  const wasmFile = fileURLToPath(new URL("../pkg/bundler/kpilab_wasm_bg.wasm", import.meta.url));
   const exports = initSync({ module: readFileSync(wasmFile) });
   const encoder = new TextEncoder();
   const evaluator = new CsvEvaluator(CONFIG);

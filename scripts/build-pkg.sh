@@ -11,15 +11,38 @@ wasm=target/wasm32-unknown-unknown/release/kpilab_wasm.wasm
 
 rm -rf pkg && mkdir -p pkg
 for target in nodejs web bundler; do
-  dir=pkg/${target%js}   # nodejs -> node
-  wasm-bindgen --target "$target" --out-dir "$dir" "$wasm"
-  # the features rustc 1.95 emits for wasm32 (bulk memory etc.) plus simd128.
-  # -O1, not -Oz: measured on the 1M-row bench, -Oz inlines every single-caller
-  # function into the CSV loop and ends both bigger (147.4 KB gz against 142.2 KB)
-  # and 7 % slower (x86 instructions per row in Node: 1598 against 1488).
-  wasm-opt -O1 --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
-    -o "$dir/kpilab_wasm_bg.wasm" "$dir/kpilab_wasm_bg.wasm"
+  wasm-bindgen --target "$target" --out-dir "pkg/${target%js}" "$wasm"   # nodejs -> node
+done
+# One .wasm for the three entries. wasm-bindgen emits the same module for the
+# nodejs, web and bundler targets (every import under "./kpilab_wasm_bg.js", the
+# name each glue's import object uses), so node/ and web/ load bundler/'s copy.
+# It stays in bundler/: with WebAssembly ES-module integration (webpack
+# asyncWebAssembly) the .wasm's own import "./kpilab_wasm_bg.js" resolves next
+# to it, to bundler/kpilab_wasm_bg.js. If a wasm-bindgen update makes the
+# targets differ, this stops the build rather than shipping a mismatched pair.
+shared=pkg/bundler/kpilab_wasm_bg.wasm
+for dir in pkg/node pkg/web; do
+  cmp -s "$dir/kpilab_wasm_bg.wasm" "$shared" || { echo "$dir/kpilab_wasm_bg.wasm differs from $shared: the entries cannot share one .wasm" >&2; exit 1; }
+  rm "$dir/kpilab_wasm_bg.wasm" "$dir/kpilab_wasm_bg.wasm.d.ts"
+done
+sed -i 's#`${__dirname}/kpilab_wasm_bg.wasm`#`${__dirname}/../bundler/kpilab_wasm_bg.wasm`#' pkg/node/kpilab_wasm.js
+sed -i "s#new URL('kpilab_wasm_bg.wasm', import.meta.url)#new URL('../bundler/kpilab_wasm_bg.wasm', import.meta.url)#" pkg/web/kpilab_wasm.js
+grep -q '/../bundler/kpilab_wasm_bg.wasm`' pkg/node/kpilab_wasm.js || { echo "node/kpilab_wasm.js: the .wasm path was not rewritten" >&2; exit 1; }
+grep -q "new URL('../bundler/kpilab_wasm_bg.wasm', import.meta.url)" pkg/web/kpilab_wasm.js || { echo "web/kpilab_wasm.js: the .wasm URL was not rewritten" >&2; exit 1; }
+# the features rustc 1.95 emits for wasm32 (bulk memory etc.) plus simd128.
+# -O1, not -Oz: measured on the 1M-row bench, -Oz inlines every single-caller
+# function into the CSV loop and ends both bigger (147.4 KB gz against 142.2 KB)
+# and 7 % slower (x86 instructions per row in Node: 1598 against 1488).
+wasm-opt -O1 --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
+  -o "$shared" "$shared"
+# Types for browser-only projects (lib DOM, no @types/node, skipLibCheck false):
+# `[Symbol.dispose]` needs lib esnext.disposable (TS2550 without it), so the
+# declaration goes (the method stays at run time where Symbol.dispose exists);
+# the raw exports' `any` (InitOutput, the .wasm's own .d.ts) becomes `unknown`.
+for dts in pkg/*/kpilab_wasm.d.ts pkg/bundler/kpilab_wasm_bg.wasm.d.ts; do
+  sed -i -e '/^ *\[Symbol\.dispose\](): void;$/d' -e 's/\b\([a-z]\): any\b/\1: unknown/g' "$dts"
+  ! grep -nE 'Symbol\.dispose|: any\b|<any>' "$dts" || { echo "$dts: Symbol.dispose or any left" >&2; exit 1; }
 done
 # The core's doc comments cite SDK.md, which does not ship: say it in the .d.ts instead.
 for dts in pkg/*/kpilab_wasm.d.ts; do
@@ -48,8 +71,8 @@ sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/package.json > pkg
 # Let tests and examples import "kpilab" as a user would.
 mkdir -p node_modules && ln -sfn ../pkg node_modules/kpilab
 
-raw=$(stat -c %s pkg/web/kpilab_wasm_bg.wasm)
-gz=$(gzip -9 -c pkg/web/kpilab_wasm_bg.wasm | wc -c)
+raw=$(stat -c %s "$shared")
+gz=$(gzip -9 -c "$shared" | wc -c)
 # 256 KiB: raised from 160 KiB for SDK.md §4-§7 (event-level KPIs, survival,
 # SQL generation), which the one wasm of the SDK carries; the README reports
 # the measured figure, so growth stays visible.

@@ -63,7 +63,7 @@ pub fn signed_percent(x: f64) -> String {
 /// A value in the metric's unit: a rate as a percent, a mean as a number.
 pub fn metric_value(plan: &PlanInput, x: f64) -> String {
     match plan.metric {
-        PlanMetric::Proportion { .. } => percent(x),
+        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => percent(x),
         PlanMetric::Mean { .. } => trimmed(x, 3),
     }
 }
@@ -72,6 +72,7 @@ fn baseline_value(plan: &PlanInput) -> f64 {
     match plan.metric {
         PlanMetric::Proportion { baseline } => baseline,
         PlanMetric::Mean { mean, .. } => mean,
+        PlanMetric::TimeToEvent { control_event_rate, .. } => control_event_rate,
     }
 }
 
@@ -81,6 +82,9 @@ pub fn baseline_phrase(plan: &PlanInput) -> String {
         PlanMetric::Proportion { baseline } => percent(baseline),
         PlanMetric::Mean { mean, std_dev } => {
             format!("{} (standard deviation {})", trimmed(mean, 3), trimmed(std_dev, 3))
+        }
+        PlanMetric::TimeToEvent { control_event_rate, hazard_ratio } => {
+            format!("{} converting (hazard ratio {})", percent(control_event_rate), trimmed(hazard_ratio, 3))
         }
     }
 }
@@ -106,7 +110,7 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
             let sign = if mde < 0.0 { "−" } else { "+" };
             format!("{sign}{} {unit} {word}", trimmed(points.abs(), 3))
         }
-        (MdeType::Absolute, PlanMetric::Mean { .. }) => {
+        (MdeType::Absolute, PlanMetric::Mean { .. } | PlanMetric::TimeToEvent { .. }) => {
             let sign = if mde < 0.0 { "−" } else { "+" };
             format!("{sign}{} {word} ({})", trimmed(mde.abs(), 3), signed_percent(relative_effect(plan)))
         }
@@ -185,6 +189,9 @@ pub fn ticket_sentence(
     let kpi = match plan.metric {
         PlanMetric::Proportion { baseline } => format!("a {} {kpi_name}", percent(baseline)),
         PlanMetric::Mean { mean, .. } => format!("{kpi_name} (now {})", trimmed(mean, 3)),
+        PlanMetric::TimeToEvent { control_event_rate, .. } => {
+            format!("{kpi_name} ({} converting now)", percent(control_event_rate))
+        }
     };
     let arms = if plan.variants > 2 {
         format!(" for each of {} variants against control", plan.variants - 1)

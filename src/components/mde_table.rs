@@ -19,12 +19,13 @@ pub fn mde_table(props: &MdeTableProps) -> Html {
     let r = &props.results;
     let plan = &r.input.plan;
     let absolute_header = match plan.metric {
-        PlanMetric::Proportion { .. } => "Absolute (points)",
+        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => "Absolute (points)",
         PlanMetric::Mean { .. } => "Absolute",
     };
     let base = match plan.metric {
         PlanMetric::Proportion { baseline } => baseline,
         PlanMetric::Mean { mean, .. } => mean,
+        PlanMetric::TimeToEvent { control_event_rate, .. } => control_event_rate,
     };
     html! {
         <section class={classes!("card", props.stale.then_some("stale"))} aria-labelledby="mde-title">
@@ -46,7 +47,9 @@ pub fn mde_table(props: &MdeTableProps) -> Html {
                             let cells = match row.mde {
                                 Some(m) => {
                                     let absolute = match plan.metric {
-                                        PlanMetric::Proportion { .. } => trimmed(m.absolute * 100.0, 3),
+                                        PlanMetric::Proportion { .. } | PlanMetric::TimeToEvent { .. } => {
+                                            trimmed(m.absolute * 100.0, 3)
+                                        }
                                         PlanMetric::Mean { .. } => trimmed(m.absolute, 3),
                                     };
                                     html! { <>

@@ -1,12 +1,14 @@
 // The packed package as an app would use it: `npm pack pkg/` is installed (offline:
 // the tarball has no dependencies) into a temporary project, bundled with esbuild,
-// webpack 5 and Vite (the root's own copies, run against that project), and each
-// built page is loaded in headless Chromium, which must show the numbers Node gives.
+// webpack 5, Vite and Rollup (the root's own copies, run against that project), or
+// loaded unbundled by a plain <script type="module">; each page is loaded in
+// headless Chromium, which must show the numbers Node gives. Vitest runs a test
+// file of that project in Node against the installed tarball.
 // The recipes are the README's ("Bundlers").
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +53,8 @@ init({ module_or_path: new URL(wasmUrl, import.meta.url) }).then(() => {${body}
 {${body}
 }`,
 };
+// a page with no bundler: the unpacked tarball's web build by relative path
+apps.plain = apps.web.replace('from "kpilab"', 'from "./node_modules/kpilab/web.mjs"');
 const html = (script) => `<!doctype html><meta charset="utf-8"><title>kpilab</title><link rel="icon" href="data:,"><pre id="out"></pre><script type="module" src="${script}"></script>\n`;
 
 function project(name, app) {
@@ -68,7 +72,8 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "kpilab-bundlers-"));
   const packed = JSON.parse(run("npm", ["pack", join(ROOT, "pkg"), "--pack-destination", work, "--json"], ROOT))[0];
   const wasmFiles = packed.files.filter((f) => f.path.endsWith(".wasm"));
-  assert.ok(wasmFiles.length >= 1, "the tarball holds the wasm");
+  // one .wasm, shared by the Node, web and bundler builds (scripts/build-pkg.sh)
+  assert.deepEqual(wasmFiles.map((f) => f.path), ["bundler/kpilab_wasm_bg.wasm"]);
   const base = join(work, "base");
   mkdirSync(base);
   writeFileSync(join(base, "package.json"), JSON.stringify({ name: "base", private: true }));
@@ -148,4 +153,51 @@ test('Vite: "kpilab" with init()', async () => {
   writeFileSync(join(dir, "index.html"), html("/src/main.js"));
   run(bin(".bin/vite"), ["build", "--logLevel", "warn"], dir);
   await check(join(dir, "dist"));
+});
+
+test('Rollup: "kpilab" with init(), node-resolve (browser) and import-meta-assets for the .wasm', async () => {
+  const dir = project("rollup-web", "web");
+  writeFileSync(
+    join(dir, "rollup.config.mjs"),
+    `import { nodeResolve } from "@rollup/plugin-node-resolve";
+import { importMetaAssets } from "@web/rollup-plugin-import-meta-assets";
+export default { input: "src/main.js", output: { dir: "dist", format: "es" }, plugins: [nodeResolve({ browser: true }), importMetaAssets()] };
+`,
+  );
+  // the root's plugins for the config's imports (linked: their own dependencies resolve from the root)
+  for (const scope of ["@rollup", "@web"]) symlinkSync(join(ROOT, "node_modules", scope), join(dir, "node_modules", scope));
+  run("node", [bin("rollup/dist/bin/rollup"), "-c", "rollup.config.mjs", "--silent"], dir);
+  assert.equal(readdirSync(join(dir, "dist"), { recursive: true }).filter((f) => f.endsWith(".wasm")).length, 1);
+  writeFileSync(join(dir, "dist", "index.html"), html("./main.js"));
+  await check(join(dir, "dist"));
+});
+
+test("a plain <script type=\"module\">: the unpacked web build by relative path, no bundler", async () => {
+  const dir = project("plain-script", "plain");
+  writeFileSync(join(dir, "index.html"), html("./main.js"));
+  cpSync(join(dir, "src", "main.js"), join(dir, "main.js"));
+  await check(dir);
+});
+
+test("Vitest (Node): the README's browser code runs unchanged (no-op init) and gives Node's numbers", () => {
+  const dir = project("vitest-app", "web");
+  writeFileSync(
+    join(dir, "kpilab.test.js"),
+    `import { test, expect } from "vitest";
+import init, { planSampleSize, analyze, evaluateCsv, KpilabError } from "kpilab";
+test("kpilab in vitest", async () => {
+  await init();
+  expect(planSampleSize(${JSON.stringify(PLAN)}).usersPerVariant[0]).toBe(14751);
+  expect(analyze(${JSON.stringify(ANALYZE)}).comparisons[0].pValue).toBe(${JSON.stringify(expected.pValue)});
+  expect(JSON.parse(JSON.stringify(evaluateCsv(${JSON.stringify(CSV)}, ${JSON.stringify(CONFIG)})))).toEqual(${JSON.stringify(JSON.parse(JSON.stringify(expected.evaluation)))});
+  let error;
+  try { analyze({ metric: "proportion", variants: [] }); } catch (e) { error = e; }
+  expect(error instanceof KpilabError).toBe(true);
+  expect(error.toJSON().code).toBe("INVALID_INPUT");
+});
+`,
+  );
+  const out = run("node", [bin("vitest/vitest.mjs"), "run", "--root", dir, "--reporter", "verbose"], dir);
+  assert.match(out, /kpilab in vitest/);
+  assert.match(out, /1 passed/);
 });

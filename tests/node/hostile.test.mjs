@@ -12,7 +12,7 @@ const HOSTILE = [NaN, Infinity, -Infinity, -0, 1e308, -1e308, 5e-324, "12", "", 
 const plan = { metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, alpha: 0.05, power: 0.8, allocation: [1, 1] };
 const meanPlan = { metric: { kind: "mean", mean: 50, stdDev: 30 }, mde: 0.05, method: "t", variants: 3, correction: "bonferroni" };
 const BASES = {
-  planSampleSize: [plan, meanPlan],
+  planSampleSize: [plan, meanPlan, { metric: { kind: "timeToEvent", controlEventRate: 0.3, hazardRatio: 0.8 }, allocation: [1, 2] }],
   planMde: [{ ...plan, usersPerVariant: 10000 }, { ...meanPlan, usersPerVariant: 500 }],
   planPower: [{ ...plan, usersPerVariant: 10000 }, { ...meanPlan, usersPerVariant: 500 }],
   planDuration: [{ ...plan, dailyUsers: 2000, trafficFraction: 0.5 }],
@@ -35,6 +35,19 @@ const BASES = {
       ],
       correction: "holm",
       expectedAllocation: [1, 1],
+    },
+  ],
+  analyzeTimeToEvent: [
+    {
+      variants: [
+        { name: "control", times: [1, 2, 2, 5, 8, 9], events: [1, 1, 0, 1, 0, 1] },
+        { name: "B", times: [1, 3, 4, 4, 7, 9], events: [1, 0, 1, 1, 1, 0] },
+      ],
+      alpha: 0.1,
+      alternative: "greater",
+      horizon: 8,
+      unit: "hours",
+      higherIsBetter: true,
     },
   ],
   kpis: [{ visitors: 1000, conversions: 50, revenue: 5000, orders: 55, bounces: 300, sessions: 1200, cost: 900, newCustomers: 40 }],

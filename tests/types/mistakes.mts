@@ -1,5 +1,5 @@
 // Each line below must be a compile error: tsc fails if any of them compiles.
-import { planSampleSize, analyze } from "kpilab";
+import { planSampleSize, analyze, evaluateCsv } from "kpilab";
 
 // @ts-expect-error misspelled field (mdeTyp for mdeType)
 planSampleSize({ metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, mdeTyp: "relative" });
@@ -21,6 +21,21 @@ analyze({ metric: "proportion", variants: [], relativeInterval: "wald" });
 
 // @ts-expect-error a result's control says how it was chosen: "first", "name" or "given"
 const chosen: import("kpilab").ChosenBy = "guessed";
+
+// @ts-expect-error a mean variant needs its moments: `sumSquares` is missing
+analyze({ metric: "mean", variants: [{ name: "A", users: 100, sum: 250 }, { name: "B", users: 100, sum: 270, sumSquares: 900 }] });
+
+// @ts-expect-error a mean variant needs its moments: conversions are not a mean's data
+analyze({ metric: "mean", variants: [{ name: "A", users: 100, conversions: 5 }] });
+
+// @ts-expect-error a ratio variant needs numerator, denominator and crossSum
+analyze({ metric: "ratio", variants: [{ name: "A", users: 100, numerator: { sum: 5, sumSquares: 9 }, denominator: { sum: 4, sumSquares: 6 } }] });
+
+// @ts-expect-error a conversion KPI needs its column
+evaluateCsv("variant,converted\n", { variantColumn: "variant", kpis: [{ name: "Conversion", role: "primary", kind: "conversion" }] });
+
+// @ts-expect-error a ratio KPI names a numerator and a denominator, not a column
+evaluateCsv("variant,revenue\n", { variantColumn: "variant", kpis: [{ name: "AOV", role: "primary", kind: "ratio", column: "revenue" }] });
 
 import { kpiPresets } from "kpilab";
 // @ts-expect-error no such preset (conversionRate)

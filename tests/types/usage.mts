@@ -35,11 +35,26 @@ try {
 }
 console.log(perArm, lift, verdict, decision, aov);
 
+// Time to convert: events take 0/1 or booleans; median is null when not reached.
+import { analyzeTimeToEvent } from "kpilab";
+import type { TimeToEventResult } from "kpilab";
+const tte: TimeToEventResult = analyzeTimeToEvent({
+  variants: [
+    { name: "control", times: [3, 8, 12, 30], events: [1, 1, true, 0] },
+    { name: "b", times: [2, 4, 9, 30], events: [1, 1, 1, false] },
+  ],
+  unit: "days",
+});
+const median: number | null = tte.variants[0].median;
+const hr: number = tte.comparisons[0].hazardRatio;
+const events: number | undefined = planSampleSize({ metric: { kind: "timeToEvent", controlEventRate: 0.3, hazardRatio: 0.8 } }).eventsNeeded;
+console.log(median, hr, events);
+
 // Event-level KPIs (SDK.md §4): presets, filters, funnels and data quality are typed.
 import { kpiPresets } from "kpilab";
 import type { DataQuality, KpiSpec } from "kpilab";
 const checkout: KpiSpec = kpiPresets.checkoutFunnel({ eventColumn: "event_name" });
-const events: Evaluation = evaluateCsv("event_timestamp,user_pseudo_id,event_name,variant\n", {
+const eventLevel: Evaluation = evaluateCsv("event_timestamp,user_pseudo_id,event_name,variant\n", {
   variantColumn: "variant",
   userColumn: "user_pseudo_id",
   timestampColumn: "event_timestamp",
@@ -51,7 +66,7 @@ const events: Evaluation = evaluateCsv("event_timestamp,user_pseudo_id,event_nam
     checkout,
   ],
 });
-const quality: DataQuality = events.quality;
+const quality: DataQuality = eventLevel.quality;
 const contaminated: number = quality.multiVariantUsers;
-const stepShare: number | undefined = events.kpis[2].steps?.[1].fromPrevious[0].rate;
+const stepShare: number | undefined = eventLevel.kpis[2].steps?.[1].fromPrevious[0].rate;
 void [contaminated, stepShare];

@@ -50,7 +50,7 @@ const PRESETS = ["conversionRate", "revenuePerUser", "averageOrderValue", "order
 /** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
 export function wrapAll(api, check) {
   const out = {};
-  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "kpis", "evaluateCsv"]) {
+  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "analyzeTimeToEvent", "kpis", "evaluateCsv"]) {
     out[name] = wrapFunction(api[name], check);
   }
   out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);

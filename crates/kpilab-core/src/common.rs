@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum Alternative {
+    /// A difference in either direction.
     #[default]
     TwoSided,
+    /// The treatment is above the control.
     Greater,
+    /// The treatment is below the control.
     Less,
 }

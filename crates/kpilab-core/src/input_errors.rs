@@ -98,10 +98,11 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("MdeType", &["relative", "absolute"]),
     ("PlanCorrection", &["none", "bonferroni"]),
     ("PlanMethod", &["pooled", "unpooled", "evan-miller", "arcsine", "t"]),
-    ("PlanMetricKind", &["proportion", "mean"]),
+    ("PlanMetricKind", &["proportion", "mean", "timeToEvent"]),
     ("KpiRole", &["primary", "secondary", "guardrail"]),
     ("KpiKind", &["conversion", "mean", "ratio", "funnel"]),
     ("OnBadRow", &["skip", "fail"]),
+    ("TimeUnit", &["days", "hours"]),
     ("Aggregate", &["any", "sum", "count", "distinct", "max", "min"]),
     ("TimestampUnit", &["auto", "s", "ms", "us"]),
 ];

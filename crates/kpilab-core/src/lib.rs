@@ -17,6 +17,7 @@ pub mod kpi;
 pub mod plan;
 mod serde_embed;
 mod special;
+pub mod survival;
 mod validate;
 
 pub use analyze::{analyze, AnalyzeInput, AnalyzeResult};
@@ -25,3 +26,4 @@ pub use error::{ErrorCode, KpilabError, Result};
 pub use evaluate::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use kpi::{kpis, KpiTotals, KpiValues};
 pub use plan::{plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, PlanInput};
+pub use survival::{analyze_time_to_event, TimeToEventInput, TimeToEventResult};

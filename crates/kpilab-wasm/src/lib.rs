@@ -1,12 +1,13 @@
 //! kpilab's wasm-bindgen layer: every function of the npm package `kpilab` (see its README), conversion only.
 //! The numbers come from `kpilab-core`; see its docs for the reference each matches.
 
+mod input_types;
 mod interop;
 
 use interop::{from_js, output, stream_bytes, to_js_error};
-use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::evaluate::presets::PresetOptions;
-use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput};
+use kpilab_core::plan::{DurationInput, FixedSizeInput};
+use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput, TimeToEventInput};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -67,6 +68,15 @@ pub fn power_curve(
 #[wasm_bindgen(unchecked_return_type = "AnalyzeResult")]
 pub fn analyze(#[wasm_bindgen(unchecked_param_type = "AnalyzeInput")] input: JsValue) -> Result<JsValue, JsValue> {
     output(kpilab_core::analyze(&from_js::<AnalyzeInput>(input, "input")?))
+}
+
+/// Time to convert: Kaplan-Meier curves, medians, restricted mean times (RMST)
+/// and their difference as the verdict, log-rank test and Cox hazard ratio.
+#[wasm_bindgen(js_name = analyzeTimeToEvent, unchecked_return_type = "TimeToEventResult")]
+pub fn analyze_time_to_event(
+    #[wasm_bindgen(unchecked_param_type = "TimeToEventInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    output(kpilab_core::analyze_time_to_event(&from_js::<TimeToEventInput>(input, "input")?))
 }
 
 /// Conversion rate, revenue per visitor, AOV, bounce rate, CAC and ROI from totals.

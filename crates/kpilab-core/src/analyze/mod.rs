@@ -13,7 +13,7 @@ mod beta_posterior;
 mod control;
 mod corrections;
 mod cuped;
-mod fieller;
+pub(crate) mod fieller;
 mod frequentist;
 mod sequential;
 mod srm;

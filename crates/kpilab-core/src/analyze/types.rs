@@ -23,9 +23,12 @@ pub enum MetricKind {
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum AnalysisMethod {
+    /// Fixed-horizon tests: z (proportion, ratio) or Welch t (mean), with p-values.
     #[default]
     Frequentist,
+    /// Posteriors with flat priors: chance to beat control and expected loss; no p-value.
     Bayesian,
+    /// An always-valid confidence sequence (gbstats): safe to look at any time; two-sided only.
     Sequential,
 }
 
@@ -47,10 +50,14 @@ pub enum RelativeInterval {
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum Correction {
+    /// Each comparison at `alpha`.
     #[default]
     None,
+    /// Holm's step-down (statsmodels `multipletests(method="holm")`).
     Holm,
+    /// p-values times the number of comparisons.
     Bonferroni,
+    /// False discovery rate (statsmodels `multipletests(method="fdr_bh")`).
     BenjaminiHochberg,
 }
 
@@ -61,8 +68,11 @@ pub enum Correction {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct Moments {
+    /// Sum over users of the per-user value.
     pub sum: f64,
+    /// Sum over users of the squared per-user value.
     pub sum_squares: f64,
+    /// On a covariate: sum over users of metric × covariate (required by CUPED).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub cross_sum: Option<f64>,
@@ -73,29 +83,39 @@ strict!(Moments; Serialize);
 /// One arm's aggregated data. Which fields are required depends on the metric:
 /// proportion `conversions`; mean `sum`, `sumSquares` (and optionally `covariate`);
 /// ratio `numerator`, `denominator`, `crossSum`.
+/// In TypeScript this is `VariantFields` (every field of every metric); the
+/// package's `Variant` is the union `ProportionVariant | MeanVariant | RatioVariant`.
+// The unions: crates/kpilab-wasm/src/input_types.rs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(rename = "VariantFields"))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct Variant {
+    /// The arm's name, unique within the input (e.g. "control").
     pub name: String,
+    /// Users in the arm: a whole number >= 0 (at least 2 for mean and ratio).
     pub users: f64,
+    /// Proportion: users who converted, 0 <= conversions <= users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub conversions: Option<f64>,
+    /// Mean: sum over users of the per-user value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub sum: Option<f64>,
+    /// Mean: sum over users of the squared per-user value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub sum_squares: Option<f64>,
-    /// Pre-period covariate for CUPED; `crossSum` = sum of metric × covariate.
+    /// Mean: pre-period covariate for CUPED; `crossSum` = sum of metric × covariate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub covariate: Option<Moments>,
+    /// Ratio: moments of the per-user numerator (e.g. revenue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub numerator: Option<Moments>,
+    /// Ratio: moments of the per-user denominator (e.g. orders).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub denominator: Option<Moments>,
@@ -119,15 +139,20 @@ pub struct AnalysisOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub control: Option<String>,
+    /// Default `"frequentist"`.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub method: AnalysisMethod,
+    /// Significance level, 0 < alpha < 1; default 0.05. Per-arm intervals are 1 - alpha.
     #[serde(default = "default_alpha")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub alpha: f64,
+    /// Default `"two-sided"`; `"greater"`: the treatment is above the control.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub alternative: Alternative,
+    /// Multiple-comparison correction across the treatment-vs-control
+    /// comparisons (adjusts p-values, not intervals); default `"none"`.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub correction: Correction,
@@ -135,10 +160,12 @@ pub struct AnalysisOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub expected_allocation: Option<Vec<f64>>,
+    /// The SRM check flags a mismatch when its p-value is below this; default 0.001.
     #[serde(default = "default_srm_alpha")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub srm_alpha: f64,
-    /// Sequential only: the confidence sequence's tuning N*.
+    /// Sequential only: the confidence sequence's tuning N* (the sample size
+    /// where it is tightest); default 5000.
     #[serde(default = "default_tuning")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub sequential_tuning: f64,
@@ -146,6 +173,7 @@ pub struct AnalysisOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub cuped: Option<bool>,
+    /// Default true; false when a decrease is good (bounce rate, refunds): orients `verdict`.
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub higher_is_better: bool,
@@ -188,10 +216,14 @@ fn default_true() -> bool {
     true
 }
 
+/// In TypeScript this is `AnalyzeInputFields`; the package's `AnalyzeInput` is a
+/// union on `metric` that ties each metric to its variants' fields.
+// The unions: crates/kpilab-wasm/src/input_types.rs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(rename = "AnalyzeInputFields"))]
 pub struct AnalyzeInput {
+    /// Which fields every variant carries: `"proportion"`, `"mean"` or `"ratio"`.
     pub metric: MetricKind,
     /// At least 2, names unique.
     pub variants: Vec<Variant>,

@@ -38,21 +38,31 @@ pub enum KpiKind {
     Funnel,
 }
 
+/// One KPI. In TypeScript this is `KpiSpecFields` (every field of every kind); the
+/// package's `KpiSpec` is a union on `kind`.
+// The unions: crates/kpilab-wasm/src/input_types.rs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(rename = "KpiSpecFields"))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct KpiSpec {
+    /// Shown in results and reasons; unique within `kpis`.
     pub name: String,
+    /// `"primary"` decides, `"guardrail"` can block, `"secondary"` is reported.
     pub role: KpiRole,
+    /// `"conversion"`, `"mean"` or `"ratio"`: which columns the KPI reads.
     pub kind: KpiKind,
+    /// Conversion: a 0/1 or true/false column; mean: a numeric column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub column: Option<String>,
-    /// A column name, or (event level) `{ column?, where?, aggregate? }`.
+    /// Ratio: the numerator, a numeric column (e.g. revenue) or, event level,
+    /// `{ column?, where?, aggregate? }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub numerator: Option<RatioPart>,
+    /// Ratio: the denominator, a numeric column (e.g. orders) or, event level,
+    /// `{ column?, where?, aggregate? }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub denominator: Option<RatioPart>,
@@ -60,6 +70,7 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub covariate: Option<String>,
+    /// Default true; false when a decrease is good (bounce rate, refund rate).
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub higher_is_better: bool,
@@ -134,10 +145,13 @@ fn default_true() -> bool {
 pub struct EvalAnalysis {
     #[serde(flatten)]
     pub options: AnalysisOptions,
+    /// Users per variant the test was planned for: until every arm has them, a
+    /// result that is not yet decisive is `"keep-running"`; default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub planned_users_per_variant: Option<f64>,
     /// Limits the evaluation to these arms; rows of others count in `rows.excluded`.
+    /// Default: every variant in the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub variants: Option<Vec<String>>,
@@ -164,24 +178,31 @@ pub enum OnBadRow {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct EvalConfig {
+    /// The column that names each row's variant.
     pub variant_column: String,
-    /// When given, rows of the same user are summed first.
+    /// When given, rows of the same user are summed first; default: one row per user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub user_column: Option<String>,
+    /// The KPIs to evaluate, at least one; the primary ones decide.
     pub kpis: Vec<KpiSpec>,
+    /// Columns to slice the results by (e.g. device, channel); default none.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub segment_columns: Vec<String>,
+    /// `analyze`'s options for every KPI (control, method, alpha, ...); default `{}`.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub analysis: EvalAnalysis,
+    /// The field separator, one character; default `","`.
     #[serde(default = "default_delimiter")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub delimiter: String,
+    /// Default `"skip"` (each skipped row is listed in `rows.errors`).
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub on_bad_row: OnBadRow,
+    /// Users a year, to project `revenueKpi`'s lift into `revenueImpact`; default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub annual_users: Option<f64>,
@@ -193,6 +214,8 @@ pub struct EvalConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub timestamp_column: Option<String>,
+    /// The unit of epoch-number timestamps: "s", "ms", "us", or (default) "auto":
+    /// by magnitude, below 1e11 seconds, below 1e14 milliseconds, else microseconds.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub timestamp_unit: TimestampUnit,

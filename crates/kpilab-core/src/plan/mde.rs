@@ -36,7 +36,7 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
             if lo >= hi {
                 return Err(undetectable(s));
             }
-            let p2 = brent(|p2| weakest_power(p2) - s.power, lo, hi, Tolerance { xtol: 1e-16, rtol: 1e-15 })
+            let p2 = brent(|p2| weakest_power(p2) - s.power, lo, hi, Tolerance::PROPORTION)
                 .ok_or_else(|| undetectable(s))?;
             p2 - p1
         }
@@ -56,8 +56,7 @@ pub(crate) fn solve_mde(s: &Setup, arms: &[f64]) -> Result<MdePlan> {
                     return Err(undetectable(s));
                 }
             }
-            let d = brent(gap, guess * 1e-3, hi, Tolerance { xtol: 1e-15 * guess, rtol: 1e-15 })
-                .ok_or_else(|| undetectable(s))?;
+            let d = brent(gap, guess * 1e-3, hi, Tolerance::relative_to(guess)).ok_or_else(|| undetectable(s))?;
             sign * d * std_dev
         }
     };

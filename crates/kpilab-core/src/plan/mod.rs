@@ -8,11 +8,11 @@
 //! with r = w_control/w_j.
 
 mod mde;
-mod noncentral_t;
 mod power;
 mod setup;
 #[cfg(test)]
 mod tests;
+mod time_to_event;
 mod types;
 
 pub use types::*;
@@ -33,7 +33,13 @@ use setup::{Setup, MAX_USERS};
 /// `NormalIndPower`; mean `t` statsmodels `TTestIndPower` (R `power.t.test`),
 /// all one-tailed at alpha/2 for two-sided plans. Each comparison j needs a
 /// treatment size n_j; with s = max_j n_j/w_j, arm i gets s·w_i users.
+///
+/// `metric.kind: "timeToEvent"`: Freedman's formula as lifelines
+/// `sample_size_necessary_under_cph` computes it (see `time_to_event`).
 pub fn plan_sample_size(input: &PlanInput) -> Result<SampleSizePlan> {
+    if let PlanMetric::TimeToEvent { control_event_rate, hazard_ratio } = input.metric {
+        return time_to_event::plan_time_to_event(input, control_event_rate, hazard_ratio);
+    }
     let s = Setup::new(input)?;
     let effect = s.effect(input.mde)?;
     let mut scale: f64 = 0.0;
@@ -46,7 +52,13 @@ pub fn plan_sample_size(input: &PlanInput) -> Result<SampleSizePlan> {
     }
     // every arm needs at least one user, even when the exact size underflows
     let whole: Vec<f64> = exact.iter().map(|n| n.ceil().max(1.0)).collect();
-    Ok(SampleSizePlan { total_users: whole.iter().sum(), users_per_variant: whole, users_per_variant_exact: exact })
+    Ok(SampleSizePlan {
+        total_users: whole.iter().sum(),
+        users_per_variant: whole,
+        users_per_variant_exact: exact,
+        events_needed: None,
+        events_needed_exact: None,
+    })
 }
 
 /// Minimum detectable effect with `usersPerVariant` users per arm on average

@@ -9,8 +9,8 @@ use crate::special::normal::normal_cdf;
 use crate::special::root::{brent, Tolerance};
 use crate::special::student_t::t_isf;
 
-use super::noncentral_t::nct_sf;
 use super::setup::{Model, ProportionMethod, Setup, MAX_USERS};
+use crate::special::noncentral_t::nct_sf;
 
 /// sd of (p̂2 - p̂1)·sqrt(n_treatment) under H0 and under H1.
 fn proportion_sds(method: ProportionMethod, p1: f64, p2: f64, r: f64) -> (f64, f64) {
@@ -130,7 +130,7 @@ fn t_treatment_size(s: &Setup, effect: f64, r: f64, normal: f64) -> Result<f64> 
             return Err(too_many_users());
         }
     }
-    brent(gap, lo, hi, Tolerance { xtol: 1e-12, rtol: 1e-15 }).ok_or_else(too_many_users)
+    brent(gap, lo, hi, Tolerance::SAMPLE_SIZE).ok_or_else(too_many_users)
 }
 
 /// For the t method every comparison needs df = n_t + n_c - 2 > 0.

@@ -231,6 +231,11 @@ fn model(metric: &PlanMetric, method: PlanMethod) -> Result<Model> {
             };
             Ok(Model::Mean { mean, std_dev, t })
         }
+        PlanMetric::TimeToEvent { .. } => Err(KpilabError::unsupported(
+            "metric.kind",
+            "a time-to-event plan gives a sample size (planSampleSize, planDuration); \
+             for power or the detectable effect use a \"proportion\" or \"mean\" metric",
+        )),
     }
 }
 

@@ -360,13 +360,21 @@ fn plan_metric_reads_both_kinds_and_names_what_is_missing() {
         read(r#"{"stdDev": 40, "kind": "mean", "mean": 25}"#),
         Ok(PlanMetric::Mean { mean: 25.0, std_dev: 40.0 })
     );
+    assert_eq!(
+        read(r#"{"kind": "timeToEvent", "controlEventRate": 0.3, "hazardRatio": 0.8}"#),
+        Ok(PlanMetric::TimeToEvent { control_event_rate: 0.3, hazard_ratio: 0.8 })
+    );
     let extra = read(r#"{"stdDev": 40, "kind": "mean", "mean": 25, "extra": 1}"#).unwrap_err();
     assert!(extra.contains("unknown field `extra`"), "{extra}");
     for (json, says) in [
         (r#"{"kind": "proportion"}"#, "missing field `baseline`"),
         (r#"{"kind": "mean", "mean": 1}"#, "missing field `stdDev`"),
+        (r#"{"kind": "timeToEvent", "controlEventRate": 0.3}"#, "missing field `hazardRatio`"),
         (r#"{"baseline": 0.1}"#, "missing field `kind`"),
-        (r#"{"kind": "median", "baseline": 0.1}"#, "unknown variant `median`, expected `proportion` or `mean`"),
+        (
+            r#"{"kind": "median", "baseline": 0.1}"#,
+            "unknown variant `median`, expected one of `proportion`, `mean`, `timeToEvent`",
+        ),
         (r#"{"kind": "proportion", "baseline": "5%"}"#, "invalid type: string \"5%\", expected f64"),
     ] {
         let err = read(json).expect_err(json);

@@ -12,11 +12,28 @@ use crate::common::Alternative;
 #[serde(tag = "kind", rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PlanMetric {
-    /// A conversion rate; `baseline` is the control's rate, 0 < baseline < 1.
-    Proportion { baseline: f64 },
-    /// A per-user mean (e.g. revenue per visitor) with its per-user standard deviation.
+    /// A conversion rate.
+    Proportion {
+        /// The control's conversion rate, 0 < baseline < 1.
+        baseline: f64,
+    },
+    /// A per-user mean (e.g. revenue per visitor).
     #[serde(rename_all = "camelCase")]
-    Mean { mean: f64, std_dev: f64 },
+    Mean {
+        /// The control's mean.
+        mean: f64,
+        /// The per-user standard deviation, > 0.
+        std_dev: f64,
+    },
+    /// Time to convert (SDK.md §5): the control's share converting during the
+    /// test and the hazard ratio to detect (variant over control).
+    #[serde(rename_all = "camelCase")]
+    TimeToEvent {
+        /// The share of control users converting during the test, 0 < rate < 1.
+        control_event_rate: f64,
+        /// The hazard ratio to detect (variant over control), > 0 and != 1.
+        hazard_ratio: f64,
+    },
 }
 
 /// `PlanMetric` as read: serde's derive for an internally tagged enum first copies
@@ -29,6 +46,8 @@ struct PlanMetricFields {
     baseline: Option<f64>,
     mean: Option<f64>,
     std_dev: Option<f64>,
+    control_event_rate: Option<f64>,
+    hazard_ratio: Option<f64>,
 }
 
 strict!(PlanMetricFields);
@@ -38,6 +57,7 @@ strict!(PlanMetricFields);
 enum PlanMetricKind {
     Proportion,
     Mean,
+    TimeToEvent,
 }
 
 impl<'de> Deserialize<'de> for PlanMetric {
@@ -49,6 +69,10 @@ impl<'de> Deserialize<'de> for PlanMetric {
             PlanMetricKind::Mean => {
                 PlanMetric::Mean { mean: field(f.mean, "mean")?, std_dev: field(f.std_dev, "stdDev")? }
             }
+            PlanMetricKind::TimeToEvent => PlanMetric::TimeToEvent {
+                control_event_rate: field(f.control_event_rate, "controlEventRate")?,
+                hazard_ratio: field(f.hazard_ratio, "hazardRatio")?,
+            },
         })
     }
 }
@@ -68,6 +92,7 @@ pub enum MdeType {
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PlanCorrection {
+    /// Each comparison at `alpha`.
     #[default]
     None,
     /// alpha / (variants - 1) per comparison.
@@ -82,8 +107,11 @@ pub enum PlanMethod {
     /// Proportions: pooled H0 variance (R power.prop.test); means: normal approximation.
     #[default]
     Pooled,
+    /// Proportions: each arm's own variance under H0 as under H1.
     Unpooled,
+    /// Proportions: baseline × (1 - baseline) in both arms under H0 (Evan Miller's calculator).
     EvanMiller,
+    /// Proportions: Cohen's h on arcsine-transformed rates (statsmodels NormalIndPower, R pwr.2p.test).
     Arcsine,
     /// Means only: pooled-variance noncentral t (statsmodels TTestIndPower).
     T,
@@ -95,23 +123,30 @@ pub enum PlanMethod {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct PlanInput {
+    /// The KPI: a conversion rate with its baseline, or a mean with its standard deviation.
     pub metric: PlanMetric,
+    /// The effect to detect (required by planSampleSize and planDuration), read
+    /// as `mdeType` says; negative for `alternative: "less"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub mde: Option<f64>,
+    /// Default `"relative"` (0.1 = +10 % of the baseline).
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub mde_type: MdeType,
+    /// Significance level, 0 < alpha < 1; default 0.05.
     #[serde(default = "default_alpha")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub alpha: f64,
+    /// Chance of detecting the effect when it is there, 0 < power < 1; default 0.8.
     #[serde(default = "default_power")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub power: f64,
+    /// Default `"two-sided"`.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub alternative: Alternative,
-    /// Arms including the control.
+    /// Arms including the control; default 2.
     #[serde(default = "default_variants")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub variants: u32,
@@ -119,9 +154,11 @@ pub struct PlanInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub allocation: Option<Vec<f64>>,
+    /// Default `"none"`; `"bonferroni"` splits alpha over the variants - 1 comparisons.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub correction: PlanCorrection,
+    /// Default `"pooled"`.
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub method: PlanMethod,
@@ -149,6 +186,7 @@ fn default_traffic_fraction() -> f64 {
 pub struct FixedSizeInput {
     #[serde(flatten)]
     pub plan: PlanInput,
+    /// Users in each arm (the total `usersPerVariant × variants` is split by `allocation`).
     pub users_per_variant: f64,
 }
 
@@ -161,8 +199,9 @@ deserialize_embedded!(FixedSizeInput { plan: PlanInput } + { users_per_variant: 
 pub struct DurationInput {
     #[serde(flatten)]
     pub plan: PlanInput,
+    /// Users who visit per day, before `trafficFraction`.
     pub daily_users: f64,
-    /// Share of the daily users that enter the test, 0 < f <= 1.
+    /// Share of the daily users that enter the test, 0 < f <= 1; default 1.
     #[serde(default = "default_traffic_fraction")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub traffic_fraction: f64,
@@ -181,6 +220,13 @@ pub struct SampleSizePlan {
     pub users_per_variant: Vec<f64>,
     pub users_per_variant_exact: Vec<f64>,
     pub total_users: f64,
+    /// Time-to-event plans: conversions needed over all arms (Freedman), a ceiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub events_needed: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub events_needed_exact: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,17 @@ pub(crate) struct Tolerance {
 impl Tolerance {
     /// Relative precision near the float limit, for roots far from 0.
     pub const TIGHT: Tolerance = Tolerance { xtol: 1e-300, rtol: 4.0 * f64::EPSILON };
+
+    /// Users per arm: far below one user, so rounding up is never off by one.
+    pub const SAMPLE_SIZE: Tolerance = Tolerance { xtol: 1e-12, rtol: 1e-15 };
+
+    /// A proportion in (0, 1): absolute 1e-16 is finer than the 1e-13 edges of its bracket.
+    pub const PROPORTION: Tolerance = Tolerance { xtol: 1e-16, rtol: 1e-15 };
+
+    /// A root near `scale` (> 0): relative 1e-15 of it, so that a subnormal scale keeps its digits.
+    pub fn relative_to(scale: f64) -> Tolerance {
+        Tolerance { xtol: 1e-15 * scale, rtol: 1e-15 }
+    }
 }
 
 const MAX_ITERATIONS: usize = 500;

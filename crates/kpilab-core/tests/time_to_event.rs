@@ -1,0 +1,198 @@
+//! Runs every case of `tests/cases/time_to_event/cases.json` (lifelines 0.30.0 +
+//! survRM2's RMST variance, each checked by a second route; see the README
+//! there) through the core: `analyzeTimeToEvent` and the time-to-event plans.
+
+use std::path::PathBuf;
+
+use kpilab_core::*;
+use serde_json::{json, Value};
+
+fn load_cases() -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/time_to_event/cases.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("cases.json is a JSON array")
+}
+
+fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
+    fn out<T: serde::Serialize>(r: Result<T>) -> std::result::Result<Value, String> {
+        r.map(|x| serde_json::to_value(x).unwrap()).map_err(|e| format!("{:?} at {:?}: {}", e.code, e.field, e.message))
+    }
+    fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> std::result::Result<T, String> {
+        serde_json::from_value(v.clone()).map_err(|e| format!("input does not deserialize: {e}"))
+    }
+    match name {
+        "analyzeTimeToEvent" => out(analyze_time_to_event(&parse(input)?)),
+        "planSampleSize" => out(plan_sample_size(&parse(input)?)),
+        other => Err(format!("unknown fn {other}")),
+    }
+}
+
+fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = root;
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        if !key.is_empty() {
+            cur = cur.get(key)?;
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur)
+}
+
+/// The case's tolerance for `path`: the `tolPaths` entry whose fragment the path contains, else `tol`.
+fn tolerance<'a>(case: &'a Value, path: &str) -> &'a Value {
+    case["tolPaths"]
+        .as_object()
+        .and_then(|m| m.iter().find(|(frag, _)| path.contains(frag.as_str())).map(|(_, t)| t))
+        .unwrap_or(&case["tol"])
+}
+
+fn check_value(path: &str, expected: &Value, actual: Option<&Value>, tol: &Value) -> Option<String> {
+    let actual = actual.filter(|a| !a.is_null());
+    match (expected, actual) {
+        (Value::Null, None) => None,
+        (Value::Null, Some(a)) => Some(format!("{path}: expected absent, got {a}")),
+        (_, None) => Some(format!("{path}: expected {expected}, got nothing")),
+        (Value::Number(e), Some(Value::Number(a))) => {
+            let (e_f, a_f) = (e.as_f64().unwrap(), a.as_f64().unwrap());
+            let exact = expected.is_i64() || expected.is_u64();
+            let bound = tol["abs"].as_f64().unwrap() + tol["rel"].as_f64().unwrap() * e_f.abs();
+            let ok = if exact { a_f == e_f } else { (a_f - e_f).abs() <= bound };
+            (!ok).then(|| format!("{path}: expected {e_f:e}, got {a_f:e} (allowed {bound:e})"))
+        }
+        (e, Some(a)) => (e != a).then(|| format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+#[test]
+fn every_time_to_event_case() {
+    let cases = load_cases();
+    assert!(cases.len() >= 16, "expected the 16 generated cases");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        match call(case["fn"].as_str().unwrap(), &case["input"]) {
+            Err(e) => failures.push(format!("{id}: {e}")),
+            Ok(actual) => {
+                for (path, expected) in case["expect"].as_object().unwrap() {
+                    checked += 1;
+                    if let Some(msg) = check_value(path, expected, lookup(&actual, path), tolerance(case, path)) {
+                        failures.push(format!("{id}: {msg}"));
+                    }
+                }
+            }
+        }
+    }
+    let shown: Vec<_> = failures.iter().take(40).collect();
+    assert!(failures.is_empty(), "{} of {checked} values failed:\n{shown:#?}", failures.len());
+    eprintln!("{} cases, {checked} values passed", cases.len());
+}
+
+fn error_of(input: Value) -> KpilabError {
+    let input: TimeToEventInput = serde_json::from_value(input).expect("input deserializes");
+    analyze_time_to_event(&input).expect_err("bad input is an error")
+}
+
+fn two_arms(a_times: Value, a_events: Value) -> Value {
+    json!({"variants": [
+        {"name": "control", "times": a_times, "events": a_events},
+        {"name": "b", "times": [1.0, 2.0, 3.0], "events": [1, 0, true]},
+    ]})
+}
+
+#[test]
+fn bad_input_is_a_typed_error_naming_the_field() {
+    let e = error_of(two_arms(json!([1.0, -2.0]), json!([1, 0])));
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "variants[0].times[1]"));
+    let e = error_of(two_arms(json!([1.0, 2.0]), json!([1])));
+    assert_eq!(e.field, "variants[0].events");
+    assert!(e.message.contains("2 times but 1 events"), "{}", e.message);
+    let e = error_of(two_arms(json!([1.0, 2.0]), json!([0, false])));
+    assert_eq!(e.field, "variants[0].events");
+    let e = error_of(two_arms(json!([]), json!([])));
+    assert_eq!(e.field, "variants[0].times");
+    let mut input = two_arms(json!([1.0, 2.0, 5.0]), json!([1, 1, 0]));
+    input["horizon"] = json!(4.0);
+    let e = error_of(input);
+    assert_eq!(e.field, "horizon");
+    assert!(e.message.contains("\"b\"") && e.message.contains("at most 3"), "{}", e.message);
+}
+
+#[test]
+fn unknown_keys_and_bad_event_flags_are_rejected() {
+    let mut input = two_arms(json!([1.0]), json!([1]));
+    input["horizn"] = json!(2.0);
+    assert!(serde_json::from_value::<TimeToEventInput>(input).is_err());
+    let e = error_of(two_arms(json!([1.0, 2.0]), json!([1, 2])));
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "variants[0].events[1]"));
+    assert!(serde_json::from_value::<TimeToEventInput>(two_arms(json!([1.0]), json!(["yes"]))).is_err());
+    let mut input = two_arms(json!([1.0]), json!([1]));
+    input["variants"][0]["weights"] = json!([1]);
+    assert!(serde_json::from_value::<TimeToEventInput>(input).is_err());
+}
+
+/// An arm that converts only after the other has left has no finite hazard
+/// ratio: an error, never NaN or Infinity.
+#[test]
+fn separated_arms_give_no_solution_not_nan() {
+    let input = json!({"variants": [
+        {"name": "control", "times": [1.0, 2.0, 3.0], "events": [1, 1, 1]},
+        {"name": "b", "times": [4.0, 5.0, 6.0], "events": [1, 1, 1]},
+    ], "horizon": 3.0});
+    let input: TimeToEventInput = serde_json::from_value(input).unwrap();
+    match analyze_time_to_event(&input) {
+        Ok(r) => assert!(serde_json::to_string(&r).unwrap().find("NaN").is_none()),
+        Err(e) => assert_eq!(e.code, ErrorCode::NoSolution, "{e:?}"),
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arm() -> impl Strategy<Value = Vec<(u8, bool)>> {
+        proptest::collection::vec((0u8..25, any::<bool>()), 1..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Never a panic; a result is finite everywhere, and `significant` holds
+        /// exactly when the Fieller relative interval excludes 0 (both come from
+        /// the one RMST z test).
+        #[test]
+        fn finite_and_significance_agrees_with_the_relative_interval(
+            a in arm(), b in arm(), alt in 0usize..3, alpha in 0.01f64..0.3,
+        ) {
+            let side = |v: &Vec<(u8, bool)>| {
+                (v.iter().map(|x| f64::from(x.0)).collect::<Vec<_>>(), v.iter().map(|x| x.1).collect::<Vec<_>>())
+            };
+            let ((ta, ea), (tb, eb)) = (side(&a), side(&b));
+            let alternative = ["two-sided", "greater", "less"][alt];
+            let input = json!({"variants": [
+                {"name": "control", "times": ta, "events": ea},
+                {"name": "b", "times": tb, "events": eb},
+            ], "alternative": alternative, "alpha": alpha});
+            let input: TimeToEventInput = serde_json::from_value(input).unwrap();
+            let Ok(r) = analyze_time_to_event(&input) else { return Ok(()) };
+            let text = serde_json::to_string(&r).unwrap();
+            let back: Value = serde_json::from_str(&text).unwrap();
+            let c = &r.comparisons[0];
+            prop_assert!(c.p_value.is_finite() && c.hazard_ratio.is_finite() && c.log_rank_chi_square.is_finite());
+            for v in &r.variants {
+                prop_assert!(v.rmst.is_finite() && v.rmst_variance.is_finite() && v.curve.len() <= 200);
+            }
+            // serde_json writes NaN as null: every non-Option number must survive
+            prop_assert!(!back["comparisons"][0]["pValue"].is_null());
+            let [lo, hi] = c.relative_ci;
+            if lo.is_some() || hi.is_some() {
+                let excludes = lo.is_some_and(|x| x > 0.0) || hi.is_some_and(|x| x < 0.0);
+                prop_assert_eq!(excludes, c.significant, "{:?} p={}", c.relative_ci, c.p_value);
+            } else {
+                prop_assert!(!c.significant || r.warnings.iter().any(|w| w.code == "RELATIVE_CI_UNBOUNDED"));
+            }
+        }
+    }
+}
