@@ -141,7 +141,9 @@ impl Events {
             if !compiled.matcher.as_ref().is_none_or(|f| f.matches(field)) {
                 continue;
             }
-            let inside = plan.window_us.is_none_or(|w| time >= exposure && time - exposure < w);
+            // Checked: epoch values far apart must not overflow (no panic in the wasm).
+            let inside =
+                plan.window_us.is_none_or(|w| time >= exposure && time.checked_sub(exposure).is_some_and(|d| d < w));
             if !inside {
                 self.hits[m] = OUTSIDE;
                 continue;
