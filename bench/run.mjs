@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { evaluateCsv } from "kpilab";
 import { CONFIG, csvBlocks } from "./generate.mjs";
+import { EVENT_CONFIG, eventBlocks } from "./events.mjs";
 import { streamPeakMemory } from "./memory.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -62,6 +63,14 @@ const verdict = evaluateCsv(bytes, CONFIG).decision.verdict;
 // The same file with userColumn: rows summed per user before the moments (as the
 // app maps a user_id column), a hash table of a million users.
 const perUser = best(3, () => evaluateCsv(bytes, { ...CONFIG, userColumn: "user_id" }));
+// A GA4-like event export (SDK.md §4): 5 events per user, exposure, a 7-day
+// window, a pooled 99th-percentile cap; target: at least half the per-user rate.
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
+const eventFile = here(`out/events-${EVENTS}.csv`);
+if (!existsSync(eventFile)) writeFileSync(eventFile, [...eventBlocks(EVENTS)].join(""));
+const eventBytes = readFileSync(eventFile);
+const eventMb = eventBytes.length / 1e6;
+const eventLevel = best(3, () => evaluateCsv(eventBytes, EVENT_CONFIG));
 const text = bytes.toString("utf8");
 const papa = best(1, () => papaLoop(text));
 
@@ -88,6 +97,10 @@ for (const [name, rate] of results) {
 }
 
 console.log(`\nkpilab evaluateCsv with userColumn: ${(mb / perUser).toFixed(0)} MB/s`);
+console.log(
+  `kpilab evaluateCsv event level (${EVENTS.toLocaleString("en-US")} events, ${eventMb.toFixed(1)} MB): ` +
+    `${(eventMb / eventLevel).toFixed(0)} MB/s (${((100 * eventMb) / eventLevel / (mb / perUser)).toFixed(0)} % of the rate with userColumn; target >= 50 %)`,
+);
 
 const mem = streamPeakMemory(STREAM_BYTES);
 console.log(
