@@ -1,7 +1,8 @@
 // `make bench`: evaluateCsv through pkg/ against PapaParse + a JS loop, pandas
 // (+ scipy) and polars on the same seeded 1M-row file, and kpilab again with
 // userColumn; then the peak wasm heap of CsvEvaluator streaming a 1 GB generated
-// stream. Prints MB/s and ratios.
+// stream. Prints MB/s and ratios. Then bench/browser.mjs: the app, the SDK and
+// DuckDB-wasm in headless Chromium and DuckDB in Node on one larger file.
 import { mkdirSync, writeFileSync, readFileSync, existsSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -9,7 +10,9 @@ import { fileURLToPath } from "node:url";
 import Papa from "papaparse";
 import { evaluateCsv } from "kpilab";
 import { CONFIG, csvBlocks } from "./generate.mjs";
+import { EVENT_CONFIG, eventBlocks } from "./events.mjs";
 import { streamPeakMemory } from "./memory.mjs";
+import { browserBench } from "./browser.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -62,6 +65,14 @@ const verdict = evaluateCsv(bytes, CONFIG).decision.verdict;
 // The same file with userColumn: rows summed per user before the moments (as the
 // app maps a user_id column), a hash table of a million users.
 const perUser = best(3, () => evaluateCsv(bytes, { ...CONFIG, userColumn: "user_id" }));
+// A GA4-like event export (SDK.md §4): 5 events per user, exposure, a 7-day
+// window, a pooled 99th-percentile cap; target: at least half the per-user rate.
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
+const eventFile = here(`out/events-${EVENTS}.csv`);
+if (!existsSync(eventFile)) writeFileSync(eventFile, [...eventBlocks(EVENTS)].join(""));
+const eventBytes = readFileSync(eventFile);
+const eventMb = eventBytes.length / 1e6;
+const eventLevel = best(3, () => evaluateCsv(eventBytes, EVENT_CONFIG));
 const text = bytes.toString("utf8");
 const papa = best(1, () => papaLoop(text));
 
@@ -88,9 +99,16 @@ for (const [name, rate] of results) {
 }
 
 console.log(`\nkpilab evaluateCsv with userColumn: ${(mb / perUser).toFixed(0)} MB/s`);
+console.log(
+  `kpilab evaluateCsv event level (${EVENTS.toLocaleString("en-US")} events, ${eventMb.toFixed(1)} MB): ` +
+    `${(eventMb / eventLevel).toFixed(0)} MB/s (${((100 * eventMb) / eventLevel / (mb / perUser)).toFixed(0)} % of the rate with userColumn; target >= 50 %)`,
+);
 
 const mem = streamPeakMemory(STREAM_BYTES);
 console.log(
   `\nCsvEvaluator streaming ${(mem.bytes / 1e9).toFixed(2)} GB (${mem.rows.toLocaleString("en-US")} rows) in 1 MB chunks: ` +
     `peak wasm heap ${(mem.peakHeap / 2 ** 20).toFixed(1)} MiB, ${(mem.bytes / 1e6 / mem.seconds).toFixed(0)} MB/s`,
 );
+
+console.log(`\nIn the browser (BENCH_BROWSER_MB, default 400):`);
+await browserBench();

@@ -3,6 +3,7 @@
 //! core then validates the rest (`CsvEvaluator::new`).
 
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
+use kpilab_core::evaluate::event_types::RatioPart;
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
@@ -184,6 +185,7 @@ impl EvalForm {
             // The projection needs both; one alone is not an error, just no projection.
             annual_users: annual.filter(|_| !self.revenue_kpi.is_empty()),
             revenue_kpi: non_empty(&self.revenue_kpi).filter(|_| annual.is_some()),
+            ..EvalConfig::new("", Vec::new())
         };
         // Everything that does not need the data (names, kinds, margins…), checked by the core.
         CsvEvaluator::new(config.clone()).map_err(|e| FieldError { field: e.field, message: e.message })?;
@@ -248,6 +250,10 @@ impl KpiDraft {
                 needs(&self.numerator, "numerator", "the numerator column (e.g. revenue)")?,
                 needs(&self.denominator, "denominator", "the denominator column (e.g. orders)")?,
             ),
+            // The form has no funnel editor yet (event-level KPIs come from presets).
+            KpiKind::Funnel => {
+                return Err(FieldError::new(&field("kind"), "Funnel KPIs are not editable in this form yet."))
+            }
         };
         let margin = if self.role == KpiRole::Guardrail {
             parse_margin(&self.margin_percent)
@@ -260,11 +266,12 @@ impl KpiDraft {
             role: self.role,
             kind: self.kind,
             column,
-            numerator,
-            denominator,
+            numerator: numerator.map(RatioPart::Column),
+            denominator: denominator.map(RatioPart::Column),
             covariate: non_empty(&self.covariate).filter(|_| self.kind == KpiKind::Mean),
             higher_is_better: self.higher_is_better,
             non_inferiority_margin: margin,
+            ..KpiSpec::new("", self.role, self.kind)
         })
     }
 }

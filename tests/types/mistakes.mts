@@ -36,3 +36,7 @@ evaluateCsv("variant,converted\n", { variantColumn: "variant", kpis: [{ name: "C
 
 // @ts-expect-error a ratio KPI names a numerator and a denominator, not a column
 evaluateCsv("variant,revenue\n", { variantColumn: "variant", kpis: [{ name: "AOV", role: "primary", kind: "ratio", column: "revenue" }] });
+
+import { kpiPresets } from "kpilab";
+// @ts-expect-error no such preset (conversionRate)
+kpiPresets.conversion();

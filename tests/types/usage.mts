@@ -49,3 +49,24 @@ const median: number | null = tte.variants[0].median;
 const hr: number = tte.comparisons[0].hazardRatio;
 const events: number | undefined = planSampleSize({ metric: { kind: "timeToEvent", controlEventRate: 0.3, hazardRatio: 0.8 } }).eventsNeeded;
 console.log(median, hr, events);
+
+// Event-level KPIs (SDK.md §4): presets, filters, funnels and data quality are typed.
+import { kpiPresets } from "kpilab";
+import type { DataQuality, KpiSpec } from "kpilab";
+const checkout: KpiSpec = kpiPresets.checkoutFunnel({ eventColumn: "event_name" });
+const eventLevel: Evaluation = evaluateCsv("event_timestamp,user_pseudo_id,event_name,variant\n", {
+  variantColumn: "variant",
+  userColumn: "user_pseudo_id",
+  timestampColumn: "event_timestamp",
+  timestampUnit: "us",
+  exposure: { where: { column: "event_name", equals: "experiment_exposure" } },
+  kpis: [
+    { name: "purchase in 7 days", role: "primary", kind: "conversion", where: { column: "event_name", in: ["purchase"] }, window: { days: 7 } },
+    { name: "aov", role: "secondary", kind: "ratio", numerator: { column: "purchase_revenue", where: { all: [{ column: "event_name", equals: "purchase" }] } }, denominator: { where: { column: "event_name", equals: "purchase" }, aggregate: "count" }, cap: { percentile: 99 } },
+    checkout,
+  ],
+});
+const quality: DataQuality = eventLevel.quality;
+const contaminated: number = quality.multiVariantUsers;
+const stepShare: number | undefined = eventLevel.kpis[2].steps?.[1].fromPrevious[0].rate;
+void [contaminated, stepShare];

@@ -43,6 +43,10 @@ export function wrapClass(Base, check) {
   return Wrapped;
 }
 
+/** The names of `kpiPresets` (as `PRESET_NAMES` in the core's evaluate/presets.rs). */
+const PRESETS = ["conversionRate", "revenuePerUser", "averageOrderValue", "ordersPerUser", "bounceRate", "repeatPurchaseRate",
+  "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "checkoutFunnel"];
+
 /** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
 export function wrapAll(api, check) {
   const out = {};
@@ -50,5 +54,7 @@ export function wrapAll(api, check) {
     out[name] = wrapFunction(api[name], check);
   }
   out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);
+  out.kpiPreset = wrapFunction(api.kpiPreset, check);
+  out.kpiPresets = Object.freeze(Object.fromEntries(PRESETS.map((name) => [name, (options) => out.kpiPreset(name, options)])));
   return out;
 }

@@ -100,9 +100,11 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("PlanMethod", &["pooled", "unpooled", "evan-miller", "arcsine", "t"]),
     ("PlanMetricKind", &["proportion", "mean", "timeToEvent"]),
     ("KpiRole", &["primary", "secondary", "guardrail"]),
-    ("KpiKind", &["conversion", "mean", "ratio"]),
+    ("KpiKind", &["conversion", "mean", "ratio", "funnel"]),
     ("OnBadRow", &["skip", "fail"]),
     ("TimeUnit", &["days", "hours"]),
+    ("Aggregate", &["any", "sum", "count", "distinct", "max", "min"]),
+    ("TimestampUnit", &["auto", "s", "ms", "us"]),
 ];
 
 /// serde's "expected ..." in words.
@@ -248,6 +250,8 @@ mod tests {
             ("KpiRole", variants_of::<KpiRole>()),
             ("KpiKind", variants_of::<KpiKind>()),
             ("OnBadRow", variants_of::<OnBadRow>()),
+            ("Aggregate", variants_of::<crate::evaluate::event_types::Aggregate>()),
+            ("TimestampUnit", variants_of::<crate::csv::TimestampUnit>()),
         ];
         for (name, values) in derived {
             let table = ENUMS.iter().find(|(n, _)| *n == name).unwrap().1;

@@ -41,14 +41,18 @@ export interface RatioAnalyzeInput extends AnalyzeInputFields { metric: "ratio";
 /** The input of `analyze`: `metric` decides which fields every variant carries. */
 export type AnalyzeInput = ProportionAnalyzeInput | MeanAnalyzeInput | RatioAnalyzeInput;
 
-/** The fields every KPI takes, whatever its kind (name, role, direction, guardrail margin). */
-export type KpiSpecCommon = Pick<KpiSpecFields, "name" | "role" | "higherIsBetter" | "nonInferiorityMargin">;
-/** A conversion KPI: a 0/1 or true/false `column`. */
-export interface ConversionKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "column">> { kind: "conversion" }
-/** A mean KPI: a numeric per-user `column`; `covariate` for CUPED. */
-export interface MeanKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "column">>, Pick<KpiSpecFields, "covariate"> { kind: "mean" }
-/** A ratio KPI: `numerator / denominator`, both per-user columns (e.g. revenue / orders). */
-export interface RatioKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "numerator" | "denominator">> { kind: "ratio" }
+/** The fields every KPI takes, whatever its kind (name, role, direction, guardrail margin; event level: rows, window, cap). */
+export type KpiSpecCommon = Pick<KpiSpecFields, "name" | "role" | "higherIsBetter" | "nonInferiorityMargin" | "where" | "window">;
+/** A conversion KPI: a 0/1 or true/false `column`, or (event level) the rows matching `where`; `aggregate` and `threshold` per user. */
+export type ConversionKpi = KpiSpecCommon & { kind: "conversion" } & Pick<KpiSpecFields, "aggregate" | "threshold"> &
+  ((Required<Pick<KpiSpecFields, "column">> & Pick<KpiSpecFields, "where">) | (Pick<KpiSpecFields, "column"> & Required<Pick<KpiSpecFields, "where">>));
+/** A mean KPI: a numeric per-user `column` (or, counting rows, `where`); `covariate` for CUPED; `cap` winsorizes. */
+export type MeanKpi = KpiSpecCommon & { kind: "mean" } & Pick<KpiSpecFields, "covariate" | "aggregate" | "cap"> &
+  ((Required<Pick<KpiSpecFields, "column">> & Pick<KpiSpecFields, "where">) | (Pick<KpiSpecFields, "column"> & Required<Pick<KpiSpecFields, "where">>));
+/** A ratio KPI: `numerator / denominator`, per-user columns or event-level parts (e.g. revenue / orders). */
+export interface RatioKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "numerator" | "denominator">>, Pick<KpiSpecFields, "cap"> { kind: "ratio" }
+/** A funnel KPI (event level): the share of exposed users reaching each step, `ordered` or in any order. */
+export interface FunnelKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "steps">>, Pick<KpiSpecFields, "ordered"> { kind: "funnel" }
 /** One KPI of `EvalConfig.kpis`; `kind` decides which columns it needs. */
-export type KpiSpec = ConversionKpi | MeanKpi | RatioKpi;
+export type KpiSpec = ConversionKpi | MeanKpi | RatioKpi | FunnelKpi;
 "#;

@@ -5,6 +5,7 @@ mod input_types;
 mod interop;
 
 use interop::{from_js, output, stream_bytes, to_js_error};
+use kpilab_core::evaluate::presets::PresetOptions;
 use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput, TimeToEventInput};
 use wasm_bindgen::prelude::*;
@@ -15,6 +16,14 @@ const TS_DATA: &str = r#"
 export type CsvData = string | Uint8Array;
 /** `[low, high]`; `null` is the unbounded side of a one-sided interval. */
 export type Bound2 = [number | null, number | null];
+/** The KPI presets a measurement plan usually names. */
+export type KpiPresetName = "conversionRate" | "revenuePerUser" | "averageOrderValue" | "ordersPerUser" | "bounceRate"
+  | "repeatPurchaseRate" | "activation" | "trialToPaid" | "qualifiedLeadRate" | "refundRate" | "checkoutFunnel";
+/**
+ * KPI presets: each returns a `KpiSpec` for the given column and event names
+ * (GA4 names by default: `event_name`, `purchase`, `purchase_revenue`), ready for `EvalConfig.kpis`.
+ */
+export declare const kpiPresets: { readonly [K in KpiPresetName]: (options?: PresetOptions) => KpiSpec };
 "#;
 
 /// Users per arm needed to detect `mde` (R power.prop.test, statsmodels).
@@ -74,6 +83,19 @@ pub fn analyze_time_to_event(
 #[wasm_bindgen(unchecked_return_type = "KpiValues")]
 pub fn kpis(#[wasm_bindgen(unchecked_param_type = "KpiTotals")] totals: JsValue) -> Result<JsValue, JsValue> {
     output(kpilab_core::kpis(&from_js::<KpiTotals>(totals, "totals")?))
+}
+
+/// The KPI preset `preset` (see `kpiPresets`) for the given column and event names.
+#[wasm_bindgen(js_name = kpiPreset, unchecked_return_type = "KpiSpec")]
+pub fn kpi_preset(
+    #[wasm_bindgen(unchecked_param_type = "KpiPresetName")] preset: &str,
+    #[wasm_bindgen(unchecked_param_type = "PresetOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = match options.is_undefined() || options.is_null() {
+        true => PresetOptions::default(),
+        false => from_js::<PresetOptions>(options, "options")?,
+    };
+    output(kpilab_core::evaluate::presets::kpi_preset(preset, &options))
 }
 
 /// KPI evaluation of a whole row-level CSV with a ship / do-not-ship decision.

@@ -33,6 +33,8 @@ pub enum WarningCode {
     SegmentSkipped,
     /// The revenue projection uses a one-sided interval.
     RevenueImpactOneSided,
+    /// Event level: users were exposed in more than one variant and left out.
+    SampleContamination,
 }
 
 /// `w.code == "SRM"` reads as the JSON does.
@@ -62,6 +64,7 @@ mod tests {
             WarningCode::UserInSeveralVariants,
             WarningCode::SegmentSkipped,
             WarningCode::RevenueImpactOneSided,
+            WarningCode::SampleContamination,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
         }

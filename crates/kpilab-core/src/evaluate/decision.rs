@@ -326,20 +326,15 @@ mod tests {
 
     fn spec(name: &str, role: KpiRole, higher_is_better: bool, margin: Option<f64>) -> KpiSpec {
         KpiSpec {
-            name: name.into(),
-            role,
-            kind: super::super::types::KpiKind::Conversion,
             column: Some(name.into()),
-            numerator: None,
-            denominator: None,
-            covariate: None,
             higher_is_better,
             non_inferiority_margin: margin,
+            ..KpiSpec::new(name, role, super::super::types::KpiKind::Conversion)
         }
     }
 
     fn kr(spec: &KpiSpec, result: AnalyzeResult) -> KpiResult {
-        KpiResult { name: spec.name.clone(), role: spec.role, result }
+        KpiResult { name: spec.name.clone(), role: spec.role, result, steps: None }
     }
 
     fn run(specs: &[KpiSpec], results: Vec<AnalyzeResult>, planned: Option<f64>) -> Decision {

@@ -6,9 +6,12 @@
 //! partial record, and with `userColumn` one entry per distinct user.
 
 use super::decision::decide;
+use super::layout::KpiTerms;
 use super::layout::Layout;
 use super::rows::Rows;
-use super::types::{EvalConfig, Evaluation, KpiKind, KpiResult, Progress, RevenueImpact, RowReport, SegmentResult};
+use super::types::{
+    EvalConfig, Evaluation, KpiKind, KpiResult, KpiSpec, Progress, RevenueImpact, RowReport, SegmentResult,
+};
 use crate::analyze::WarningCode;
 use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
@@ -17,6 +20,7 @@ use crate::analyze::{
 use crate::csv::RecordReader;
 use crate::edit_distance::edit_distance;
 use crate::error::{KpilabError, Result};
+use crate::evaluate::event_types::{DataQuality, StepRate, StepResult};
 
 /// Segment comparisons beyond which a multiplicity warning is added.
 const MANY_SEGMENT_COMPARISONS: usize = 10;
@@ -32,18 +36,25 @@ pub struct CsvEvaluator {
     failed: Option<KpilabError>,
 }
 
+/// Per KPI: a funnel's step inputs (empty for other kinds).
+pub(crate) type StepInputs = Vec<Vec<AnalyzeInput>>;
+
 /// The `analyze` inputs the moments give, before any statistics (testable alone).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Prepared {
     pub kpis: Vec<AnalyzeInput>,
-    /// `(column, value, one input per KPI)` in segmentColumns, then first-appearance order.
-    pub segments: Vec<(String, String, Vec<AnalyzeInput>)>,
+    /// Per KPI: a funnel's step inputs (empty for other kinds).
+    pub steps: StepInputs,
+    /// `(column, value, one input per KPI, step inputs per KPI)` in segmentColumns,
+    /// then first-appearance order.
+    pub segments: Vec<(String, String, Vec<AnalyzeInput>, StepInputs)>,
     pub rows: RowReport,
     pub control: ControlInfo,
     /// Per KPI: `[value, covariate]` shifts of a mean KPI's moments (the inputs
     /// hold moments of `x - shift`, the same in every group; 0 for other kinds).
     pub shifts: Vec<[f64; 2]>,
     pub warnings: Vec<Warning>,
+    pub quality: DataQuality,
 }
 
 impl CsvEvaluator {
@@ -60,7 +71,11 @@ impl CsvEvaluator {
         }
         self.bytes += chunk.len() as u64;
         let (rows, config) = (&mut self.rows, &self.config);
-        let outcome = self.reader.push(chunk, &mut |rec| rows.handle(rec, config));
+        // One dispatch per chunk, none per row: the plain path stays as it was.
+        let outcome = match rows.events {
+            None => self.reader.push(chunk, &mut |rec| rows.handle(rec, config)),
+            Some(_) => self.reader.push(chunk, &mut |rec| rows.handle_event(rec, config)),
+        };
         if let Err(e) = &outcome {
             self.failed = Some(e.clone());
         }
@@ -83,7 +98,10 @@ impl CsvEvaluator {
             return Err(e);
         }
         let (rows, config) = (&mut self.rows, &self.config);
-        self.reader.finish(&mut |rec| rows.handle(rec, config))?;
+        match rows.events {
+            None => self.reader.finish(&mut |rec| rows.handle(rec, config))?,
+            Some(_) => self.reader.finish(&mut |rec| rows.handle_event(rec, config))?,
+        }
         self.rows.fold_users();
         prepare(&self.rows, &self.config)
     }
@@ -142,41 +160,47 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     let users: Vec<f64> = (0..names.len()).map(|v| rows.acc.users(0, v as u32) as f64).collect();
     warnings.extend(likely_typos(names, &users));
 
-    let inputs_for = |group: u32| -> Result<Vec<AnalyzeInput>> {
-        config
-            .kpis
-            .iter()
-            .zip(&rows.layout.kpis)
-            .enumerate()
-            .map(|(i, (spec, terms))| {
-                let variants: Vec<_> =
-                    (0..names.len()).map(|v| rows.acc.variant(terms, group, v as u32, &names[v])).collect();
-                if !variants.iter().all(variant_is_finite) {
-                    return Err(KpilabError::csv(
-                        format!("kpis[{i}]"),
-                        format!("KPI \"{}\": the values are too large to add up (the sums overflow)", spec.name),
-                    ));
-                }
-                let metric = match spec.kind {
-                    KpiKind::Conversion => MetricKind::Proportion,
-                    KpiKind::Mean => MetricKind::Mean,
-                    KpiKind::Ratio => MetricKind::Ratio,
-                };
-                let options = AnalysisOptions {
-                    control: Some(control.clone()),
-                    higher_is_better: spec.higher_is_better,
-                    ..config.analysis.options.clone()
-                };
-                Ok(AnalyzeInput { metric, variants, options })
-            })
-            .collect()
+    let input = |i: usize, spec: &KpiSpec, terms: &KpiTerms, group: u32| -> Result<AnalyzeInput> {
+        let variants: Vec<_> = (0..names.len()).map(|v| rows.acc.variant(terms, group, v as u32, &names[v])).collect();
+        if !variants.iter().all(variant_is_finite) {
+            return Err(KpilabError::csv(
+                format!("kpis[{i}]"),
+                format!("KPI \"{}\": the values are too large to add up (the sums overflow)", spec.name),
+            ));
+        }
+        let metric = match spec.kind {
+            KpiKind::Conversion | KpiKind::Funnel => MetricKind::Proportion,
+            KpiKind::Mean => MetricKind::Mean,
+            KpiKind::Ratio => MetricKind::Ratio,
+        };
+        let options = AnalysisOptions {
+            control: Some(control.clone()),
+            higher_is_better: spec.higher_is_better,
+            ..config.analysis.options.clone()
+        };
+        Ok(AnalyzeInput { metric, variants, options })
+    };
+    let inputs_for = |group: u32| -> Result<(Vec<AnalyzeInput>, StepInputs)> {
+        let mut kpis = Vec::with_capacity(config.kpis.len());
+        let mut steps = Vec::with_capacity(config.kpis.len());
+        for (i, (spec, terms)) in config.kpis.iter().zip(&rows.layout.kpis).enumerate() {
+            kpis.push(input(i, spec, terms, group)?);
+            steps.push(
+                rows.layout.steps[i]
+                    .iter()
+                    .map(|&t| input(i, spec, &KpiTerms::Conversion { conversions: t }, group))
+                    .collect::<Result<_>>()?,
+            );
+        }
+        Ok((kpis, steps))
     };
 
-    let kpis = inputs_for(0)?;
+    let (kpis, steps) = inputs_for(0)?;
     let mut segments = Vec::new();
     for (j, column) in config.segment_columns.iter().enumerate() {
         for (value, &group) in rows.segments[j].names().iter().zip(&rows.segment_groups[j]) {
-            segments.push((column.clone(), value.clone(), inputs_for(group)?));
+            let (kpis, steps) = inputs_for(group)?;
+            segments.push((column.clone(), value.clone(), kpis, steps));
         }
     }
 
@@ -201,9 +225,21 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ),
         });
     }
+    let quality = rows.events.as_ref().map(|e| e.quality.clone()).unwrap_or_default();
+    if quality.multi_variant_users > 0.0 {
+        warnings.push(Warning {
+            code: WarningCode::SampleContamination,
+            message: format!(
+                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
+                quality.multi_variant_users
+            ),
+        });
+    }
     let shifts = rows.layout.kpis.iter().map(|k| rows.acc.mean_shifts(k)).collect();
     Ok(Prepared {
         kpis,
+        steps,
+        quality,
         segments,
         rows: rows.tally.report(),
         control: ControlInfo { name: control, chosen_by },
@@ -225,23 +261,29 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 
 /// Statistics, decision and revenue projection from the prepared inputs.
 fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
-    let Prepared { kpis: inputs, segments: segment_inputs, rows, control, shifts, mut warnings } = prepared;
+    let Prepared { kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality } =
+        prepared;
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
-        let result = analyze_shifted(input, shifts[i][0]).map_err(|e| {
+        let fail = |e: KpilabError| {
             KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
-        })?;
-        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result });
+        };
+        let result = analyze_shifted(input, shifts[i][0]).map_err(fail)?;
+        let steps = step_results(spec, &steps[i]).map_err(fail)?;
+        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps });
     }
 
     // Each segment is analysed on its own rows with the same settings; one that
     // cannot be (e.g. a variant without users there) is left out with a warning.
     let mut segments = Vec::with_capacity(segment_inputs.len());
-    'segments: for (column, value, inputs) in segment_inputs {
+    'segments: for (column, value, inputs, seg_steps) in segment_inputs {
         let mut seg_kpis = Vec::with_capacity(inputs.len());
-        for ((spec, input), shift) in config.kpis.iter().zip(&inputs).zip(&shifts) {
-            match analyze_shifted(input, shift[0]) {
-                Ok(result) => seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result }),
+        for (((spec, input), shift), steps) in config.kpis.iter().zip(&inputs).zip(&shifts).zip(&seg_steps) {
+            let analyzed = analyze_shifted(input, shift[0]).and_then(|r| Ok((r, step_results(spec, steps)?)));
+            match analyzed {
+                Ok((result, steps)) => {
+                    seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps })
+                }
                 Err(e) => {
                     warnings.push(Warning {
                         code: WarningCode::SegmentSkipped,
@@ -259,7 +301,30 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
 
     let decision = decide(&config.kpis, &kpis, &config.analysis);
     let revenue_impact = revenue_impact(config, &kpis, decision.variant.as_deref(), &mut warnings);
-    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, control, warnings })
+    Ok(Evaluation { kpis, segments, decision, revenue_impact, rows, control, warnings, quality })
+}
+
+/// A funnel's per-step results (SDK.md §4): each step against all exposed users,
+/// plus the step-to-step rate per variant as a diagnostic.
+fn step_results(spec: &KpiSpec, inputs: &[AnalyzeInput]) -> Result<Option<Vec<StepResult>>> {
+    let Some(steps) = &spec.steps else {
+        return Ok(None);
+    };
+    let mut results = Vec::with_capacity(inputs.len());
+    for (j, (step, input)) in steps.iter().zip(inputs).enumerate() {
+        let from_previous = input
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(v, arm)| {
+                let previous = j.checked_sub(1).and_then(|p| inputs[p].variants[v].conversions);
+                let rate = previous.zip(arm.conversions).filter(|&(p, _)| p > 0.0).map(|(p, c)| c / p);
+                StepRate { variant: arm.name.clone(), rate }
+            })
+            .collect();
+        results.push(StepResult { name: step.name.clone(), result: analyze_shifted(input, 0.0)?, from_previous });
+    }
+    Ok(Some(results))
 }
 
 /// SDK.md §3: `annual = absoluteLift × annualUsers`, `ci = absoluteCi × annualUsers`,

@@ -4,6 +4,7 @@
 
 use super::types::{EvalConfig, KpiKind, KpiSpec};
 use crate::error::{KpilabError, Result};
+use crate::evaluate::event_plan::{is_event_level, EventKpi, EventPlan};
 use crate::validate;
 
 /// A header column read as a number by at least one KPI.
@@ -49,6 +50,10 @@ pub(crate) struct Layout {
     pub values: Vec<ValueColumn>,
     pub terms: Vec<Term>,
     pub kpis: Vec<KpiTerms>,
+    /// Per KPI: a funnel's step conversions (terms), else empty.
+    pub steps: Vec<Vec<usize>>,
+    /// Event-level rules (SDK.md §4): `values` are then per-user outputs, not columns.
+    pub events: Option<EventPlan>,
 }
 
 /// Field indices of the used columns in the header.
@@ -129,7 +134,15 @@ impl Layout {
             }
         }
 
-        let mut layout = Layout { delimiter, values: Vec::new(), terms: Vec::new(), kpis: Vec::new() };
+        let event_level = is_event_level(config);
+        let mut layout = Layout {
+            delimiter,
+            values: Vec::new(),
+            terms: Vec::new(),
+            kpis: Vec::new(),
+            steps: vec![Vec::new(); config.kpis.len()],
+            events: None,
+        };
         for (i, k) in config.kpis.iter().enumerate() {
             if k.name.is_empty() {
                 return Err(KpilabError::invalid(format!("kpis[{i}].name"), "every KPI needs a name"));
@@ -142,6 +155,9 @@ impl Layout {
             }
             if let Some(m) = k.non_inferiority_margin {
                 validate::non_negative(&format!("kpis[{i}].nonInferiorityMargin"), m)?;
+            }
+            if event_level {
+                continue;
             }
             if k.covariate.is_some() && k.kind != KpiKind::Mean {
                 return Err(KpilabError::invalid(
@@ -171,18 +187,64 @@ impl Layout {
                     KpiTerms::Mean { sum, sum_squares, covariate }
                 }
                 KpiKind::Ratio => {
-                    let a = layout.value(k, i, "numerator", k.numerator.as_deref(), false)?;
-                    let b = layout.value(k, i, "denominator", k.denominator.as_deref(), false)?;
+                    let a =
+                        layout.value(k, i, "numerator", k.numerator.as_ref().and_then(|p| p.column_name()), false)?;
+                    let b = layout.value(
+                        k,
+                        i,
+                        "denominator",
+                        k.denominator.as_ref().and_then(|p| p.column_name()),
+                        false,
+                    )?;
                     KpiTerms::Ratio {
                         numerator: [layout.term(Term::Value(a)), layout.term(Term::Square(a))],
                         denominator: [layout.term(Term::Value(b)), layout.term(Term::Square(b))],
                         cross: layout.term(Term::Product(a, b)),
                     }
                 }
+                KpiKind::Funnel => unreachable!("a funnel is event level"),
             };
             layout.kpis.push(terms);
         }
+        if event_level {
+            layout.event_terms(EventPlan::from_config(config)?);
+        }
         Ok(layout)
+    }
+
+    /// The sums behind event-level KPIs: one value slot per per-user output.
+    fn event_terms(&mut self, plan: EventPlan) {
+        self.values = plan
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(s, &zero_one)| ValueColumn { name: format!("slot {s}"), field: String::new(), conversion: zero_one })
+            .collect();
+        for (i, kpi) in plan.kpis.iter().enumerate() {
+            let terms = match kpi {
+                EventKpi::Conversion { slot, .. } => {
+                    KpiTerms::Conversion { conversions: self.term(Term::Value(*slot)) }
+                }
+                EventKpi::Mean { slot, .. } => KpiTerms::Mean {
+                    sum: self.term(Term::Value(*slot)),
+                    sum_squares: self.term(Term::Square(*slot)),
+                    covariate: None,
+                },
+                EventKpi::Ratio { slots: [a, b], .. } => KpiTerms::Ratio {
+                    numerator: [self.term(Term::Value(*a)), self.term(Term::Square(*a))],
+                    denominator: [self.term(Term::Value(*b)), self.term(Term::Square(*b))],
+                    cross: self.term(Term::Product(*a, *b)),
+                },
+                EventKpi::Funnel { slots, .. } => {
+                    let steps: Vec<usize> = slots.iter().map(|&s| self.term(Term::Value(s))).collect();
+                    let last = *steps.last().expect("a step");
+                    self.steps[i] = steps;
+                    KpiTerms::Conversion { conversions: last }
+                }
+            };
+            self.kpis.push(terms);
+        }
+        self.events = Some(plan);
     }
 
     /// The slot of a KPI's value column (added on first use).
@@ -193,6 +255,7 @@ impl Layout {
                 KpiKind::Conversion => "a conversion",
                 KpiKind::Mean => "a mean",
                 KpiKind::Ratio => "a ratio",
+                KpiKind::Funnel => "a funnel",
             };
             return Err(KpilabError::invalid(
                 field,
@@ -236,7 +299,10 @@ impl Layout {
                 .enumerate()
                 .map(|(j, s)| find(&format!("segmentColumns[{j}]"), s))
                 .collect::<Result<_>>()?,
-            values: self.values.iter().map(|v| find(&v.field, &v.name)).collect::<Result<_>>()?,
+            values: match self.events {
+                Some(_) => Vec::new(),
+                None => self.values.iter().map(|v| find(&v.field, &v.name)).collect::<Result<_>>()?,
+            },
         })
     }
 }

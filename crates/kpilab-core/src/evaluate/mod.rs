@@ -1,8 +1,8 @@
-//! Row-level KPI evaluation (SDK.md §3): a CSV of one row per user (or per event,
-//! with `userColumn`) in, per-KPI analyses, segments and a ship decision out.
+//! Row-level KPI evaluation (SDK.md §3, §4): a CSV of one row per user (or per
+//! event, with `userColumn`) in, per-KPI analyses, segments and a ship decision out.
 //!
-//! Reading the bytes (records, numbers, labels) is `crate::csv`; this module is
-//! what the rows mean:
+//! Reading the bytes (records, numbers, timestamps, labels) is `crate::csv`; this
+//! module is what the rows mean:
 //!
 //! - `types`: the config and result types (`EvalConfig`, `Evaluation`, …)
 //! - `layout`: config validation, used columns and the sums each KPI needs
@@ -11,10 +11,21 @@
 //! - control choice: `crate::analyze::choose_control` (shared with `analyze`)
 //! - `decision`: the SDK decision rule (ship policy)
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
+//! - event level (§4): `filter` (row filters), `event_types` (their config and
+//!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
+//!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
 mod accumulate;
 mod decision;
 mod evaluator;
+pub(crate) mod event_plan;
+#[cfg(test)]
+mod event_tests;
+pub mod event_types;
+pub(crate) mod events;
+pub mod filter;
 mod layout;
+mod percentile;
+pub mod presets;
 mod rows;
 mod sum;
 #[cfg(test)]

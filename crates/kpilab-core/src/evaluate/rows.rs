@@ -10,6 +10,7 @@ use crate::csv::labels::{Labels, UserIds, Vacant};
 use crate::csv::number::parse_number;
 use crate::csv::Record;
 use crate::error::{KpilabError, Result};
+use crate::evaluate::events::{Events, RowOutcome};
 
 /// Bad rows listed in `rows.errors`; the rest are only counted (bounded memory).
 pub const MAX_ROW_ERRORS: usize = 1000;
@@ -28,7 +29,7 @@ pub(crate) struct Tally {
 
 impl Tally {
     /// Records a bad row; with `onBadRow: "fail"` it is a `CSV_PARSE` error instead.
-    fn bad(&mut self, line: u64, message: String) -> Result<()> {
+    pub(crate) fn bad(&mut self, line: u64, message: String) -> Result<()> {
         self.skipped += 1;
         if self.fail {
             return Err(KpilabError::csv(
@@ -116,6 +117,8 @@ pub(crate) struct Rows {
     group_count: u32,
     pub acc: Accumulator,
     pub users: Option<Users>,
+    /// Event-level rules (SDK.md §4), instead of `users`.
+    pub events: Option<Events>,
     /// Scratch: parsed value columns and the row's groups (0, the whole test, first).
     values: Vec<f64>,
     groups: Vec<u32>,
@@ -127,7 +130,10 @@ pub(crate) struct Rows {
 impl Rows {
     pub fn new(layout: Layout, config: &EvalConfig) -> Self {
         let segments = config.segment_columns.len();
+        let events = layout.events.clone().map(|plan| Events::new(plan, config));
+        let layout_is_plain = events.is_none();
         Rows {
+            events,
             acc: Accumulator::new(&layout.terms, layout.values.iter().map(|v| !v.conversion).collect()),
             values: vec![0.0; layout.values.len()],
             layout,
@@ -139,7 +145,7 @@ impl Rows {
             segments: (0..segments).map(|_| Labels::default()).collect(),
             segment_groups: vec![Vec::new(); segments],
             group_count: 1,
-            users: config.user_column.as_ref().map(|_| Users::default()),
+            users: config.user_column.as_ref().filter(|_| layout_is_plain).map(|_| Users::default()),
             groups: vec![0; segments + 1],
             value_fields: Vec::new(),
             segment_ids: vec![None; segments],
@@ -182,45 +188,14 @@ impl Rows {
     #[cold]
     #[inline(never)]
     fn handle_any(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
-        let Some(cols) = &self.columns else {
+        if self.columns.is_none() {
             return self.header(rec, config);
-        };
+        }
         self.tally.read += 1;
-        if let Some(why) = rec.malformed {
-            return self.tally.bad(rec.line, format!("{why} (RFC 4180 quoting)"));
+        if !self.screen(rec, config)? {
+            return Ok(());
         }
-        if rec.len() != cols.width {
-            return self
-                .tally
-                .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()));
-        }
-        // Labels never registered (an empty variant, an arm left out by
-        // `analysis.variants`) miss the common-row lookup and land here. A row of
-        // a left-out arm is excluded whatever its values (they are not used).
-        let variant_bytes = rec.field(cols.variant);
-        if variant_bytes.trim_ascii().is_empty() {
-            let message = format!(
-                "{} is empty; every row needs the variant it was assigned to (fix the row or remove it)",
-                config.variant_column
-            );
-            return self.tally.bad(rec.line, message);
-        }
-        if let Some(wanted) = &self.wanted {
-            let known = self.variants.find(variant_bytes, rec.short_key(cols.variant)).is_some();
-            if !known {
-                if self.excluded.find(variant_bytes, rec.short_key(cols.variant)).is_some() {
-                    self.tally.excluded += 1;
-                    return Ok(());
-                }
-                if let Ok(name) = std::str::from_utf8(variant_bytes) {
-                    if !wanted.iter().any(|w| w == name) {
-                        self.excluded.insert(name);
-                        self.tally.excluded += 1;
-                        return Ok(());
-                    }
-                }
-            }
-        }
+        let cols = self.columns.as_ref().expect("header read");
 
         if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
             let column = &self.layout.values[slot];
@@ -244,10 +219,33 @@ impl Rows {
             }
         }
 
+        let Some(variant) = self.labels(rec, config)? else {
+            return Ok(());
+        };
+        let cols = self.columns.as_ref().expect("header read");
+
+        match &mut self.users {
+            None => self.acc.add(variant, &self.groups, &self.values),
+            Some(users) => {
+                let user = rec.field(cols.user.expect("userColumn resolved"));
+                users.insert(vacant.expect("looked up above"), user, variant, &self.groups, &self.values);
+            }
+        }
+        Ok(())
+    }
+
+    /// The row's variant id, its segment groups in `groups` (new labels are
+    /// registered); `Ok(None)`: a label is not UTF-8 (a bad row, reported).
+    fn labels(&mut self, rec: &Record, config: &EvalConfig) -> Result<Option<u32>> {
+        let cols = self.columns.as_ref().expect("header read");
+        let variant_bytes = rec.field(cols.variant);
         // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
         let variant = self.variants.find(variant_bytes, rec.short_key(cols.variant));
         if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
-            return self.tally.bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column));
+            return self
+                .tally
+                .bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column))
+                .map(|()| None);
         }
         for (j, &index) in cols.segments.iter().enumerate() {
             let bytes = rec.field(index);
@@ -255,7 +253,8 @@ impl Rows {
             if self.segment_ids[j].is_none() && std::str::from_utf8(bytes).is_err() {
                 return self
                     .tally
-                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]));
+                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]))
+                    .map(|()| None);
             }
         }
         let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
@@ -270,15 +269,83 @@ impl Rows {
             };
             self.groups[j + 1] = self.segment_groups[j][id as usize];
         }
+        Ok(Some(variant))
+    }
 
-        match &mut self.users {
-            None => self.acc.add(variant, &self.groups, &self.values),
-            Some(users) => {
-                let user = rec.field(cols.user.expect("userColumn resolved"));
-                users.insert(vacant.expect("looked up above"), user, variant, &self.groups, &self.values);
+    /// One record under the event-level rules (SDK.md §4; see `evaluate::events`).
+    pub fn handle_event(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        if self.columns.is_none() {
+            return self.header(rec, config);
+        }
+        self.tally.read += 1;
+        if !self.screen(rec, config)? {
+            return Ok(());
+        }
+        let cols = self.columns.as_ref().expect("header read");
+        let user_index = cols.user.expect("event level has userColumn");
+        let variant_bytes = rec.field(cols.variant);
+        let names = self.variants.names();
+        let field = |i: usize| rec.field(i);
+        let events = self.events.as_mut().expect("event level");
+        let timestamp = config.timestamp_column.as_deref().unwrap_or_default();
+        let outcome = events.row(&field, user_index, |v| names[v as usize].as_bytes() == variant_bytes, timestamp);
+        match outcome {
+            RowOutcome::Done => Ok(()),
+            RowOutcome::Bad(message) => self.tally.bad(rec.line, message),
+            RowOutcome::Exposes { user, time } => {
+                let Some(variant) = self.labels(rec, config)? else {
+                    return Ok(());
+                };
+                let events = self.events.as_mut().expect("event level");
+                events.expose(user, rec.field(user_index), time, variant, &self.groups[1..], &field);
+                Ok(())
             }
         }
-        Ok(())
+    }
+
+    /// Checks shared by every path (SDK.md §3): RFC 4180 shape, field count, an
+    /// empty variant (bad rows), arms left out by `analysis.variants` (excluded).
+    /// `Ok(false)`: the row is done.
+    fn screen(&mut self, rec: &Record, config: &EvalConfig) -> Result<bool> {
+        let cols = self.columns.as_ref().expect("header read");
+        if let Some(why) = rec.malformed {
+            return self.tally.bad(rec.line, format!("{why} (RFC 4180 quoting)")).map(|()| false);
+        }
+        if rec.len() != cols.width {
+            return self
+                .tally
+                .bad(rec.line, format!("expected {} fields like the header, got {}", cols.width, rec.len()))
+                .map(|()| false);
+        }
+        // Labels never registered (an empty variant, an arm left out by
+        // `analysis.variants`) miss the common-row lookup and land here. A row of
+        // a left-out arm is excluded whatever its values (they are not used).
+        let variant_bytes = rec.field(cols.variant);
+        if variant_bytes.trim_ascii().is_empty() {
+            let message = format!(
+                "{} is empty; every row needs the variant it was assigned to (fix the row or remove it)",
+                config.variant_column
+            );
+            return self.tally.bad(rec.line, message).map(|()| false);
+        }
+        if let Some(wanted) = &self.wanted {
+            let known = self.variants.find(variant_bytes, rec.short_key(cols.variant)).is_some();
+            if !known {
+                if self.excluded.find(variant_bytes, rec.short_key(cols.variant)).is_some() {
+                    self.tally.excluded += 1;
+                    return Ok(false);
+                }
+                if let Ok(name) = std::str::from_utf8(variant_bytes) {
+                    if !wanted.iter().any(|w| w == name) {
+                        self.excluded.insert(name);
+                        self.tally.excluded += 1;
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+
+        Ok(true)
     }
 
     fn header(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
@@ -295,6 +362,9 @@ impl Rows {
                 )
             })?;
         let columns = self.layout.resolve(config, &names)?;
+        if let Some(events) = &mut self.events {
+            events.columns = Some(events.plan.resolve(&names)?);
+        }
         self.value_fields = columns.values.iter().zip(&self.layout.values).map(|(&i, c)| (i, c.conversion)).collect();
         self.columns = Some(columns);
         Ok(())
@@ -304,6 +374,16 @@ impl Rows {
     /// A user's conversion is 1 when any of their rows converted (0/1 columns summed
     /// and capped, so conversions never exceed users).
     pub fn fold_users(&mut self) {
+        if let Some(events) = &mut self.events {
+            let acc = &mut self.acc;
+            let mut groups = vec![0];
+            events.fold(|variant, segment_groups, values| {
+                groups.truncate(1);
+                groups.extend_from_slice(segment_groups);
+                acc.add(variant, &groups, values);
+            });
+            return;
+        }
         let Some(users) = self.users.take() else {
             return;
         };

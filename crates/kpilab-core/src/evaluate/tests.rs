@@ -89,7 +89,7 @@ fn sums_a_small_file_with_bom_crlf_quotes_and_blank_lines() {
     assert_eq!(c.denominator, Some(Moments { sum: 2.0, sum_squares: 4.0, cross_sum: None }));
     assert_eq!(c.cross_sum, Some(80.0));
     // Segments: device values in first-appearance order, each on its own rows.
-    let segs: Vec<_> = p.segments.iter().map(|(c, v, k)| (c.as_str(), v.as_str(), k[0].variants.clone())).collect();
+    let segs: Vec<_> = p.segments.iter().map(|(c, v, k, _)| (c.as_str(), v.as_str(), k[0].variants.clone())).collect();
     assert_eq!(
         segs,
         vec![

@@ -6,6 +6,11 @@ use crate::serde_embed::deserialize_embedded;
 use crate::serde_embed::strict;
 
 use crate::analyze::{AnalysisOptions, AnalyzeResult};
+use crate::csv::TimestampUnit;
+use crate::evaluate::event_types::{
+    Aggregate, Cap, DataQuality, Exposure, FunnelStep, KpiWindow, RatioPart, StepResult,
+};
+use crate::evaluate::filter::Filter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +34,8 @@ pub enum KpiKind {
     Mean,
     /// `numerator / denominator`, both per-user columns (e.g. revenue / orders).
     Ratio,
+    /// Event-level steps: the share of exposed users reaching each.
+    Funnel,
 }
 
 /// One KPI. In TypeScript this is `KpiSpecFields` (every field of every kind); the
@@ -49,14 +56,16 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub column: Option<String>,
-    /// Ratio: the numerator's numeric column (e.g. revenue).
+    /// Ratio: the numerator, a numeric column (e.g. revenue) or, event level,
+    /// `{ column?, where?, aggregate? }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub numerator: Option<String>,
-    /// Ratio: the denominator's numeric column (e.g. orders).
+    pub numerator: Option<RatioPart>,
+    /// Ratio: the denominator, a numeric column (e.g. orders) or, event level,
+    /// `{ column?, where?, aggregate? }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
-    pub denominator: Option<String>,
+    pub denominator: Option<RatioPart>,
     /// Pre-period column for CUPED (mean KPIs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
@@ -69,9 +78,61 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub non_inferiority_margin: Option<f64>,
+    /// Event level: only rows matching this count for the KPI.
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub where_: Option<Filter>,
+    /// Per user; default `any` (conversion), `sum` (mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub aggregate: Option<Aggregate>,
+    /// Conversion: the user converts when the aggregate reaches it (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub threshold: Option<f64>,
+    /// Only rows within this time after exposure count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub window: Option<KpiWindow>,
+    /// Winsorize per-user values from above (mean, both ratio parts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cap: Option<Cap>,
+    /// Funnel KPIs: the steps, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub steps: Option<Vec<FunnelStep>>,
+    /// Funnel KPIs: steps must be reached in order, at strictly later timestamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub ordered: Option<bool>,
 }
 
 strict!(KpiSpec; Serialize);
+
+impl KpiSpec {
+    /// A KPI with only the §3 fields set.
+    pub fn new(name: &str, role: KpiRole, kind: KpiKind) -> KpiSpec {
+        KpiSpec {
+            name: name.to_string(),
+            role,
+            kind,
+            column: None,
+            numerator: None,
+            denominator: None,
+            covariate: None,
+            higher_is_better: true,
+            non_inferiority_margin: None,
+            where_: None,
+            aggregate: None,
+            threshold: None,
+            window: None,
+            cap: None,
+            steps: None,
+            ordered: None,
+        }
+    }
+}
 
 fn default_true() -> bool {
     true
@@ -149,9 +210,42 @@ pub struct EvalConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub revenue_kpi: Option<String>,
+    /// Event level: ISO 8601 dates/date-times or epoch numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub timestamp_column: Option<String>,
+    /// The unit of epoch-number timestamps: "s", "ms", "us", or (default) "auto":
+    /// by magnitude, below 1e11 seconds, below 1e14 milliseconds, else microseconds.
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub timestamp_unit: TimestampUnit,
+    /// A user's exposure = their first row matching `exposure.where` (default: first row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub exposure: Option<Exposure>,
 }
 
 strict!(EvalConfig; Serialize);
+
+impl EvalConfig {
+    /// A config with these KPIs and every option at its default.
+    pub fn new(variant_column: &str, kpis: Vec<KpiSpec>) -> EvalConfig {
+        EvalConfig {
+            variant_column: variant_column.to_string(),
+            user_column: None,
+            kpis,
+            segment_columns: Vec::new(),
+            analysis: EvalAnalysis::default(),
+            delimiter: default_delimiter(),
+            on_bad_row: OnBadRow::Skip,
+            annual_users: None,
+            revenue_kpi: None,
+            timestamp_column: None,
+            timestamp_unit: TimestampUnit::Auto,
+            exposure: None,
+        }
+    }
+}
 
 fn default_delimiter() -> String {
     ",".to_string()
@@ -163,7 +257,12 @@ fn default_delimiter() -> String {
 pub struct KpiResult {
     pub name: String,
     pub role: KpiRole,
+    /// For a funnel: the last step's result (completion).
     pub result: AnalyzeResult,
+    /// Funnel KPIs: one result per step, each against all exposed users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub steps: Option<Vec<StepResult>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -258,6 +357,8 @@ pub struct Evaluation {
     pub control: crate::analyze::ControlInfo,
     /// Warnings about the evaluation as a whole (e.g. many segments sliced).
     pub warnings: Vec<crate::analyze::Warning>,
+    /// What the event-level rules left out (all zeros for one row per user).
+    pub quality: DataQuality,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
