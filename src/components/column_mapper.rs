@@ -76,8 +76,13 @@ pub fn field_id(path: &str) -> String {
     }
 }
 
+/// A select's (value, label) pairs.
+type Options = Vec<(AttrValue, AttrValue)>;
+/// The events of the file as options: (label of "none", the current value kept if not among them).
+type EventOptions<'a> = &'a dyn Fn(&'static str, &str) -> Options;
+
 /// (value, label) pairs: `none` first, then each of `names`.
-fn name_options(none: &'static str, names: impl Iterator<Item = String>) -> Vec<(AttrValue, AttrValue)> {
+fn name_options(none: &'static str, names: impl Iterator<Item = String>) -> Options {
     std::iter::once((AttrValue::Static(""), AttrValue::Static(none)))
         .chain(names.map(|n| (AttrValue::from(n.clone()), AttrValue::from(n))))
         .collect()
@@ -224,8 +229,8 @@ fn kpi_row(
     k: &KpiDraft,
     props: &ColumnMapperProps,
     error_for: &dyn Fn(&str) -> Option<AttrValue>,
-    column_options: &dyn Fn(&'static str, bool) -> Vec<(AttrValue, AttrValue)>,
-    events: &dyn Fn(&'static str, &str) -> Vec<(AttrValue, AttrValue)>,
+    column_options: &dyn Fn(&'static str, bool) -> Options,
+    events: EventOptions,
 ) -> Html {
     let id = |field: &str| format!("kpi-{i}-{field}");
     let form = &props.form;
@@ -238,7 +243,7 @@ fn kpi_row(
         props.on_edit.reform(move |value: String| {
             let mut d = draft.clone();
             change(&mut d, value);
-            EvalEdit::Kpi(i, d)
+            EvalEdit::Kpi(i, Box::new(d))
         })
     };
     html! {
@@ -311,7 +316,7 @@ fn kpi_row(
 fn event_choices(
     file: &EventFile,
     props: &ColumnMapperProps,
-    events: &dyn Fn(&'static str, &str) -> Vec<(AttrValue, AttrValue)>,
+    events: EventOptions,
     error_for: &dyn Fn(&str) -> Option<AttrValue>,
 ) -> Html {
     let c = &props.form.choices;

@@ -130,7 +130,7 @@ pub fn detect(header: &[String], rows: &[Vec<String>]) -> Option<EventFile> {
             None => {}
         }
     }
-    events.sort_by(|a, b| b.rows.cmp(&a.rows)); // stable: first appearance on a tie
+    events.sort_by_key(|e| std::cmp::Reverse(e.rows)); // stable: first appearance on a tie
 
     let valued_columns = (0..header.len())
         .filter(|&i| ![event, time, user].contains(&i))
@@ -145,7 +145,7 @@ pub fn detect(header: &[String], rows: &[Vec<String>]) -> Option<EventFile> {
                     None => counts.push((name.to_string(), 1)),
                 }
             }
-            counts.sort_by(|a, b| b.1.cmp(&a.1));
+            counts.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
             ValuedColumn { column: header[i].clone(), events: counts.into_iter().map(|(n, _)| n).collect() }
         })
         .collect();

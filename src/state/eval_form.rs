@@ -185,7 +185,7 @@ impl KpiDraft {
 pub enum EvalEdit {
     /// A top-level field by its key ("variantColumn", "alpha", …).
     Set(&'static str, String),
-    Kpi(usize, KpiDraft),
+    Kpi(usize, Box<KpiDraft>),
     AddKpi,
     RemoveKpi(usize),
     ToggleSegment(String),
@@ -228,7 +228,7 @@ impl EvalForm {
                     if slot.name == self.revenue_kpi {
                         self.revenue_kpi = kpi.name.clone();
                     }
-                    *slot = kpi;
+                    *slot = *kpi;
                 }
             }
             EvalEdit::AddKpi => {

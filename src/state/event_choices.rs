@@ -70,7 +70,7 @@ impl EventChoices {
 /// "purchase within 7 days" (or "purchase conversion" without a window).
 pub fn conversion_name(event: &str, days: Option<f64>) -> String {
     match days {
-        Some(d) if d == 1.0 => format!("{event} within 1 day"),
+        Some(1.0) => format!("{event} within 1 day"),
         Some(d) => format!("{event} within {} days", crate::text::format::plain(d)),
         None => format!("{event} conversion"),
     }
