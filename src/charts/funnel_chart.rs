@@ -30,7 +30,10 @@ pub struct FunnelChartProps {
 #[function_component(FunnelChart)]
 pub fn funnel_chart(props: &FunnelChartProps) -> Html {
     let Some(first) = props.steps.first() else { return html! {} };
-    let arms: Vec<String> = first.result.variants.iter().map(|a| a.name.clone()).collect();
+    // The control first (in the muted colour), then the treatments in file order.
+    let control = first.result.comparisons.first().map(|c| c.control.as_str());
+    let mut arms: Vec<String> = first.result.variants.iter().map(|a| a.name.clone()).collect();
+    arms.sort_by_key(|a| Some(a.as_str()) != control);
     if arms.is_empty() {
         return html! {};
     }

@@ -12,7 +12,7 @@ use crate::components::field::{options, SelectField, TextField};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile};
 use crate::models::event_file::EventFile;
 use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
-use crate::state::event_choices::offered_presets;
+use crate::state::event_choices::{conversion_sentence, offered_presets, revenue_sentence};
 use crate::state::FieldError;
 
 #[derive(Properties, PartialEq)]
@@ -183,7 +183,7 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
             <fieldset>
                 <legend>{ "Segments" }</legend>
                 <div class="chips">
-                    { for props.columns.iter().filter(|c| c.kind == ColumnKind::Text && c.name != form.variant_column && c.name != form.user_column).map(|c| {
+                    { for props.columns.iter().filter(|c| c.kind == ColumnKind::Text && ![&form.variant_column, &form.user_column, &form.event_column, &form.timestamp_column].contains(&&c.name)).map(|c| {
                         let name = c.name.clone();
                         let checked = form.segment_columns.contains(&c.name);
                         let onchange = props.on_edit.reform(move |_: Event| EvalEdit::ToggleSegment(name.clone()));
@@ -337,25 +337,28 @@ fn event_choices(
             if let Some(e) = error_for("kpis") {
                 <p class="field-error" role="alert" data-testid="config-error">{ e }</p>
             }
-            <div class="choice-line">
-                <span>{ "Conversion = users with at least one" }</span>
-                <SelectField id="choice-event" label="Event" value={c.event.clone()} options={events("— pick an event —", &c.event)} onchange={choose("event")} />
-                <span>{ "within" }</span>
-                <TextField id="choice-days" label="Days after exposure" value={c.days.clone()} oninput={choose("days")} placeholder={AttrValue::Static("any time")} />
-                <span>{ "days" }</span>
+            <div class="choice">
+                <p class="choice-sentence" data-testid="conversion-sentence">{ conversion_sentence(c) }</p>
+                <div class="row">
+                    <SelectField id="choice-event" label="Event" value={c.event.clone()} options={events("— pick an event —", &c.event)} onchange={choose("event")} />
+                    <TextField id="choice-days" label="Within days of exposure" value={c.days.clone()} oninput={choose("days")} placeholder={AttrValue::Static("any time")} />
+                </div>
                 <button type="button" data-testid="use-conversion" disabled={c.event.is_empty()} onclick={click(EvalEdit::UseConversion)}>{ "Use as primary KPI" }</button>
             </div>
             if !file.valued_columns.is_empty() {
-                <div class="choice-line">
-                    <span>{ "Revenue per user = sum of" }</span>
-                    <SelectField id="choice-revenueColumn" label="Column" value={c.revenue_column.clone()} options={revenue_columns} onchange={choose("revenueColumn")} />
-                    <span>{ match revenue_event { Some(e) => format!("on {e} rows, within the same days"), None => String::new() } }</span>
+                <div class="choice">
+                    <p class="choice-sentence">{ revenue_sentence(c, revenue_event.map(String::as_str)) }</p>
+                    <div class="row">
+                        <SelectField id="choice-revenueColumn" label="Revenue column" value={c.revenue_column.clone()} options={revenue_columns} onchange={choose("revenueColumn")} />
+                    </div>
                     <button type="button" class="secondary" data-testid="use-revenue" disabled={revenue_event.is_none()} onclick={click(EvalEdit::UseRevenue)}>{ "Add revenue per user" }</button>
                 </div>
             }
-            <div class="choice-line">
-                <span>{ "Or a preset" }</span>
-                <SelectField id="choice-preset" label="Preset" value={c.preset.clone()} options={presets} onchange={choose("preset")} />
+            <div class="choice">
+                <p class="choice-sentence">{ "Or a preset, filled with these columns" }</p>
+                <div class="row">
+                    <SelectField id="choice-preset" label="Preset" value={c.preset.clone()} options={presets} onchange={choose("preset")} />
+                </div>
                 <button type="button" class="secondary" data-testid="add-preset" onclick={click(EvalEdit::AddPreset)}>{ "Add preset" }</button>
             </div>
         </fieldset>

@@ -76,6 +76,29 @@ pub fn conversion_name(event: &str, days: Option<f64>) -> String {
     }
 }
 
+/// The choice line as a sentence: "Conversion = users with at least one purchase within 7 days".
+pub fn conversion_sentence(c: &EventChoices) -> String {
+    let event = if c.event.is_empty() { "…" } else { c.event.as_str() };
+    match c.days() {
+        Some(1.0) => format!("Conversion = users with at least one {event} within 1 day"),
+        Some(d) => {
+            format!("Conversion = users with at least one {event} within {} days", crate::text::format::plain(d))
+        }
+        None => format!("Conversion = users with at least one {event}"),
+    }
+}
+
+/// "Revenue per user = sum of purchase_revenue on purchase rows within 7 days".
+pub fn revenue_sentence(c: &EventChoices, event: Option<&str>) -> String {
+    let rows = event.map(|e| format!(" on {e} rows")).unwrap_or_default();
+    let within = match c.days() {
+        Some(1.0) => " within 1 day".to_string(),
+        Some(d) => format!(" within {} days", crate::text::format::plain(d)),
+        None => String::new(),
+    };
+    format!("Revenue per user = sum of {}{rows}{within}", c.revenue_column)
+}
+
 /// The presets the file can use, as (name, label): bounce rate only with a bounce
 /// column; the checkout funnel only with two of its steps.
 pub fn offered_presets(file: &EventFile) -> Vec<(&'static str, String)> {
@@ -331,6 +354,18 @@ mod tests {
         bare.events.retain(|e| e.name == "purchase");
         let names: Vec<&str> = offered_presets(&bare).into_iter().map(|(n, _)| n).collect();
         assert!(!names.contains(&"bounceRate") && !names.contains(&"checkoutFunnel"));
+    }
+
+    #[test]
+    fn sentences_say_what_the_kpi_counts() {
+        let mut c = EventChoices::for_file(&ga4());
+        assert_eq!(conversion_sentence(&c), "Conversion = users with at least one purchase within 7 days");
+        assert_eq!(
+            revenue_sentence(&c, Some("purchase")),
+            "Revenue per user = sum of purchase_revenue on purchase rows within 7 days"
+        );
+        c.days.clear();
+        assert_eq!(conversion_sentence(&c), "Conversion = users with at least one purchase");
     }
 
     #[test]
