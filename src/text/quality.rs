@@ -141,6 +141,10 @@ mod tests {
         assert!(lines[0].text.starts_with("1 user was seen in more than one variant: left out"), "{}", lines[0].text);
         assert!(lines[1].text.starts_with("1 row has an unreadable timestamp (line 6): skipped."), "{}", lines[1].text);
         assert!(lines[2].text.starts_with("1 row of a KPI's event fell outside"), "{}", lines[2].text);
+        // The Markdown report carries the same lines; a clean file's has no such section.
+        let md = crate::text::report::markdown(&ev, "events.csv");
+        assert!(md.contains("## Data quality\n\n- 1 user was seen in more than one variant"), "{md}");
+        assert!(!crate::text::report::markdown(&evaluation(CLEAN), "x").contains("Data quality"));
     }
 
     #[test]
