@@ -2,6 +2,7 @@
 //! a few rows to show, and what each column looks like (0/1, numbers, text) so
 //! the columns can be mapped on their own. Only a slice of the file is read.
 
+use crate::models::event_file::{self, EventFile};
 use kpilab_core::csv::{Record, RecordReader};
 
 /// How much of the file the preview reads.
@@ -20,6 +21,8 @@ pub struct CsvPreview {
     pub columns: Vec<ColumnProfile>,
     /// Data rows seen in the slice.
     pub sampled_rows: usize,
+    /// One row per event (GA4, Segment…): its event, timestamp and user columns.
+    pub events: Option<EventFile>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +70,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
     let data: Vec<Vec<String>> = records.filter(|r| r.len() == header.len()).collect();
     let columns = header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()))).collect();
     Ok(CsvPreview {
+        events: event_file::detect(&header, &data),
         rows: data.iter().take(SHOWN_ROWS).cloned().collect(),
         sampled_rows: data.len(),
         header,

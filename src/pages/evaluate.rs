@@ -15,6 +15,7 @@ use crate::components::column_mapper::ColumnMapper;
 use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
 use crate::components::csv_progress::CsvProgress;
+use crate::components::data_quality::DataQualityPanel;
 use crate::components::decision_card::DecisionCard;
 use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
@@ -202,6 +203,7 @@ fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callba
                 Phase::Done { evaluation, kinds } => html! {
                     <>
                         <DecisionCard evaluation={evaluation.clone()} source={source_name} />
+                        <DataQualityPanel evaluation={evaluation.clone()} />
                         <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds.clone()} />
                         <SegmentTable segments={Rc::new(evaluation.segments.clone())} />
                         <RowReportView rows={evaluation.rows.clone()} />

@@ -3,6 +3,7 @@
 //! of it is tested natively.
 pub mod eval_form;
 pub mod eval_state;
+pub mod event_choices;
 pub mod field_error;
 pub mod number;
 pub mod planner_form;
