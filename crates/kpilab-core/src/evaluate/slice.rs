@@ -2,8 +2,9 @@
 //! bytes is evaluated on its own (a worker each) into a [`SliceState`], and a
 //! [`SliceMerger`] adds the states up in file order. The result equals
 //! `evaluate_csv` on the whole file: the same rows, labels in the same order, the
-//! same row errors with the same line numbers, counts exact; the moments agree
-//! within 1e-12 relative (re-shifted sums, see `accumulate::merge`).
+//! same row errors with the same line numbers, counts exact; the numbers agree
+//! within 1e-12 relative, absolute for numbers under 1 (re-shifted sums, see
+//! `accumulate::merge`).
 //!
 //! Record boundaries under RFC 4180 quoting: a slice after the first *guesses*
 //! that its first line feed ends a record outside quotes, keeps the bytes up to

@@ -7,8 +7,8 @@
 //! `d = c_B - c_A`:
 //! `Σ(a - c_A)(b - c_A) = Σ(a - c_B)(b - c_B) + d_b Σ(a - c_B) + d_a Σ(b - c_B) + n d_a d_b`,
 //! added compensated with exact products (TwoProduct). Only rounding differs from a single pass (the blocks of
-//! `BLOCK` users fall elsewhere): results agree within 1e-12 relative, not bit
-//! for bit (tested in `evaluate::slice`).
+//! `BLOCK` users fall elsewhere): results agree within 1e-12 relative (absolute
+//! for numbers under 1, such as a lift), not bit for bit (`evaluate::slice_tests`).
 
 use serde::{Deserialize, Serialize};
 
