@@ -57,7 +57,12 @@ export function makeEvaluateFile(raw, check, module) {
         jobs.push({ id: jobs.length, whole: false, start, end: Math.min(size, start + step), atRecordStart: start === head.length });
       }
     }
-    const merger = split ? new raw.SliceMerger(config, head) : null;
+    let merger = null;
+    try {
+      if (split) merger = new raw.SliceMerger(config, head);
+    } catch (e) {
+      throw rethrow(e);
+    }
     const pool = [];
     try {
       return await new Promise((resolve, reject) => {
