@@ -70,3 +70,11 @@ const quality: DataQuality = eventLevel.quality;
 const contaminated: number = quality.multiVariantUsers;
 const stepShare: number | undefined = eventLevel.kpis[2].steps?.[1].fromPrevious[0].rate;
 void [contaminated, stepShare];
+
+// evaluateFile (SDK.md §7): Node takes a path or a Blob.
+import { evaluateFile } from "kpilab";
+const fromPath: Promise<Evaluation> = evaluateFile("data.csv", { variantColumn: "variant", kpis: [{ name: "c", role: "primary", kind: "conversion", column: "converted" }] }, {
+  onProgress: (p) => p.bytes + p.rows,
+  signal: new AbortController().signal,
+});
+void fromPath;

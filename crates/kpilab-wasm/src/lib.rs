@@ -150,3 +150,132 @@ impl CsvEvaluator {
         })
     }
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SLICES: &str = r#"
+/**
+ * One slice's partial evaluation (`CsvSliceEvaluator.finish()`): plain data that
+ * survives `postMessage`, for `SliceMerger.absorb`. `prefix` holds the bytes the
+ * slice skipped before its first record (through its first line feed).
+ */
+export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: string]: unknown };
+"#;
+
+/// Whether `evaluateFile` may read this config's file in parallel slices (no
+/// `userColumn`: per-user tables are read on one worker).
+#[wasm_bindgen(js_name = canSplit)]
+pub fn can_split(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
+    let config = from_js::<EvalConfig>(config, "config")?;
+    kpilab_core::evaluate::slice::can_split(&config).map_err(to_js_error)
+}
+
+/// Bytes of the header record (with a BOM, blank lines before it and its line
+/// ending) at the start of `data`, the file's first bytes; `undefined`: read more
+/// (`atEnd`: `data` is the whole file).
+#[wasm_bindgen(js_name = csvHeaderLength)]
+pub fn csv_header_length(
+    data: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+    at_end: bool,
+) -> Result<Option<u32>, JsValue> {
+    let config = from_js::<EvalConfig>(config, "config")?;
+    let len = kpilab_core::evaluate::slice::header_len(&config, data, at_end).map_err(to_js_error)?;
+    Ok(len.map(|n| n as u32))
+}
+
+/// Evaluates one byte range of a file (a worker's part of `evaluateFile`).
+#[wasm_bindgen]
+pub struct CsvSliceEvaluator {
+    inner: Option<kpilab_core::evaluate::slice::SliceEvaluator>,
+}
+
+#[wasm_bindgen]
+impl CsvSliceEvaluator {
+    /// `header`: the file's first `csvHeaderLength` bytes; `atRecordStart`: the
+    /// slice starts right after the header.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        header: &[u8],
+        #[wasm_bindgen(js_name = atRecordStart)] at_record_start: bool,
+    ) -> Result<CsvSliceEvaluator, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner =
+            kpilab_core::evaluate::slice::SliceEvaluator::new(&config, header, at_record_start).map_err(to_js_error)?;
+        Ok(CsvSliceEvaluator { inner: Some(inner) })
+    }
+
+    /// Feeds the slice's next bytes.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.live()?.push(chunk).map_err(to_js_error)
+    }
+
+    /// Bytes and rows of this slice consumed so far.
+    #[wasm_bindgen(unchecked_return_type = "Progress")]
+    pub fn progress(&mut self) -> Result<JsValue, JsValue> {
+        let p = self.live()?.progress();
+        output(Ok(p))
+    }
+
+    /// The slice's state, for `SliceMerger.absorb`; the evaluator cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "SliceState")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceEvaluator, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid("", "this CsvSliceEvaluator has finished; create a new one"))
+        })
+    }
+}
+
+/// Adds slice states up in file order into the `Evaluation` of the whole file.
+#[wasm_bindgen]
+pub struct SliceMerger {
+    inner: Option<kpilab_core::evaluate::slice::SliceMerger>,
+}
+
+#[wasm_bindgen]
+impl SliceMerger {
+    /// `header`: the file's first `csvHeaderLength` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        header: &[u8],
+    ) -> Result<SliceMerger, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner = kpilab_core::evaluate::slice::SliceMerger::new(config, header).map_err(to_js_error)?;
+        Ok(SliceMerger { inner: Some(inner) })
+    }
+
+    /// Adds the next slice; `false`: its first record was guessed wrong (a quoted
+    /// field spans its first line feed): `push` the slice's bytes after
+    /// `state.prefix.length`, then go on.
+    pub fn absorb(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SliceState")] state: JsValue,
+    ) -> Result<bool, JsValue> {
+        let state = from_js::<kpilab_core::evaluate::slice::SliceState>(state, "state")?;
+        self.live()?.absorb(&state).map_err(to_js_error)
+    }
+
+    /// File bytes read in order (after a miss, or the whole file).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.live()?.push(chunk).map_err(to_js_error)
+    }
+
+    /// The whole file's evaluation; the merger cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceMerger, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid("", "this SliceMerger has finished; create a new one"))
+        })
+    }
+}

@@ -107,7 +107,7 @@ impl CsvEvaluator {
     }
 }
 
-fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
+pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if rows.columns.is_none() {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
     }
@@ -260,7 +260,7 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 }
 
 /// Statistics, decision and revenue projection from the prepared inputs.
-fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
+pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let Prepared { kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality } =
         prepared;
     let mut kpis = Vec::with_capacity(inputs.len());

@@ -11,6 +11,7 @@
 //! - control choice: `crate::analyze::choose_control` (shared with `analyze`)
 //! - `decision`: the SDK decision rule (ship policy)
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
+//! - `slice`: one file in parallel slices, merged in file order (§7 `evaluateFile`)
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
 //!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
@@ -27,6 +28,9 @@ mod layout;
 mod percentile;
 pub mod presets;
 mod rows;
+pub mod slice;
+#[cfg(test)]
+mod slice_tests;
 mod sum;
 #[cfg(test)]
 mod tests;
