@@ -4,9 +4,10 @@
 // Run after `make dist`: node --test tests/browser/offline.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { DIST, cspViolations, recordForeignRequests, serveStatic, useBuiltSite, watchProblems } from "./harness.mjs";
 
 const site = useBuiltSite(["index.html", "sw.js", "worker_loader.js"]);
 
@@ -33,14 +34,17 @@ test("after one visit, a reload works offline: planner and the sample evaluation
 
   await context.setOffline(true);
   site.server.setDown(true);
+  const fromNetwork = [];
+  page.on("response", (r) => {
+    if (!r.fromServiceWorker() && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) fromNetwork.push(`${r.status()} ${r.url()}`);
+  });
   try {
     await page.reload();
     const users = page.getByTestId("users-per-variant");
     await users.waitFor();
     const before = (await users.textContent()).trim();
-    // Typing still recomputes the plan: three arms give another plan.
-    await page.locator("#variants").fill("");
-    await page.locator("#variants").pressSequentially("3");
+    // A new input still computes a new plan (Evan Miller's formula needs other numbers than pooled).
+    await page.locator("#method").selectOption("evan-miller");
     await page.waitForFunction((b) => document.querySelector('[data-testid="users-per-variant"]').textContent.trim() !== b, before);
     const after = (await users.textContent()).trim();
     assert.notEqual(after, before, "the plan was computed again offline");
@@ -50,6 +54,7 @@ test("after one visit, a reload works offline: planner and the sample evaluation
     await page.getByTestId("try-sample").click();
     await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
     assert.ok((await page.getByTestId("decision-verdict").textContent()).trim().length > 0);
+    assert.deepEqual(fromNetwork, [], "every file came from the service worker's cache");
   } finally {
     site.server.setDown(false);
     await context.setOffline(false);
@@ -58,4 +63,33 @@ test("after one visit, a reload works offline: planner and the sample evaluation
   assert.deepEqual(await cspViolations(page), []);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("a new deploy (a new build id) replaces the cache on the next visit", async () => {
+  // A copy of dist/ that can be "deployed" again with another build id.
+  const dir = mkdtempSync(join(tmpdir(), "kpilab-deploy-"));
+  cpSync(DIST, dir, { recursive: true });
+  const server = await serveStatic(dir);
+  const page = await site.browser.context.newPage();
+  try {
+    const cacheNames = () => page.evaluate(() => caches.keys());
+    const oldId = readFileSync(join(dir, "sw.js"), "utf8").match(/BUILD_ID = "(\w+)"/)[1];
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+    assert.deepEqual(await cacheNames(), [`kpilab-${oldId}`]);
+
+    const sw = readFileSync(join(dir, "sw.js"), "utf8");
+    writeFileSync(join(dir, "sw.js"), sw.replace(`BUILD_ID = "${oldId}"`, 'BUILD_ID = "0123456789abcdef"'));
+    await page.reload();
+    await page.waitForFunction(
+      async () => JSON.stringify(await caches.keys()) === '["kpilab-0123456789abcdef"]',
+      null,
+      { timeout: 20_000, polling: 200 },
+    );
+    await page.getByTestId("users-per-variant").waitFor();
+  } finally {
+    await page.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
