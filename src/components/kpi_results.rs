@@ -85,7 +85,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
     html! {
         <section class="card kpi-results" aria-labelledby="kpi-results-title">
             <h2 id="kpi-results-title">{ "KPIs" }</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="KPIs (table)">
                 <table class="data-table">
                     <thead><tr>
                         <th>{ "KPI" }</th><th>{ "Variant" }</th><th class="num">{ "Control" }</th><th class="num">{ "Variant value" }</th>

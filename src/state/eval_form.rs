@@ -18,7 +18,9 @@ use crate::state::number::{parse_margin, parse_number, NumberError};
 use crate::state::FieldError;
 use crate::text::format::{percent_number, plain};
 
-#[derive(Debug, Clone, PartialEq)]
+// Serialize: kept in the tab's session storage across Plan and Evaluate (state::eval_session).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EvalForm {
     pub variant_column: String,
     /// "" = each row is one user already.
@@ -77,7 +79,7 @@ impl Default for EvalForm {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KpiDraft {
     pub name: String,
     pub role: KpiRole,
