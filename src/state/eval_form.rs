@@ -48,7 +48,9 @@ pub struct EvalForm {
     pub timestamp_unit: String,
     /// A user's exposure = their first row of this event; "" = their first row.
     pub exposure_event: String,
-    /// What the preview showed of an event-level file (its events are the choices).
+    /// What the preview showed of an event-level file (its events are the choices);
+    /// not kept across views: it is read again from the file's preview.
+    #[serde(skip)]
     pub event_file: Option<Rc<EventFile>>,
     /// The mapper's "Conversion = users with at least one … within … days" line.
     pub choices: EventChoices,

@@ -86,7 +86,11 @@ impl Reducible for EvalState {
             Action::Previewed(Ok(preview)) => {
                 let source = s.source.as_ref().map(|src| src.name.as_str()).unwrap_or_default();
                 match s.kept.take() {
-                    Some(kept) if kept.fits(source, &preview.header) => s.form = kept.form,
+                    Some(kept) if kept.fits(source, &preview.header) => {
+                        // the file's events come from this preview, not from the kept form
+                        let event_file = preview.events.clone().map(Rc::new);
+                        s.form = EvalForm { event_file, ..kept.form };
+                    }
                     _ => {
                         s.form = auto_map::guess(&preview);
                         if let Some(plan) = &s.plan {

@@ -28,7 +28,7 @@ const FUNNEL_ORDER: &[&str] = &[
 const BOUNCE_NAMES: &[&str] = &["bounced", "bounce", "is_bounce", "is_bounced", "bounced_session"];
 
 /// What the choice line shows (text until a button turns it into a KPI).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventChoices {
     /// The event that counts as a conversion.
     pub event: String,
