@@ -58,7 +58,10 @@ fi
 
 if want node; then
   # package-lock.json pins every tool (binaryen, playwright-core, typescript, papaparse)
-  if [ ! -f node_modules/.bootstrap-stamp ] || [ package-lock.json -nt node_modules/.bootstrap-stamp ]; then
+  if [ -L node_modules ]; then
+    # a worktree sharing another checkout's node_modules: npm ci would empty the shared copy
+    log "node_modules is a link to $(readlink node_modules): left as it is"
+  elif [ ! -f node_modules/.bootstrap-stamp ] || [ package-lock.json -nt node_modules/.bootstrap-stamp ]; then
     log "installing npm dev tools"
     npm ci --no-audit --no-fund --loglevel=error
     touch node_modules/.bootstrap-stamp
