@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { wrapAll } from "./wrap.mjs";
 const wasm = createRequire(import.meta.url)("./node/kpilab_wasm.js");
-export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, CsvEvaluator, kpiPreset, kpiPresets } = wrapAll(wasm);
+export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets } = wrapAll(wasm);
 export { KpilabError } from "./error.mjs";
 
 /** A no-op in Node: the wasm module is already loaded. */

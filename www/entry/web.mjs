@@ -30,5 +30,5 @@ export function initSync(options) {
   return exports;
 }
 
-export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, CsvEvaluator, kpiPreset, kpiPresets } = wrapAll(raw, check);
+export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets } = wrapAll(raw, check);
 export { KpilabError };

@@ -28,13 +28,12 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::evaluator::{data_warnings, evaluate, likely_typos, Prepared, StepInputs};
-use super::layout::Layout;
 use super::sum::CompensatedSum;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiSpec, RowReport};
 use crate::analyze::{
     choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind, Moments, Variant,
 };
-use crate::csv::RecordReader;
+use crate::csv::number::parse_number;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::event_types::{CappedValue, DataQuality};
 
@@ -284,32 +283,51 @@ impl Aggregates {
     }
 
     /// The CSV text of a query result (header first; an empty field is null).
+    /// A small RFC 4180 reader of its own: aggregates are a few rows, and the
+    /// streaming `RecordReader` is too big to instantiate again in the wasm.
     pub fn from_csv(data: &[u8]) -> Result<Aggregates> {
-        let mut reader = RecordReader::new(b',');
-        let mut out = Aggregates::default();
-        let mut failure = None;
-        let mut emit = |rec: &crate::csv::Record| -> Result<()> {
-            let fields = (0..rec.len()).map(|i| String::from_utf8_lossy(rec.field(i)).trim().to_string());
-            if out.columns.is_empty() {
-                out.columns = fields.collect();
-                return Ok(());
+        let text = String::from_utf8_lossy(data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data));
+        let mut records: Vec<Vec<String>> = Vec::new();
+        let (mut record, mut field, mut quoted, mut chars) =
+            (Vec::new(), String::new(), false, text.chars().peekable());
+        let mut end_record = |record: &mut Vec<String>, field: &mut String| {
+            record.push(std::mem::take(field));
+            let r = std::mem::take(record);
+            if !(r.len() == 1 && r[0].trim().is_empty()) {
+                records.push(r);
             }
-            if rec.len() != out.columns.len() {
-                failure.get_or_insert(KpilabError::csv(
-                    "aggregates",
-                    format!("line {}: {} fields, the header has {}", rec.line, rec.len(), out.columns.len()),
-                ));
-                return Ok(());
-            }
-            out.rows.push(fields.map(|f| (!f.is_empty()).then_some(Cell::Text(f))).collect());
-            Ok(())
         };
-        reader.push(data, &mut emit)?;
-        reader.finish(&mut emit)?;
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(out),
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => record.push(std::mem::take(&mut field)),
+                ('\r', false) => {}
+                ('\n', false) => end_record(&mut record, &mut field),
+                (c, _) => field.push(c),
+            }
         }
+        if !field.is_empty() || !record.is_empty() {
+            end_record(&mut record, &mut field);
+        }
+        let mut records = records.into_iter();
+        let columns: Vec<String> = records.next().unwrap_or_default().iter().map(|c| c.trim().to_string()).collect();
+        let mut rows = Vec::new();
+        for (i, r) in records.enumerate() {
+            if r.len() != columns.len() {
+                return Err(KpilabError::csv(
+                    "aggregates",
+                    format!("row {i}: {} fields, the header has {}", r.len(), columns.len()),
+                ));
+            }
+            rows.push(
+                r.into_iter().map(|f| (!f.trim().is_empty()).then(|| Cell::Text(f.trim().to_string()))).collect(),
+            );
+        }
+        Ok(Aggregates { columns, rows })
     }
 
     /// CSV text (header first, null as an empty field, numbers in shortest round-trip form).
@@ -338,19 +356,20 @@ impl Aggregates {
 
 /// Reads cells of one row by column name.
 struct Reader<'a> {
-    index: BTreeMap<&'a str, usize>,
+    columns: &'a [String],
 }
 
 impl<'a> Reader<'a> {
     fn new(a: &'a Aggregates) -> Self {
-        Reader { index: a.columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect() }
+        Reader { columns: &a.columns }
     }
 
     fn position(&self, column: &str) -> Option<usize> {
-        self.index.get(column).copied().or_else(|| {
-            // Engines that fold unquoted names to one case.
-            self.index.iter().find(|(c, _)| c.eq_ignore_ascii_case(column)).map(|(_, &i)| i)
-        })
+        // Exact, else in any case (engines that fold unquoted names to one case).
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .or_else(|| self.columns.iter().position(|c| c.eq_ignore_ascii_case(column)))
     }
 
     fn require(&self, column: &str) -> Result<usize> {
@@ -367,7 +386,7 @@ fn text(cell: &Option<Cell>) -> Option<String> {
     match cell {
         None => None,
         Some(Cell::Text(t)) => Some(t.clone()),
-        Some(Cell::Number(x)) => Some(format!("{x}")),
+        Some(Cell::Number(x)) => Some(x.to_string()),
     }
 }
 
@@ -375,7 +394,8 @@ fn number(cell: &Option<Cell>, column: &str, line: usize) -> Result<f64> {
     let x = match cell {
         None => return Ok(0.0),
         Some(Cell::Number(x)) => *x,
-        Some(Cell::Text(t)) => t.trim().parse::<f64>().map_err(|_| {
+        // The CSV path's number reader (no second float parser in the wasm).
+        Some(Cell::Text(t)) => parse_number(t.trim().as_bytes(), false).ok_or_else(|| {
             KpilabError::invalid(
                 format!("aggregates[{line}].{column}"),
                 format!("row {line}: \"{t}\" in column \"{column}\" is not a number"),
@@ -392,7 +412,14 @@ fn number(cell: &Option<Cell>, column: &str, line: usize) -> Result<f64> {
 }
 
 /// `(segment column index and value (None: whole data), arms by variant)`.
-type Group = (Option<(usize, String)>, BTreeMap<String, ArmRow>);
+type Group = (Option<(usize, String)>, Arms);
+
+/// A group's cells by variant name (few: a linear search).
+type Arms = Vec<(String, ArmRow)>;
+
+fn arm_of<'a>(arms: &'a Arms, name: &str) -> Option<&'a ArmRow> {
+    arms.iter().find(|(n, _)| n == name).map(|(_, a)| a)
+}
 
 /// One cell's numbers, parsed.
 struct ArmRow {
@@ -404,7 +431,7 @@ struct ArmRow {
 /// The evaluation from aggregates (SDK.md §6): the same `analyze` inputs and rules
 /// as `evaluateCsv`; variants and segment values in the order of the rows.
 pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evaluation> {
-    Layout::from_config(config)?;
+    super::CsvEvaluator::new(config.clone())?; // the same validation as the CSV path
     let r = Reader::new(a);
     let [seg_col, seg_val, variant, users] =
         [r.require("segment_column")?, r.require("segment_value")?, r.require("variant")?, r.require("users")?];
@@ -433,7 +460,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         .collect();
 
     // Groups: 0 = whole data, then one per (segment column, value) in row order.
-    let mut groups: Vec<Group> = vec![(None, BTreeMap::new())];
+    let mut groups: Vec<Group> = vec![(None, Vec::new())];
     let mut names: Vec<String> = Vec::new();
     let mut counts = [0.0; COUNT_COLUMNS.len()];
     let mut cap_values: Vec<(f64, f64)> = vec![(0.0, 0.0); caps.len()];
@@ -482,16 +509,17 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         let g = match groups.iter().position(|(s, _)| *s == segment) {
             Some(g) => g,
             None => {
-                groups.push((segment, BTreeMap::new()));
+                groups.push((segment, Vec::new()));
                 groups.len() - 1
             }
         };
-        if groups[g].1.insert(arm.clone(), parsed).is_some() {
+        if arm_of(&groups[g].1, &arm).is_some() {
             return Err(KpilabError::invalid(
                 format!("aggregates[{line}]"),
                 format!("row {line}: a second row for variant \"{arm}\" in the same segment"),
             ));
         }
+        groups[g].1.push((arm, parsed));
     }
 
     if let Some(wanted) = &config.analysis.variants {
@@ -505,10 +533,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
     if names.len() < 2 {
         return Err(KpilabError::invalid(
             "aggregates",
-            format!(
-                "the whole-data rows (segment_column null) name {} variant(s); a test needs a control and at least one treatment",
-                names.len()
-            ),
+            format!("the whole-data rows name {} variant(s); a test needs at least two", names.len()),
         ));
     }
     let given = config.analysis.options.control.as_deref();
@@ -527,7 +552,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
     if chosen_by == ChosenBy::First {
         warnings.push(control_assumed(&control, "analysis.control"));
     }
-    let whole_users: Vec<f64> = names.iter().map(|n| groups[0].1.get(n).map_or(0.0, |a| a.users)).collect();
+    let whole_users: Vec<f64> = names.iter().map(|n| arm_of(&groups[0].1, n).map_or(0.0, |a| a.users)).collect();
     warnings.extend(likely_typos(&names, &whole_users));
 
     // Mean KPIs: the shifts of the first whole-data row, which every cell is re-centred on.
@@ -536,7 +561,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         .iter()
         .enumerate()
         .map(|(i, _)| {
-            let first = groups[0].1.get(&names[0]);
+            let first = arm_of(&groups[0].1, &names[0]);
             let of = |s: KpiStat| {
                 let k = stat_columns[i].iter().position(|c| c.0 == s)?;
                 first.map(|a| a.stats[i][k])
@@ -545,7 +570,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         })
         .collect();
 
-    let inputs_for = |arms: &BTreeMap<String, ArmRow>| -> (Vec<AnalyzeInput>, StepInputs) {
+    let inputs_for = |arms: &Arms| -> (Vec<AnalyzeInput>, StepInputs) {
         let mut kpis = Vec::new();
         let mut steps = Vec::new();
         for (i, spec) in config.kpis.iter().enumerate() {
@@ -556,7 +581,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
             let variants = names
                 .iter()
                 .map(|n| {
-                    let arm = arms.get(n);
+                    let arm = arm_of(arms, n);
                     arm_variant(spec, n, arm.map_or(0.0, |a| a.users), |s| stat(arm, s), shifts[i])
                 })
                 .collect();
@@ -578,7 +603,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
                         variants: names
                             .iter()
                             .map(|n| {
-                                let arm = arms.get(n);
+                                let arm = arm_of(arms, n);
                                 Variant {
                                     name: n.clone(),
                                     users: arm.map_or(0.0, |a| a.users),

@@ -284,6 +284,7 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 }
 
 /// Statistics, decision and revenue projection from the prepared inputs.
+#[inline(never)]
 pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let Prepared {
         kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality, ..

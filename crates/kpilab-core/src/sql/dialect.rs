@@ -1,12 +1,9 @@
 //! The few spellings that differ between the warehouses `toSql` targets.
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{KpilabError, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+/// The warehouses `to_sql` writes for (names: `Dialect::from_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Duckdb,
     Postgres,
@@ -17,6 +14,22 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// The dialect named `name` (its serde name, e.g. `"bigquery"`).
+    pub fn from_name(name: &str) -> Result<Dialect> {
+        const ALL: [Dialect; 6] = [
+            Dialect::Duckdb,
+            Dialect::Postgres,
+            Dialect::Bigquery,
+            Dialect::Snowflake,
+            Dialect::Spark,
+            Dialect::Clickhouse,
+        ];
+        const NAMES: [&str; 6] = ["duckdb", "postgres", "bigquery", "snowflake", "spark", "clickhouse"];
+        NAMES.iter().position(|n| *n == name).map(|i| ALL[i]).ok_or_else(|| {
+            KpilabError::invalid("options.dialect", format!("dialect \"{name}\" is not one of {}", NAMES.join(", ")))
+        })
+    }
+
     /// Quotes an identifier (a column or an output name).
     pub fn ident(self, name: &str) -> String {
         match self {

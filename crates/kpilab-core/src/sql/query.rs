@@ -30,10 +30,7 @@ struct KpiValues {
 }
 
 fn unsupported(i: usize, key: &str, what: &str) -> KpilabError {
-    KpilabError::unsupported(
-        format!("kpis[{i}].{key}"),
-        format!("toSql does not support {what} yet; evaluate this KPI with evaluateCsv, or leave `{key}` out"),
-    )
+    KpilabError::unsupported(format!("kpis[{i}].{key}"), format!("toSql does not support {what} yet; use evaluateCsv"))
 }
 
 fn kpi_values(i: usize, spec: &KpiSpec) -> Result<KpiValues> {
@@ -124,17 +121,13 @@ pub fn to_sql(config: &EvalConfig, dialect: Dialect, table: &str) -> Result<Stri
     if table.trim().is_empty() || table.chars().any(|c| matches!(c, '\'' | ';') || c.is_control()) {
         return Err(KpilabError::invalid("table", "give the table as a name such as events or project.dataset.events"));
     }
-    if timestamp_column.is_some() {
-        return Err(KpilabError::unsupported(
-            "timestampColumn",
-            "toSql does not support event-level configs (timestampColumn) yet; evaluate them with evaluateCsv",
-        ));
-    }
-    if exposure.is_some() {
-        return Err(KpilabError::unsupported(
-            "exposure",
-            "toSql does not support exposure rules yet; evaluate them with evaluateCsv",
-        ));
+    for (field, set) in [("timestampColumn", timestamp_column.is_some()), ("exposure", exposure.is_some())] {
+        if set {
+            return Err(KpilabError::unsupported(
+                field,
+                format!("toSql does not support event-level configs ({field}) yet; use evaluateCsv"),
+            ));
+        }
     }
     check_name("variantColumn", variant_column)?;
     if let Some(u) = user_column {
