@@ -1,5 +1,5 @@
 // Each line below must be a compile error: tsc fails if any of them compiles.
-import { planSampleSize, analyze, evaluateCsv } from "kpilab";
+import { planSampleSize, analyze, evaluateCsv, toSql } from "kpilab";
 
 // @ts-expect-error misspelled field (mdeTyp for mdeType)
 planSampleSize({ metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, mdeTyp: "relative" });
@@ -40,3 +40,6 @@ evaluateCsv("variant,revenue\n", { variantColumn: "variant", kpis: [{ name: "AOV
 import { kpiPresets } from "kpilab";
 // @ts-expect-error no such preset (conversionRate)
 kpiPresets.conversion();
+
+// @ts-expect-error toSql's dialect is one of the six warehouses
+toSql({ variantColumn: "v", kpis: [] }, { dialect: "oracle", table: "t" });

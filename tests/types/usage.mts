@@ -78,3 +78,14 @@ const fromPath: Promise<Evaluation> = evaluateFile("data.csv", { variantColumn: 
   signal: new AbortController().signal,
 });
 void fromPath;
+// Warehouse SQL and aggregates (SDK.md §6): the dialect is a union, rows are plain records.
+import { toSql, evaluateAggregates, CsvEvaluator } from "kpilab";
+import type { AggregateRow, SqlDialect, EvalConfig } from "kpilab";
+const aggConfig: EvalConfig = { variantColumn: "variant", kpis: [{ name: "conv", role: "primary", kind: "conversion", column: "c" }] };
+const dialect: SqlDialect = "bigquery";
+const sql: string = toSql(aggConfig, { dialect, table: "project.dataset.users" });
+const localRun = new CsvEvaluator(aggConfig);
+const aggRows: AggregateRow[] = localRun.aggregates();
+const fromRows: Evaluation = evaluateAggregates(aggRows, aggConfig);
+const fromCsv: Evaluation = evaluateAggregates("segment_column,segment_value,variant,users,conv__sum\n", aggConfig);
+console.log(sql, fromRows, fromCsv);

@@ -55,6 +55,8 @@ pub(crate) struct Prepared {
     pub shifts: Vec<[f64; 2]>,
     pub warnings: Vec<Warning>,
     pub quality: DataQuality,
+    /// Rows naming another variant than their user's first row (`USER_IN_SEVERAL_VARIANTS`).
+    pub switched_variant_rows: u64,
 }
 
 impl CsvEvaluator {
@@ -90,6 +92,12 @@ impl CsvEvaluator {
         let config = self.config.clone();
         let prepared = self.prepare()?;
         evaluate(prepared, &config)
+    }
+
+    /// Ends the stream: its aggregates (SDK.md §6) and its evaluation from there.
+    pub fn end(self) -> Result<super::aggregates::Finished> {
+        let config = self.config.clone();
+        Ok(super::aggregates::Finished { prepared: self.prepare()?, config })
     }
 
     /// Ends the stream and turns the moments into `analyze` inputs.
@@ -204,37 +212,9 @@ pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         }
     }
 
-    let comparisons = segments.len() * (names.len() - 1);
-    if comparisons > MANY_SEGMENT_COMPARISONS {
-        let alpha = config.analysis.options.alpha;
-        warnings.push(Warning {
-            code: WarningCode::ManySegments,
-            message: format!(
-                "{comparisons} segment comparisons ({} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
-                segments.len(),
-                names.len() - 1,
-                comparisons as f64 * alpha
-            ),
-        });
-    }
-    if let Some(switched) = rows.users.as_ref().map(|u| u.switched_variant).filter(|&n| n > 0) {
-        warnings.push(Warning {
-            code: WarningCode::UserInSeveralVariants,
-            message: format!(
-                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
-            ),
-        });
-    }
+    let switched_variant_rows = rows.users.as_ref().map_or(0, |u| u.switched_variant);
     let quality = rows.events.as_ref().map(|e| e.quality.clone()).unwrap_or_default();
-    if quality.multi_variant_users > 0.0 {
-        warnings.push(Warning {
-            code: WarningCode::SampleContamination,
-            message: format!(
-                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
-                quality.multi_variant_users
-            ),
-        });
-    }
+    warnings.extend(data_warnings(segments.len(), names.len(), config, switched_variant_rows, &quality));
     let shifts = rows.layout.kpis.iter().map(|k| rows.acc.mean_shifts(k)).collect();
     Ok(Prepared {
         kpis,
@@ -245,7 +225,51 @@ pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         control: ControlInfo { name: control, chosen_by },
         shifts,
         warnings,
+        switched_variant_rows,
     })
+}
+
+/// The evaluation-wide warnings after the control's and the typos': many segment
+/// comparisons, users switching variant, contaminated users (shared with the
+/// aggregates path, `aggregates.rs`).
+pub(super) fn data_warnings(
+    segments: usize,
+    variants: usize,
+    config: &EvalConfig,
+    switched: u64,
+    quality: &DataQuality,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let comparisons = segments * (variants - 1);
+    if comparisons > MANY_SEGMENT_COMPARISONS {
+        let alpha = config.analysis.options.alpha;
+        warnings.push(Warning {
+            code: WarningCode::ManySegments,
+            message: format!(
+                "{comparisons} segment comparisons ({segments} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
+                variants - 1,
+                comparisons as f64 * alpha
+            ),
+        });
+    }
+    if switched > 0 {
+        warnings.push(Warning {
+            code: WarningCode::UserInSeveralVariants,
+            message: format!(
+                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
+            ),
+        });
+    }
+    if quality.multi_variant_users > 0.0 {
+        warnings.push(Warning {
+            code: WarningCode::SampleContamination,
+            message: format!(
+                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
+                quality.multi_variant_users
+            ),
+        });
+    }
+    warnings
 }
 
 fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
@@ -260,9 +284,11 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 }
 
 /// Statistics, decision and revenue projection from the prepared inputs.
+#[inline(never)]
 pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
-    let Prepared { kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality } =
-        prepared;
+    let Prepared {
+        kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality, ..
+    } = prepared;
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
         let fail = |e: KpilabError| {
@@ -357,7 +383,7 @@ fn revenue_impact(
 
 /// `VARIANT_LIKELY_TYPO`: an arm with fewer than 1 % of the users of the largest
 /// arm whose name is within edit distance 2 (any case) of another arm's.
-fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
+pub(super) fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
     let largest = users.iter().copied().fold(0.0, f64::max);
     let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let mut warnings = Vec::new();

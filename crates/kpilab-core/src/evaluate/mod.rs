@@ -12,10 +12,14 @@
 //! - `decision`: the SDK decision rule (ship policy)
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
 //! - `slice`: one file in parallel slices, merged in file order (§7 `evaluateFile`)
+//! - `aggregates`: the sufficient statistics as rows (SDK.md §6) and back
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
 //!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
 mod accumulate;
+pub mod aggregates;
+#[cfg(test)]
+mod aggregates_tests;
 mod decision;
 mod evaluator;
 pub(crate) mod event_plan;
@@ -36,6 +40,7 @@ mod sum;
 mod tests;
 mod types;
 
+pub use aggregates::{evaluate_aggregates, evaluate_aggregates_csv, Aggregates};
 pub use evaluator::CsvEvaluator;
 pub use rows::MAX_ROW_ERRORS;
 pub use types::*;
