@@ -14,6 +14,8 @@
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
 //!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
+//! - time to convert (§5): `time_to_event` (counts per time per arm, the
+//!   `analyze`-shaped comparison)
 mod accumulate;
 mod decision;
 mod evaluator;
@@ -30,6 +32,7 @@ mod rows;
 mod sum;
 #[cfg(test)]
 mod tests;
+mod time_to_event;
 mod types;
 
 pub use evaluator::CsvEvaluator;
