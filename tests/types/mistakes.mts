@@ -40,3 +40,7 @@ evaluateCsv("variant,revenue\n", { variantColumn: "variant", kpis: [{ name: "AOV
 import { kpiPresets } from "kpilab";
 // @ts-expect-error no such preset (conversionRate)
 kpiPresets.conversion();
+// @ts-expect-error a per-user time-to-event KPI needs eventColumn next to column
+evaluateCsv("variant,days\n", { variantColumn: "variant", kpis: [{ name: "TTC", role: "primary", kind: "timeToEvent", column: "days" }] });
+// @ts-expect-error converting sooner is better: higherIsBetter can only be false
+evaluateCsv("variant,days,e\n", { variantColumn: "variant", kpis: [{ name: "TTC", role: "primary", kind: "timeToEvent", column: "days", eventColumn: "e", higherIsBetter: true }] });

@@ -70,3 +70,16 @@ const quality: DataQuality = eventLevel.quality;
 const contaminated: number = quality.multiVariantUsers;
 const stepShare: number | undefined = eventLevel.kpis[2].steps?.[1].fromPrevious[0].rate;
 void [contaminated, stepShare];
+
+// Time to convert as a KPI (SDK.md §5): per user or event level; KpiResult.timeToEvent.
+const ttc: Evaluation = evaluateCsv("user_id,variant,event_name,event_time\n", {
+  variantColumn: "variant",
+  userColumn: "user_id",
+  timestampColumn: "event_time",
+  kpis: [
+    { name: "time to purchase", role: "primary", kind: "timeToEvent", where: { column: "event_name", equals: "purchase" }, window: { days: 30 }, unit: "days" },
+    { name: "days to convert", role: "secondary", kind: "timeToEvent", column: "days", eventColumn: "converted", horizon: 14, higherIsBetter: false },
+  ],
+});
+const rmstDiff: number | undefined = ttc.kpis[0].timeToEvent?.comparisons[0].absoluteLift;
+void rmstDiff;

@@ -247,3 +247,41 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn bad_time_to_event_kpis_are_typed_errors_naming_the_field() {
+    let kpi = |extra: Value| {
+        let mut k = json!({"name": "ttc", "role": "primary", "kind": "timeToEvent"});
+        k.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({"variantColumn": "v", "kpis": [k]})
+    };
+    let field = |config: Value| {
+        let e = CsvEvaluator::new(serde_json::from_value(config).unwrap()).err().expect("an error");
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+        e.field
+    };
+    assert_eq!(field(kpi(json!({"column": "d"}))), "kpis[0].eventColumn");
+    assert_eq!(field(kpi(json!({"eventColumn": "e"}))), "kpis[0].column");
+    assert_eq!(field(kpi(json!({"column": "d", "eventColumn": "e", "horizon": 0}))), "kpis[0].horizon");
+    assert_eq!(field(kpi(json!({"column": "d", "eventColumn": "e", "covariate": "x"}))), "kpis[0].covariate");
+    let conversion = json!({"variantColumn": "v", "kpis": [{"name": "c", "role": "primary", "kind": "conversion", "column": "c", "unit": "days"}]});
+    assert_eq!(field(conversion), "kpis[0].unit");
+    // Event level: timestamps needed, and `where` alone defines the KPI.
+    let mut events = kpi(json!({"where": {"column": "event", "equals": "purchase"}}));
+    events["userColumn"] = json!("u");
+    assert_eq!(field(events.clone()), "timestampColumn");
+    events["timestampColumn"] = json!("t");
+    events["kpis"][0]["eventColumn"] = json!("e");
+    assert_eq!(field(events), "kpis[0].where");
+
+    // A negative duration is refused, naming the column.
+    let config: EvalConfig =
+        serde_json::from_value(kpi(json!({"column": "d", "eventColumn": "e"}))).unwrap();
+    let e = evaluate_csv(b"v,d,e\ncontrol,1,1\nb,-2,1\nb,3,1\ncontrol,2,0\n", &config).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "kpis[0].column"));
+    assert!(e.message.contains("-2"), "{}", e.message);
+    // An arm without conversions: the survival analysis' error, on the KPI.
+    let e = evaluate_csv(b"v,d,e\ncontrol,1,1\nb,2,0\nb,3,0\ncontrol,2,0\n", &config).unwrap_err();
+    assert_eq!(e.field, "kpis[0]");
+    assert!(e.message.contains("no user of variant \"b\" has converted"), "{}", e.message);
+}

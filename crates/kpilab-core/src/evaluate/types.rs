@@ -37,7 +37,7 @@ pub enum KpiKind {
     Ratio,
     /// Event-level steps: the share of exposed users reaching each.
     Funnel,
-    /// Time to convert (SDK.md §5): Kaplan-Meier per arm, RMST difference as the verdict.
+    /// Time to convert: Kaplan-Meier per arm, the RMST difference as the verdict.
     TimeToEvent,
 }
 
@@ -74,6 +74,7 @@ pub struct KpiSpec {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub covariate: Option<String>,
     /// Default true; false when a decrease is good (bounce rate, refund rate).
+    /// timeToEvent KPIs: always false (converting sooner is better).
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub higher_is_better: bool,
