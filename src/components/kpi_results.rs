@@ -9,6 +9,7 @@ use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
+use crate::components::time_to_event_results::TimeToEventResults;
 use crate::text::format::{percent, trimmed, PercentStyle};
 use crate::text::report::{evidence, relative_ci, relative_lift};
 
@@ -79,6 +80,10 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                 </table>
             </div>
             <ForestPlot rows={forest} />
+            // Time-to-convert KPIs: curves, medians, RMST, users still waiting.
+            { for props.kpis.iter().filter_map(|k| k.time_to_event.clone().map(|result| html! {
+                <TimeToEventResults name={AttrValue::from(k.name.clone())} {result} />
+            })) }
         </section>
     }
 }

@@ -4,6 +4,7 @@
 
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
 use kpilab_core::evaluate::event_types::RatioPart;
+use kpilab_core::evaluate::filter::Filter;
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
@@ -17,6 +18,8 @@ pub struct EvalForm {
     pub variant_column: String,
     /// "" = each row is one user already.
     pub user_column: String,
+    /// Event exports: the time of each row ("" = none).
+    pub timestamp_column: String,
     /// "" = a variant named "control", else the first.
     pub control: String,
     pub kpis: Vec<KpiDraft>,
@@ -39,6 +42,7 @@ impl Default for EvalForm {
         EvalForm {
             variant_column: String::new(),
             user_column: String::new(),
+            timestamp_column: String::new(),
             control: String::new(),
             kpis: Vec::new(),
             segment_columns: Vec::new(),
@@ -68,6 +72,14 @@ pub struct KpiDraft {
     pub higher_is_better: bool,
     /// Guardrails: "2" = may get 2 % worse; "" = must not be significantly worse.
     pub margin_percent: String,
+    /// Time to convert, per user: the 0/1 converted column next to the duration `column`.
+    pub event_column: String,
+    /// Time to convert, event level: the column naming each row's event…
+    pub event_name_column: String,
+    /// …and the converting event (e.g. "purchase"); set = event level.
+    pub event_value: String,
+    /// Time to convert: "days" or "hours".
+    pub unit: String,
 }
 
 impl KpiDraft {
@@ -80,8 +92,12 @@ impl KpiDraft {
             numerator: String::new(),
             denominator: String::new(),
             covariate: String::new(),
-            higher_is_better: true,
+            higher_is_better: kind != KpiKind::TimeToEvent,
             margin_percent: String::new(),
+            event_column: String::new(),
+            event_name_column: String::new(),
+            event_value: String::new(),
+            unit: "days".into(),
         }
     }
 }
@@ -103,6 +119,7 @@ impl EvalForm {
             EvalEdit::Set(key, value) => match key {
                 "variantColumn" => self.variant_column = value,
                 "userColumn" => self.user_column = value,
+                "timestampColumn" => self.timestamp_column = value,
                 "control" => self.control = value,
                 "method" => self.method = value,
                 "alpha" => self.alpha = value,
@@ -177,6 +194,7 @@ impl EvalForm {
         let config = EvalConfig {
             variant_column: self.variant_column.clone(),
             user_column: non_empty(&self.user_column),
+            timestamp_column: non_empty(&self.timestamp_column),
             kpis,
             segment_columns: self.segment_columns.clone(),
             analysis: EvalAnalysis { options, planned_users_per_variant: planned, variants: None },
@@ -254,7 +272,20 @@ impl KpiDraft {
             KpiKind::Funnel => {
                 return Err(FieldError::new(&field("kind"), "Funnel KPIs are not editable in this form yet."))
             }
+            // Event level (a converting event is named) or per user (duration + 0/1 columns).
+            KpiKind::TimeToEvent if !self.event_value.trim().is_empty() => (None, None, None),
+            KpiKind::TimeToEvent => (needs(&self.column, "column", "the duration column (or name the converting event)")?, None, None),
         };
+        let mut time_to_event = KpiSpec::new("", self.role, self.kind);
+        if self.kind == KpiKind::TimeToEvent {
+            if self.event_value.trim().is_empty() {
+                time_to_event.event_column = needs(&self.event_column, "eventColumn", "the 0/1 converted column")?;
+            } else {
+                let events = needs(&self.event_name_column, "where", "the column naming each row's event")?;
+                time_to_event.where_ = events.map(|c| Filter::equals(&c, self.event_value.trim()));
+            }
+            time_to_event.unit = Some(self.unit.parse().unwrap_or_default());
+        }
         let margin = if self.role == KpiRole::Guardrail {
             parse_margin(&self.margin_percent)
                 .map_err(|message| FieldError::new(&field("nonInferiorityMargin"), message))?
@@ -269,9 +300,9 @@ impl KpiDraft {
             numerator: numerator.map(RatioPart::Column),
             denominator: denominator.map(RatioPart::Column),
             covariate: non_empty(&self.covariate).filter(|_| self.kind == KpiKind::Mean),
-            higher_is_better: self.higher_is_better,
+            higher_is_better: self.higher_is_better && self.kind != KpiKind::TimeToEvent,
             non_inferiority_margin: margin,
-            ..KpiSpec::new("", self.role, self.kind)
+            ..time_to_event
         })
     }
 }
@@ -326,6 +357,32 @@ mod tests {
         f.kpis[1].name = "conversion rate".into();
         f.kpis[1].column = "x".into();
         assert_eq!(f.to_config().unwrap_err().field, "kpis[1].name");
+    }
+
+    #[test]
+    fn time_to_convert_kpis_per_user_and_event_level() {
+        let mut f = form();
+        let mut ttc = KpiDraft::new("time to convert", KpiRole::Primary, KpiKind::TimeToEvent);
+        assert!(!ttc.higher_is_better);
+        ttc.column = "days".into();
+        f.kpis = vec![ttc.clone()];
+        assert_eq!(f.to_config().unwrap_err().field, "kpis[0].eventColumn");
+        f.kpis[0].event_column = "converted".into();
+        let spec = &f.to_config().unwrap().kpis[0];
+        assert_eq!((spec.column.as_deref(), spec.event_column.as_deref()), (Some("days"), Some("converted")));
+        assert!(!spec.higher_is_better);
+        // Event level: the converting event, with user and time columns.
+        ttc.event_value = "purchase".into();
+        f.kpis = vec![ttc];
+        f.user_column = "user_id".into();
+        assert_eq!(f.to_config().unwrap_err().field, "kpis[0].where");
+        f.kpis[0].event_name_column = "event_name".into();
+        assert_eq!(f.to_config().unwrap_err().field, "timestampColumn");
+        f.timestamp_column = "event_time".into();
+        let config = f.to_config().unwrap();
+        assert_eq!(config.kpis[0].where_, Some(Filter::equals("event_name", "purchase")));
+        assert_eq!(config.kpis[0].column, None);
+        assert_eq!(config.timestamp_column.as_deref(), Some("event_time"));
     }
 
     #[test]
