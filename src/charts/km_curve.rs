@@ -70,7 +70,7 @@ pub fn km_curve(props: &KmCurveProps) -> Html {
                 { for [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|s| html! {
                     <>
                         <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={y(*s).to_string()} y2={y(*s).to_string()} />
-                        <text x={(LEFT - 6.0).to_string()} y={(y(*s) + 4.0).to_string()} text-anchor="end">{ percent(*s, PercentStyle::Axis) }</text>
+                        <text x={(LEFT - 6.0).to_string()} y={(y(*s) + 4.0).to_string()} text-anchor="end">{ percent(*s, PercentStyle::Share) }</text>
                     </>
                 }) }
                 { for ticks.iter().map(|t| html! {

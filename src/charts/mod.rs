@@ -1,4 +1,4 @@
 //! Charts, drawn as inline SVG (no chart library, nothing loaded from elsewhere).
 pub mod forest_plot;
-pub mod power_curve;
 pub mod km_curve;
+pub mod power_curve;

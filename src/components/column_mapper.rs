@@ -25,10 +25,27 @@ pub struct ColumnMapperProps {
 }
 
 /// Top-level fields that show their own errors; core paths are mapped onto them.
-const TOP_FIELDS: &[&str] =
-    &["variantColumn", "userColumn", "timestampColumn", "control", "alpha", "plannedUsers", "annualUsers", "revenueKpi"];
-const KPI_FIELDS: &[&str] =
-    &["name", "column", "numerator", "denominator", "covariate", "nonInferiorityMargin", "eventColumn", "where", "unit"];
+const TOP_FIELDS: &[&str] = &[
+    "variantColumn",
+    "userColumn",
+    "timestampColumn",
+    "control",
+    "alpha",
+    "plannedUsers",
+    "annualUsers",
+    "revenueKpi",
+];
+const KPI_FIELDS: &[&str] = &[
+    "name",
+    "column",
+    "numerator",
+    "denominator",
+    "covariate",
+    "nonInferiorityMargin",
+    "eventColumn",
+    "where",
+    "unit",
+];
 
 /// The input id a problem belongs to: "kpis[1].column" -> "kpi-1-column".
 pub fn field_id(path: &str) -> String {
@@ -167,7 +184,7 @@ fn kpi_row(
         props.on_edit.reform(move |value: String| {
             let mut d = draft.clone();
             change(&mut d, value);
-            EvalEdit::Kpi(i, d)
+            EvalEdit::Kpi(i, Box::new(d))
         })
     };
     html! {

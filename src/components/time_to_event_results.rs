@@ -27,6 +27,14 @@ fn median_text(median: Option<f64>, ci: &[Option<f64>; 2]) -> String {
     }
 }
 
+fn p_text(p: f64) -> String {
+    if p < 1e-4 {
+        "p < 0.0001".into()
+    } else {
+        format!("p = {}", trimmed(p, 4))
+    }
+}
+
 #[function_component(TimeToEventResults)]
 pub fn time_to_event_results(props: &TimeToEventResultsProps) -> Html {
     let r = &props.result;
@@ -38,6 +46,7 @@ pub fn time_to_event_results(props: &TimeToEventResultsProps) -> Html {
         <div class="tte-summary" data-testid="tte-summary">
             <h3>{ format!("{}: time to convert", props.name) }</h3>
             <KmCurve arms={arms} unit={AttrValue::from(unit)} kpi={props.name.clone()} />
+            <p class="field-hint">{ "RMST: the mean time to convert up to the horizon, counting the users still waiting; it decides." }</p>
             <p class="field-hint" data-testid="tte-waiting">
                 { format!(
                     "{} of {} users have not converted yet (still waiting, censored at the end of their observation); they count as \"not yet\", not as \"never\".",
@@ -48,8 +57,8 @@ pub fn time_to_event_results(props: &TimeToEventResultsProps) -> Html {
                 <table class="data-table" data-testid="tte-table">
                     <thead><tr>
                         <th>{ "Variant" }</th><th class="num">{ "Users" }</th><th class="num">{ "Converted" }</th><th class="num">{ "Still waiting" }</th>
-                        <th>{ format!("Median time ({unit}, 95 % interval)") }</th>
-                        <th class="num">{ format!("Mean time up to {} {unit} (RMST)", trimmed(r.horizon, DECIMALS)) }</th>
+                        <th>{ format!("Median, {unit} (95 %)") }</th>
+                        <th class="num">{ format!("RMST to {} {unit}", trimmed(r.horizon, DECIMALS)) }</th>
                     </tr></thead>
                     <tbody>
                         { for r.variants.iter().map(|v| html! {
@@ -72,9 +81,9 @@ pub fn time_to_event_results(props: &TimeToEventResultsProps) -> Html {
                         { format!("{} vs {}: mean time to convert differs by ", c.variant, c.control) }
                         <strong data-testid="tte-rmst-diff">{ trimmed(c.absolute_lift, DECIMALS) }</strong>
                         { format!(
-                            " {unit} (95 % interval {} to {}, p = {}); hazard ratio {} (log-rank p = {}). ",
-                            ci(c.absolute_ci[0]), ci(c.absolute_ci[1]), trimmed(c.p_value, 4),
-                            trimmed(c.hazard_ratio, 3), trimmed(c.log_rank_p_value, 4)
+                            " {unit} (95 % interval {} to {}, {}); hazard ratio {} (log-rank {}). ",
+                            ci(c.absolute_ci[0]), ci(c.absolute_ci[1]), p_text(c.p_value),
+                            trimmed(c.hazard_ratio, 3), p_text(c.log_rank_p_value)
                         ) }
                         { verdict_badge(c.verdict) }
                     </p>

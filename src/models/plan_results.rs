@@ -2,7 +2,8 @@
 //! The app only presents: every number here comes from a core call.
 
 use kpilab_core::plan::{
-    plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, DurationInput, DurationPlan, FixedSizeInput, MdePlan, PowerPoint,
+    plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, DurationInput, DurationPlan, FixedSizeInput,
+    MdePlan, PowerPoint,
 };
 use kpilab_core::KpilabError;
 

@@ -107,7 +107,8 @@ impl KpiDraft {
 pub enum EvalEdit {
     /// A top-level field by its key ("variantColumn", "alpha", …).
     Set(&'static str, String),
-    Kpi(usize, KpiDraft),
+    /// Boxed: a draft is much larger than the other edits.
+    Kpi(usize, Box<KpiDraft>),
     AddKpi,
     RemoveKpi(usize),
     ToggleSegment(String),
@@ -135,7 +136,7 @@ impl EvalForm {
                     if slot.name == self.revenue_kpi {
                         self.revenue_kpi = kpi.name.clone();
                     }
-                    *slot = kpi;
+                    *slot = *kpi;
                 }
             }
             EvalEdit::AddKpi => {
@@ -274,7 +275,9 @@ impl KpiDraft {
             }
             // Event level (a converting event is named) or per user (duration + 0/1 columns).
             KpiKind::TimeToEvent if !self.event_value.trim().is_empty() => (None, None, None),
-            KpiKind::TimeToEvent => (needs(&self.column, "column", "the duration column (or name the converting event)")?, None, None),
+            KpiKind::TimeToEvent => {
+                (needs(&self.column, "column", "the duration column (or name the converting event)")?, None, None)
+            }
         };
         let mut time_to_event = KpiSpec::new("", self.role, self.kind);
         if self.kind == KpiKind::TimeToEvent {

@@ -275,8 +275,7 @@ fn bad_time_to_event_kpis_are_typed_errors_naming_the_field() {
     assert_eq!(field(events), "kpis[0].where");
 
     // A negative duration is refused, naming the column.
-    let config: EvalConfig =
-        serde_json::from_value(kpi(json!({"column": "d", "eventColumn": "e"}))).unwrap();
+    let config: EvalConfig = serde_json::from_value(kpi(json!({"column": "d", "eventColumn": "e"}))).unwrap();
     let e = evaluate_csv(b"v,d,e\ncontrol,1,1\nb,-2,1\nb,3,1\ncontrol,2,0\n", &config).unwrap_err();
     assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "kpis[0].column"));
     assert!(e.message.contains("-2"), "{}", e.message);

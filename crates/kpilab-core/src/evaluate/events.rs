@@ -219,11 +219,11 @@ impl Events {
             match self.hits[m] {
                 OUTSIDE => outside = true,
                 // Time to convert: the first counted row at or after exposure.
-                COUNTED if plan.first_time => {
-                    if state[plan.state].is_nan() && time >= exposed {
-                        state[plan.state] = time.saturating_sub(exposed) as f64;
-                    }
+                COUNTED if plan.first_time && state[plan.state].is_nan() && time >= exposed => {
+                    state[plan.state] = time.saturating_sub(exposed) as f64;
                 }
+                // A time to convert keeps its first row only.
+                COUNTED if plan.first_time => {}
                 COUNTED if !plan.funnel_step => {
                     let s = &mut state[plan.state];
                     let x = self.values[m];
