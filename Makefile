@@ -62,8 +62,9 @@ test-bundlers:
 	attw --pack pkg --profile node16 --exclude-entrypoints kpilab_wasm_bg.wasm
 	node --test --test-concurrency=1 tests/bundlers/
 
-## Throughput against PapaParse, pandas and polars; peak memory of streaming 1 GB
-bench: pkg
+## Throughput against PapaParse, pandas and polars; peak memory of streaming 1 GB;
+## the app, the SDK and DuckDB-wasm in headless Chromium (BENCH_BROWSER_MB, default 400)
+bench: pkg dist
 	node bench/run.mjs
 
 ## Each fuzz target for FUZZ_SECONDS (default 60); crashers go to fuzz/artifacts/

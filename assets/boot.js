@@ -4,3 +4,9 @@
 const tag = document.querySelector("script[data-kpilab-wasm]");
 const { default: init } = await import(new URL(tag.dataset.kpilabJs, document.baseURI).href);
 await init({ module_or_path: new URL(tag.dataset.kpilabWasm, document.baseURI) });
+
+// Offline after one visit: sw.js caches this build. A failure (e.g. a file:// page) only
+// means no offline copy, so it is not an error.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(new URL("sw.js", document.baseURI)).catch(() => {});
+}

@@ -1,7 +1,8 @@
 // `make bench`: evaluateCsv through pkg/ against PapaParse + a JS loop, pandas
 // (+ scipy) and polars on the same seeded 1M-row file, and kpilab again with
 // userColumn; then the peak wasm heap of CsvEvaluator streaming a 1 GB generated
-// stream. Prints MB/s and ratios.
+// stream. Prints MB/s and ratios. Then bench/browser.mjs: the app, the SDK and
+// DuckDB-wasm in headless Chromium and DuckDB in Node on one larger file.
 import { mkdirSync, writeFileSync, readFileSync, existsSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -11,6 +12,7 @@ import { evaluateCsv } from "kpilab";
 import { CONFIG, csvBlocks } from "./generate.mjs";
 import { EVENT_CONFIG, eventBlocks } from "./events.mjs";
 import { streamPeakMemory } from "./memory.mjs";
+import { browserBench } from "./browser.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -107,3 +109,6 @@ console.log(
   `\nCsvEvaluator streaming ${(mem.bytes / 1e9).toFixed(2)} GB (${mem.rows.toLocaleString("en-US")} rows) in 1 MB chunks: ` +
     `peak wasm heap ${(mem.peakHeap / 2 ** 20).toFixed(1)} MiB, ${(mem.bytes / 1e6 / mem.seconds).toFixed(0)} MB/s`,
 );
+
+console.log(`\nIn the browser (BENCH_BROWSER_MB, default 400):`);
+await browserBench();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for `make serve` / `make test`: installs only what is missing.
-# Usage: scripts/bootstrap.sh [rust] [wasm] [browser] [node] [fuzz]
+# Usage: scripts/bootstrap.sh [rust] [wasm] [browser] [node] [sql] [fuzz]
 # (no argument: all but fuzz, which only `make fuzz` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate in Cargo.lock
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
 CARGO_FUZZ_VERSION=0.13.1
+SQLGLOT_VERSION=30.31.0        # parses toSql's query in each warehouse dialect (tests/sql)
 
 want() { [ $# -eq 0 ] && return 0; for w in "${WANTS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANTS=("$@")
-[ ${#WANTS[@]} -eq 0 ] && WANTS=(rust wasm browser node)
+[ ${#WANTS[@]} -eq 0 ] && WANTS=(rust wasm browser node sql)
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 if want rust || want wasm; then
@@ -48,6 +49,22 @@ if want browser; then
   fi
 fi
 
+if want sql; then
+  # PostgreSQL for the warehouse round trip (tests/node/warehouse.test.mjs starts a throwaway cluster)
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    log "installing Debian postgresql"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+  # sqlglot in a venv of the repo (.venv, git-ignored) for the dialect parse checks
+  if [ "$(.venv/bin/python -c 'import sqlglot; print(sqlglot.__version__)' 2>/dev/null)" != "$SQLGLOT_VERSION" ]; then
+    log "installing sqlglot $SQLGLOT_VERSION into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install -q "sqlglot==$SQLGLOT_VERSION"
+  fi
+fi
+
 if want fuzz; then
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
   if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
@@ -58,7 +75,10 @@ fi
 
 if want node; then
   # package-lock.json pins every tool (binaryen, playwright-core, typescript, papaparse)
-  if [ ! -f node_modules/.bootstrap-stamp ] || [ package-lock.json -nt node_modules/.bootstrap-stamp ]; then
+  if [ -L node_modules ]; then
+    # a worktree sharing another checkout's node_modules: npm ci would empty the shared copy
+    log "node_modules is a link to $(readlink node_modules): left as it is"
+  elif [ ! -f node_modules/.bootstrap-stamp ] || [ package-lock.json -nt node_modules/.bootstrap-stamp ]; then
     log "installing npm dev tools"
     npm ci --no-audit --no-fund --loglevel=error
     touch node_modules/.bootstrap-stamp

@@ -61,7 +61,7 @@ cp www/entry/* pkg/
 { sed -e 's/^export class/class/' www/entry/error.mjs; echo 'module.exports = { KpilabError };'; } > pkg/error.cjs
 { echo '"use strict";'
   sed -e 's#^import { KpilabError } from "./error.mjs";#const { KpilabError } = require("./error.cjs");#' -e 's/^export function/function/' www/entry/wrap.mjs
-  echo 'module.exports = { wrapFunction, wrapClass, wrapAll };'; } > pkg/wrap.cjs
+  echo 'module.exports = { wrapFunction, wrapClass, wrapAll, rowsToCsv };'; } > pkg/wrap.cjs
 grep -q 'require("./error.cjs")' pkg/wrap.cjs || { echo "wrap.cjs: the import of error.mjs was not rewritten" >&2; exit 1; }
 cp LICENSE www/CHANGELOG.md pkg/
 cp www/README.md pkg/README.md
@@ -73,9 +73,10 @@ mkdir -p node_modules && ln -sfn ../pkg node_modules/kpilab
 
 raw=$(stat -c %s "$shared")
 gz=$(gzip -9 -c "$shared" | wc -c)
-# 256 KiB: raised from 160 KiB for SDK.md §4-§7 (event-level KPIs, survival,
-# SQL generation), which the one wasm of the SDK carries; the README reports
-# the measured figure, so growth stays visible.
-budget=262144
+# 320 KiB: the one wasm of the SDK carries SDK.md §1-§7 (event-level KPIs
+# +52 KB, survival +16 KB, aggregates and SQL +34 KB, slices for evaluateFile);
+# was 160 KiB before §4-§7. The README reports the measured figure, so growth
+# stays visible; the next cut is a second wasm for the warehouse path.
+budget=327680
 echo "pkg/: kpilab $version; wasm $raw bytes raw, $gz bytes gzipped (budget $budget)"
-[ "$gz" -le "$budget" ] || { echo "wasm over the 256 KiB gzipped budget" >&2; exit 1; }
+[ "$gz" -le "$budget" ] || { echo "wasm over the 320 KiB gzipped budget" >&2; exit 1; }

@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use crate::components::field::{options, SelectField, TextField};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile};
+use crate::models::event_file::EventFile;
 use crate::state::eval_form::{EvalEdit, EvalForm, KpiDraft};
+use crate::state::event_choices::{conversion_sentence, offered_presets, revenue_sentence};
 use crate::state::FieldError;
 
 #[derive(Properties, PartialEq)]
@@ -28,12 +30,15 @@ pub struct ColumnMapperProps {
 const TOP_FIELDS: &[&str] = &[
     "variantColumn",
     "userColumn",
-    "timestampColumn",
     "control",
     "alpha",
     "plannedUsers",
     "annualUsers",
     "revenueKpi",
+    "eventColumn",
+    "timestampColumn",
+    "exposureEvent",
+    "kpis",
 ];
 const KPI_FIELDS: &[&str] = &[
     "name",
@@ -42,23 +47,48 @@ const KPI_FIELDS: &[&str] = &[
     "denominator",
     "covariate",
     "nonInferiorityMargin",
+    "event",
+    "window",
+    "aggregate",
+    "threshold",
+    "steps",
     "eventColumn",
     "where",
     "unit",
 ];
 
-/// The input id a problem belongs to: "kpis[1].column" -> "kpi-1-column".
+/// The input id a problem belongs to: "kpis[1].column" -> "kpi-1-column",
+/// "kpis[0].window.days" -> "kpi-0-window", "exposure.where" -> "exposureEvent".
 pub fn field_id(path: &str) -> String {
     if let Some(rest) = path.strip_prefix("kpis[") {
         if let Some((index, field)) = rest.split_once("].") {
-            let field = if KPI_FIELDS.contains(&field) { field } else { "name" };
+            let field = field.split(['.', '[']).next().unwrap_or(field);
+            let field = match field {
+                "where" => "event",
+                "ordered" => "steps",
+                f if KPI_FIELDS.contains(&f) => f,
+                _ => "name",
+            };
             return format!("kpi-{index}-{field}");
         }
     }
     match path.trim_start_matches("analysis.") {
         "plannedUsersPerVariant" => "plannedUsers".into(),
+        p if p.starts_with("exposure") => "exposureEvent".into(),
         other => other.to_string(),
     }
+}
+
+/// A select's (value, label) pairs.
+type Options = Vec<(AttrValue, AttrValue)>;
+/// The events of the file as options: (label of "none", the current value kept if not among them).
+type EventOptions<'a> = &'a dyn Fn(&'static str, &str) -> Options;
+
+/// (value, label) pairs: `none` first, then each of `names`.
+fn name_options(none: &'static str, names: impl Iterator<Item = String>) -> Options {
+    std::iter::once((AttrValue::Static(""), AttrValue::Static(none)))
+        .chain(names.map(|n| (AttrValue::from(n.clone()), AttrValue::from(n))))
+        .collect()
 }
 
 #[function_component(ColumnMapper)]
@@ -68,7 +98,17 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
     let error_for = |id: &str| -> Option<AttrValue> {
         props.issue.as_ref().filter(|_| issue_id.as_deref() == Some(id)).map(|i| AttrValue::from(i.message.clone()))
     };
-    let shown_inline = issue_id.as_deref().is_some_and(|id| TOP_FIELDS.contains(&id) || id.starts_with("kpi-"));
+    let shown_inline = issue_id.as_deref().is_some_and(|id| {
+        (TOP_FIELDS.contains(&id) || id.starts_with("kpi-")) && (id != "kpis" || form.event_file.is_some())
+    });
+    let events = |none: &'static str, current: &str| {
+        let mut names: Vec<String> =
+            form.event_file.iter().flat_map(|f| f.events.iter().map(|e| e.name.clone())).collect();
+        if !current.is_empty() && !names.iter().any(|n| n == current) {
+            names.push(current.to_string());
+        }
+        name_options(none, names.into_iter())
+    };
     let set = |key: &'static str| props.on_edit.reform(move |value: String| EvalEdit::Set(key, value));
     let column_options = |none: &'static str, numeric_only: bool| -> Vec<(AttrValue, AttrValue)> {
         let mut list = vec![(AttrValue::Static(""), AttrValue::Static(none))];
@@ -114,22 +154,39 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                     <SelectField id="userColumn" label="User column" value={form.user_column.clone()} onchange={set("userColumn")}
                         options={column_options("— rows are users —", false)} error={error_for("userColumn")}
                         hint={AttrValue::Static("Rows of the same user are added up first.")} />
-                    <SelectField id="timestampColumn" label="Time column" value={form.timestamp_column.clone()} onchange={set("timestampColumn")}
-                        options={column_options("— none —", false)} error={error_for("timestampColumn")}
-                        hint={AttrValue::Static("Event exports: when each row happened (for time to convert).")} />
                     <TextField id="control" label="Control variant" value={form.control.clone()} oninput={set("control")} inputmode="text"
                         placeholder={AttrValue::Static("auto: \"control\" or the first")} error={error_for("control")} />
                 </div>
+                <div class="row">
+                    <SelectField id="timestampColumn" label="Timestamp column" value={form.timestamp_column.clone()} onchange={set("timestampColumn")}
+                        options={column_options("— none —", false)} error={error_for("timestampColumn")}
+                        hint={AttrValue::Static("Event rows: the time of each, for windows after exposure and time to convert.")} />
+                    <SelectField id="eventColumn" label="Event column" value={form.event_column.clone()} onchange={set("eventColumn")}
+                        options={column_options("— none —", false)} error={error_for("eventColumn")}
+                        hint={AttrValue::Static("Event rows: which event each row is.")} />
+                    if form.event_file.is_some() || !form.event_column.is_empty() {
+                        <SelectField id="exposureEvent" label="Exposure" value={form.exposure_event.clone()} onchange={set("exposureEvent")}
+                            options={events("a user's first row", &form.exposure_event)} error={error_for("exposureEvent")}
+                            hint={AttrValue::Static("Rows before it are ignored; users without it are in no arm.")} />
+                    }
+                    if !form.timestamp_column.is_empty() {
+                        <SelectField id="timestampUnit" label="Epoch unit" value={form.timestamp_unit.clone()} onchange={set("timestampUnit")}
+                            options={options(&[("auto", "Auto (by size)"), ("s", "Seconds"), ("ms", "Milliseconds"), ("us", "Microseconds (GA4)")])} />
+                    }
+                </div>
             </fieldset>
+            if let Some(file) = &form.event_file {
+                { event_choices(file, props, &events, &error_for) }
+            }
             <fieldset>
                 <legend>{ "KPIs" }</legend>
-                { for form.kpis.iter().enumerate().map(|(i, k)| kpi_row(i, k, props, &error_for, &column_options)) }
+                { for form.kpis.iter().enumerate().map(|(i, k)| kpi_row(i, k, props, &error_for, &column_options, &events)) }
                 <button type="button" class="secondary" id="add-kpi" onclick={props.on_edit.reform(|_: MouseEvent| EvalEdit::AddKpi)}>{ "Add a KPI" }</button>
             </fieldset>
             <fieldset>
                 <legend>{ "Segments" }</legend>
                 <div class="chips">
-                    { for props.columns.iter().filter(|c| c.kind == ColumnKind::Text && c.name != form.variant_column && c.name != form.user_column).map(|c| {
+                    { for props.columns.iter().filter(|c| c.kind == ColumnKind::Text && ![&form.variant_column, &form.user_column, &form.event_column, &form.timestamp_column].contains(&&c.name)).map(|c| {
                         let name = c.name.clone();
                         let checked = form.segment_columns.contains(&c.name);
                         let onchange = props.on_edit.reform(move |_: Event| EvalEdit::ToggleSegment(name.clone()));
@@ -175,9 +232,14 @@ fn kpi_row(
     k: &KpiDraft,
     props: &ColumnMapperProps,
     error_for: &dyn Fn(&str) -> Option<AttrValue>,
-    column_options: &dyn Fn(&'static str, bool) -> Vec<(AttrValue, AttrValue)>,
+    column_options: &dyn Fn(&'static str, bool) -> Options,
+    events: EventOptions,
 ) -> Html {
     let id = |field: &str| format!("kpi-{i}-{field}");
+    let form = &props.form;
+    let event_level = form.event_file.is_some() || !form.event_column.is_empty();
+    // With an event, a conversion or count needs no column (its rows are what count).
+    let column_none = if k.event.is_empty() { "— pick —" } else { "— count its rows —" };
     // Every KPI edit replaces the draft with a changed copy.
     let edit = |change: fn(&mut KpiDraft, String)| {
         let draft = k.clone();
@@ -197,7 +259,7 @@ fn kpi_row(
                     options={options(&[("primary", "Primary (decides)"), ("guardrail", "Guardrail (must not drop)"), ("secondary", "Secondary (reported)")])}
                     onchange={edit(|d, v| d.role = v.parse().unwrap_or(KpiRole::Secondary))} />
                 <SelectField id={id("kind")} label="Kind" value={k.kind.as_str()}
-                    options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)"), ("timeToEvent", "Time to convert")])}
+                    options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)"), ("funnel", "Funnel (event steps)"), ("timeToEvent", "Time to convert")])}
                     onchange={edit(|d, v| {
                         d.kind = v.parse().unwrap_or(KpiKind::Conversion);
                         // Converting sooner is better.
@@ -205,10 +267,15 @@ fn kpi_row(
                     })} />
             </div>
             <div class="row">
-                if k.kind == KpiKind::Ratio {
-                    <SelectField id={id("numerator")} label="Numerator" value={k.numerator.clone()} options={column_options("— pick —", true)}
+                if k.kind == KpiKind::Funnel {
+                    <TextField id={id("steps")} label="Steps (events, in order)" value={k.steps.clone()} inputmode="text"
+                        error={error_for(&id("steps"))} placeholder={AttrValue::Static("view_item, add_to_cart, purchase")} oninput={edit(|d, v| d.steps = v)} />
+                    <SelectField id={id("ordered")} label="Steps count" value={if k.ordered { "ordered" } else { "any" }}
+                        options={options(&[("ordered", "Only in this order"), ("any", "In any order")])} onchange={edit(|d, v| d.ordered = v == "ordered")} />
+                } else if k.kind == KpiKind::Ratio {
+                    <SelectField id={id("numerator")} label="Numerator" value={k.numerator.clone()} options={column_options(column_none, true)}
                         error={error_for(&id("numerator"))} onchange={edit(|d, v| d.numerator = v)} />
-                    <SelectField id={id("denominator")} label="Denominator" value={k.denominator.clone()} options={column_options("— pick —", true)}
+                    <SelectField id={id("denominator")} label="Denominator" value={k.denominator.clone()} options={column_options(column_none, true)}
                         error={error_for(&id("denominator"))} onchange={edit(|d, v| d.denominator = v)} />
                 } else if k.kind == KpiKind::TimeToEvent {
                     <SelectField id={id("eventNameColumn")} label="Event column" value={k.event_name_column.clone()} options={column_options("— per user —", false)}
@@ -224,7 +291,7 @@ fn kpi_row(
                     <SelectField id={id("unit")} label="Unit" value={k.unit.clone()} options={options(&[("days", "Days"), ("hours", "Hours")])}
                         onchange={edit(|d, v| d.unit = v)} />
                 } else {
-                    <SelectField id={id("column")} label="Column" value={k.column.clone()} options={column_options("— pick —", true)}
+                    <SelectField id={id("column")} label="Column" value={k.column.clone()} options={column_options(column_none, true)}
                         error={error_for(&id("column"))} onchange={edit(|d, v| d.column = v)} />
                 }
                 if k.kind == KpiKind::Mean {
@@ -240,7 +307,82 @@ fn kpi_row(
                         error={error_for(&id("nonInferiorityMargin"))} placeholder={AttrValue::Static("none")} oninput={edit(|d, v| d.margin_percent = v)} />
                 }
             </div>
+            if event_level && k.kind != KpiKind::Funnel {
+                <div class="row">
+                    <SelectField id={id("event")} label="Counts rows of" value={k.event.clone()} options={events("every row", &k.event)}
+                        error={error_for(&id("event"))} onchange={edit(|d, v| d.event = v)} />
+                    if k.kind != KpiKind::Ratio {
+                        <SelectField id={id("aggregate")} label="Per user" value={k.aggregate.clone()}
+                            options={options(&[("", "Default (any / sum)"), ("any", "Any"), ("sum", "Sum"), ("count", "Count of rows"), ("distinct", "Distinct values"), ("max", "Max"), ("min", "Min")])}
+                            error={error_for(&id("aggregate"))} onchange={edit(|d, v| d.aggregate = v)} />
+                    }
+                    if k.kind == KpiKind::Conversion {
+                        <TextField id={id("threshold")} label="Converted from" value={k.threshold.clone()} error={error_for(&id("threshold"))}
+                            placeholder={AttrValue::Static("1")} oninput={edit(|d, v| d.threshold = v)} />
+                    }
+                </div>
+            }
+            if event_level || !k.window_days.is_empty() {
+                <div class="row">
+                    <TextField id={id("window")} label="Within days of exposure" value={k.window_days.clone()} error={error_for(&id("window"))}
+                        placeholder={AttrValue::Static("whole test")} oninput={edit(|d, v| d.window_days = v)} />
+                </div>
+            }
             <button type="button" class="link-button" onclick={props.on_edit.reform(move |_: MouseEvent| EvalEdit::RemoveKpi(i))}>{ "Remove this KPI" }</button>
+        </fieldset>
+    }
+}
+
+/// "Conversion = users with at least one <event> within <N> days", revenue per
+/// user from a column filled on some events, and the presets: each a button that adds a KPI.
+fn event_choices(
+    file: &EventFile,
+    props: &ColumnMapperProps,
+    events: EventOptions,
+    error_for: &dyn Fn(&str) -> Option<AttrValue>,
+) -> Html {
+    let c = &props.form.choices;
+    let choose = |key: &'static str| props.on_edit.reform(move |value: String| EvalEdit::Choice(key, value));
+    let click = |edit: EvalEdit| props.on_edit.reform(move |_: MouseEvent| edit.clone());
+    let revenue_columns = name_options("— pick —", file.valued_columns.iter().map(|v| v.column.clone()));
+    let revenue_event =
+        file.valued_columns.iter().find(|v| v.column == c.revenue_column).and_then(|v| v.events.first());
+    let presets: Vec<(AttrValue, AttrValue)> =
+        offered_presets(file).into_iter().map(|(n, label)| (AttrValue::Static(n), AttrValue::from(label))).collect();
+    html! {
+        <fieldset class="event-choices" data-testid="event-choices">
+            <legend>{ "Event-level file" }</legend>
+            <p class="field-hint">
+                { format!("One row per event: \"{}\" names the event, \"{}\" its time, \"{}\" the user. {} events in the preview. Define a KPI from them:",
+                    file.event_column, file.timestamp_column, file.user_column, file.events.len()) }
+            </p>
+            if let Some(e) = error_for("kpis") {
+                <p class="field-error" role="alert" data-testid="config-error">{ e }</p>
+            }
+            <div class="choice">
+                <p class="choice-sentence" data-testid="conversion-sentence">{ conversion_sentence(c) }</p>
+                <div class="row">
+                    <SelectField id="choice-event" label="Event" value={c.event.clone()} options={events("— pick an event —", &c.event)} onchange={choose("event")} />
+                    <TextField id="choice-days" label="Within days of exposure" value={c.days.clone()} oninput={choose("days")} placeholder={AttrValue::Static("any time")} />
+                </div>
+                <button type="button" data-testid="use-conversion" disabled={c.event.is_empty()} onclick={click(EvalEdit::UseConversion)}>{ "Use as primary KPI" }</button>
+            </div>
+            if !file.valued_columns.is_empty() {
+                <div class="choice">
+                    <p class="choice-sentence">{ revenue_sentence(c, revenue_event.map(String::as_str)) }</p>
+                    <div class="row">
+                        <SelectField id="choice-revenueColumn" label="Revenue column" value={c.revenue_column.clone()} options={revenue_columns} onchange={choose("revenueColumn")} />
+                    </div>
+                    <button type="button" class="secondary" data-testid="use-revenue" disabled={revenue_event.is_none()} onclick={click(EvalEdit::UseRevenue)}>{ "Add revenue per user" }</button>
+                </div>
+            }
+            <div class="choice">
+                <p class="choice-sentence">{ "Or a preset, filled with these columns" }</p>
+                <div class="row">
+                    <SelectField id="choice-preset" label="Preset" value={c.preset.clone()} options={presets} onchange={choose("preset")} />
+                </div>
+                <button type="button" class="secondary" data-testid="add-preset" onclick={click(EvalEdit::AddPreset)}>{ "Add preset" }</button>
+            </div>
         </fieldset>
     }
 }
@@ -255,5 +397,10 @@ mod tests {
         assert_eq!(field_id("kpis[0].role"), "kpi-0-name");
         assert_eq!(field_id("analysis.plannedUsersPerVariant"), "plannedUsers");
         assert_eq!(field_id("analysis.alpha"), "alpha");
+        assert_eq!(field_id("kpis[0].window.days"), "kpi-0-window");
+        assert_eq!(field_id("kpis[1].where"), "kpi-1-event");
+        assert_eq!(field_id("kpis[1].steps[2].where"), "kpi-1-steps");
+        assert_eq!(field_id("kpis[1].numerator.where"), "kpi-1-numerator");
+        assert_eq!(field_id("exposure.where"), "exposureEvent");
     }
 }

@@ -17,7 +17,7 @@ pub fn csv_preview_table(props: &CsvPreviewTableProps) -> Html {
     html! {
         <details class="preview" open=true>
             <summary>{ format!("Preview: first {} rows, {} columns", p.rows.len(), p.header.len()) }</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Preview of the file (table)">
                 <table class="data-table" data-testid="csv-preview">
                     <thead><tr>{ for p.header.iter().map(|h| html! { <th>{ h.clone() }</th> }) }</tr></thead>
                     <tbody>

@@ -49,13 +49,15 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
     });
     let srm = primary.or(e.kpis.first()).map(|k| k.result.srm).filter(|s| s.mismatch);
     let stem = props.source.trim_end_matches(".csv").to_string();
-    // On a phone the card sits below the settings: bring each new decision into view.
+    // On a phone the card sits below the settings: bring each new decision into view, and
+    // move the keyboard and screen-reader focus to it (the answer to "Evaluate").
     let card = use_node_ref();
     {
         let card = card.clone();
         use_effect_with(props.evaluation.clone(), move |_| {
-            if let Some(element) = card.cast::<web_sys::Element>() {
+            if let Some(element) = card.cast::<web_sys::HtmlElement>() {
                 element.scroll_into_view_with_bool(true);
+                let _ = element.focus();
             }
         });
     }
@@ -75,7 +77,7 @@ pub fn decision_card(props: &DecisionCardProps) -> Html {
 
     html! {
         <section class={classes!("card", "decision-card", d.verdict.as_str())} data-testid="decision-card" ref={card}
-            aria-labelledby="decision-title" aria-live="polite">
+            tabindex="-1" aria-labelledby="decision-title" aria-live="polite">
             if let Some(srm) = srm {
                 <p class="srm-banner" role="alert" data-testid="srm-banner">
                     <strong>{ "Sample ratio mismatch. " }</strong>

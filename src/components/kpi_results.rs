@@ -9,6 +9,7 @@ use kpilab_core::evaluate::{KpiKind, KpiResult};
 use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
+use crate::charts::funnel_chart::FunnelChart;
 use crate::components::time_to_event_results::TimeToEventResults;
 use crate::text::format::{percent, trimmed, PercentStyle};
 use crate::text::report::{evidence, relative_ci, relative_lift};
@@ -22,7 +23,7 @@ pub struct KpiResultsProps {
 
 pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
     match kind {
-        Some(KpiKind::Conversion) => percent(x, PercentStyle::Share),
+        Some(KpiKind::Conversion | KpiKind::Funnel) => percent(x, PercentStyle::Share),
         _ => trimmed(x, 2),
     }
 }
@@ -30,6 +31,38 @@ pub fn value_text(kind: Option<KpiKind>, x: f64) -> String {
 /// The verdict as a coloured badge.
 pub fn verdict_badge(v: Verdict) -> Html {
     html! { <span class={classes!("badge", v.as_str())}>{ v.as_str() }</span> }
+}
+
+/// A funnel's steps under its row: each step's share of exposed users in both arms.
+fn funnel_step_rows(k: &KpiResult) -> Vec<Html> {
+    let share = Some(KpiKind::Funnel);
+    k.steps
+        .iter()
+        .flatten()
+        .enumerate()
+        .flat_map(|(i, step)| {
+            let mean =
+                |name: &str| step.result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN);
+            step.result
+                .comparisons
+                .iter()
+                .map(move |c| {
+                    html! {
+                        <tr class="funnel-step-row" data-testid="funnel-step-row">
+                            <th scope="row">{ format!("↳ step {}: {}", i + 1, step.name) }</th>
+                            <td>{ c.variant.clone() }</td>
+                            <td class="num">{ value_text(share, mean(&c.control)) }</td>
+                            <td class="num">{ value_text(share, mean(&c.variant)) }</td>
+                            <td class="num">{ relative_lift(c) }</td>
+                            <td>{ relative_ci(c) }</td>
+                            <td>{ evidence(c) }</td>
+                            <td>{ verdict_badge(c.verdict) }</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 #[function_component(KpiResults)]
@@ -53,7 +86,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
     html! {
         <section class="card kpi-results" aria-labelledby="kpi-results-title">
             <h2 id="kpi-results-title">{ "KPIs" }</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="KPIs (table)">
                 <table class="data-table">
                     <thead><tr>
                         <th>{ "KPI" }</th><th>{ "Variant" }</th><th class="num">{ "Control" }</th><th class="num">{ "Variant value" }</th>
@@ -74,12 +107,15 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                                     <td>{ evidence(c) }</td>
                                     <td>{ verdict_badge(c.verdict) }</td>
                                 </tr>
-                            }).collect::<Vec<_>>()
+                            }).chain(funnel_step_rows(k)).collect::<Vec<_>>()
                         }) }
                     </tbody>
                 </table>
             </div>
             <ForestPlot rows={forest} />
+            { for props.kpis.iter().filter_map(|k| k.steps.as_ref().map(|steps| html! {
+                <FunnelChart name={k.name.clone()} steps={steps.clone()} />
+            })) }
             // Time-to-convert KPIs: curves, medians, RMST, users still waiting.
             { for props.kpis.iter().filter_map(|k| k.time_to_event.clone().map(|result| html! {
                 <TimeToEventResults name={AttrValue::from(k.name.clone())} {result} />

@@ -30,7 +30,7 @@ pub fn mde_table(props: &MdeTableProps) -> Html {
     html! {
         <section class={classes!("card", props.stale.then_some("stale"))} aria-labelledby="mde-title">
             <h2 id="mde-title">{ "What each duration can detect" }</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="What each duration can detect (table)">
                 <table class="mde-table" data-testid="mde-table">
                     <thead>
                         <tr>

@@ -5,6 +5,7 @@ pub mod copy_button;
 pub mod csv_drop;
 pub mod csv_preview_table;
 pub mod csv_progress;
+pub mod data_quality;
 pub mod decision_card;
 pub mod field;
 pub mod kpi_results;

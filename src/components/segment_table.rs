@@ -24,7 +24,7 @@ pub fn segment_table(props: &SegmentTableProps) -> Html {
         <section class="card" aria-labelledby="segments-title">
             <h2 id="segments-title">{ "Segments" }</h2>
             <p class="muted">{ "Each segment analysed on its own users. Many slices mean some will look significant by chance: treat them as leads, not verdicts." }</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Segments (table)">
                 <table class="data-table" data-testid="segment-table">
                     <thead><tr>
                         <th>{ "Segment" }</th><th>{ "KPI" }</th><th>{ "Variant" }</th><th class="num">{ "Users" }</th>

@@ -5,11 +5,20 @@
 //! converted -> primary conversion KPI; revenue -> "revenue per user" guardrail (mean,
 //! pre_revenue as its CUPED covariate); revenue / orders -> "average order value"
 //! secondary ratio; device, channel, … (2-20 text values) -> segments.
+//!
+//! An event-level file (models::event_file: event, timestamp and user columns)
+//! gets its user, timestamp and event columns (and an experiment's exposure event)
+//! instead; its KPIs are picked from the events found (state::event_choices).
+
+use std::rc::Rc;
 
 use kpilab_core::evaluate::{KpiKind, KpiRole};
 
+use crate::models::column_names::{looks_like_id, normalize};
 use crate::models::csv_preview::{ColumnKind, ColumnProfile, CsvPreview};
+use crate::models::event_file::EventFile;
 use crate::state::eval_form::{EvalForm, KpiDraft};
+use crate::state::event_choices::EventChoices;
 
 const VARIANT_NAMES: &[&str] = &[
     "variant",
@@ -29,6 +38,9 @@ const CONVERSION_NAMES: &[&str] =
     &["converted", "conversion", "conversions", "convert", "is_converted", "purchased", "signed_up", "signup"];
 const REVENUE_NAMES: &[&str] = &["revenue", "sales", "revenue_per_user", "gmv", "amount", "spend", "order_value"];
 const ORDER_NAMES: &[&str] = &["orders", "order_count", "n_orders", "num_orders", "purchases", "transactions"];
+/// Exposure events of experiment tools (GA4 custom events, Segment, Mixpanel, Amplitude).
+const EXPOSURE_EVENTS: &[&str] =
+    &["experiment_exposure", "exposure", "experiment_viewed", "experiment_started", "experiment_impression", "exposed"];
 /// A text column with this many distinct values (in the preview) can be a segment.
 const SEGMENT_VALUES: std::ops::RangeInclusive<usize> = 2..=20;
 
@@ -39,9 +51,17 @@ pub const AOV_KPI: &str = "average order value";
 /// The form a conventional file gets without any clicks.
 pub fn guess(preview: &CsvPreview) -> EvalForm {
     let columns = &preview.columns;
-    let variant = find(columns, VARIANT_NAMES, |c| c.kind == ColumnKind::Text)
-        .or_else(|| columns.iter().find(|c| c.kind == ColumnKind::Text && (2..=6).contains(&c.distinct)));
-    let user = find(columns, USER_NAMES, |_| true);
+    let events = preview.events.as_ref();
+    // An event file's event and time columns are neither variants nor segments.
+    let event_level =
+        |c: &ColumnProfile| events.is_some_and(|e| c.name == e.event_column || c.name == e.timestamp_column);
+    let variant = find(columns, VARIANT_NAMES, |c| c.kind == ColumnKind::Text).or_else(|| {
+        columns.iter().find(|c| c.kind == ColumnKind::Text && (2..=6).contains(&c.distinct) && !event_level(c))
+    });
+    let user = match events {
+        Some(e) => columns.iter().find(|c| c.name == e.user_column),
+        None => find(columns, USER_NAMES, |_| true),
+    };
     let conversion = find(columns, CONVERSION_NAMES, |c| c.kind == ColumnKind::Binary);
     let revenue = find(columns, REVENUE_NAMES, ColumnProfile::is_numeric);
     let orders = find(columns, ORDER_NAMES, ColumnProfile::is_numeric);
@@ -61,12 +81,15 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     });
 
     let mut kpis = Vec::new();
-    if let Some(c) = conversion {
+    if events.is_some() {
+        // Event rows: KPIs are chosen from the events found (state::event_choices), not
+        // guessed from columns that are empty on most rows.
+    } else if let Some(c) = conversion {
         let mut k = KpiDraft::new(CONVERSION_KPI, KpiRole::Primary, KpiKind::Conversion);
         k.column = c.name.clone();
         kpis.push(k);
     }
-    if let Some(r) = revenue {
+    if let Some(r) = revenue.filter(|_| events.is_none()) {
         // Revenue guards a conversion test; with no conversion column it is the goal.
         let role = if kpis.is_empty() { KpiRole::Primary } else { KpiRole::Guardrail };
         let mut k = KpiDraft::new(REVENUE_KPI, role, KpiKind::Mean);
@@ -85,7 +108,11 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     let segment_columns = columns
         .iter()
         .filter(|c| {
-            c.kind == ColumnKind::Text && SEGMENT_VALUES.contains(&c.distinct) && !taken(c) && !looks_like_id(&c.name)
+            c.kind == ColumnKind::Text
+                && SEGMENT_VALUES.contains(&c.distinct)
+                && !taken(c)
+                && !looks_like_id(&c.name)
+                && !event_level(c)
         })
         // Nearly one value per row is an identifier, not a segment.
         .filter(|c| c.distinct * 2 <= preview.sampled_rows.max(4))
@@ -95,12 +122,22 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
     EvalForm {
         variant_column: variant.map(|c| c.name.clone()).unwrap_or_default(),
         user_column: user.map(|c| c.name.clone()).unwrap_or_default(),
-        revenue_kpi: if revenue.is_some() { REVENUE_KPI.into() } else { String::new() },
+        revenue_kpi: if revenue.is_some() && events.is_none() { REVENUE_KPI.into() } else { String::new() },
         kpis,
         segment_columns,
         delimiter: preview.delimiter,
+        event_column: events.map(|e| e.event_column.clone()).unwrap_or_default(),
+        timestamp_column: events.map(|e| e.timestamp_column.clone()).unwrap_or_default(),
+        exposure_event: events.and_then(exposure_event).unwrap_or_default(),
+        choices: events.map(EventChoices::for_file).unwrap_or_default(),
+        event_file: events.cloned().map(Rc::new),
         ..EvalForm::default()
     }
+}
+
+/// An experiment's own exposure event, when the export has one (else a user's first row is their exposure).
+fn exposure_event(file: &EventFile) -> Option<String> {
+    file.events.iter().find(|e| EXPOSURE_EVENTS.contains(&normalize(&e.name).as_str())).map(|e| e.name.clone())
 }
 
 /// The first column whose normalized name is in `names` (in the list's order) and passes `ok`.
@@ -110,29 +147,6 @@ fn find<'a>(
     ok: impl Fn(&ColumnProfile) -> bool,
 ) -> Option<&'a ColumnProfile> {
     names.iter().find_map(|name| columns.iter().find(|c| normalize(&c.name) == *name && ok(c)))
-}
-
-/// "Pre Revenue" / "pre-revenue" / "preRevenue" -> "pre_revenue".
-fn normalize(name: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in name.trim().chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            out.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
-
-fn looks_like_id(name: &str) -> bool {
-    let n = normalize(name);
-    n == "id" || n.ends_with("_id") || n.ends_with("id") && n.len() <= 4
 }
 
 #[cfg(test)]
@@ -180,10 +194,30 @@ mod tests {
     }
 
     #[test]
-    fn names_normalize() {
-        assert_eq!(normalize("Pre Revenue"), "pre_revenue");
-        assert_eq!(normalize("preRevenue"), "pre_revenue");
-        assert_eq!(normalize(" user-id "), "user_id");
+    fn an_event_export_sets_user_and_time_and_offers_its_events() {
+        let mut csv = String::from("event_timestamp,user_pseudo_id,event_name,variant,device,purchase_revenue\n");
+        for i in 0..30u64 {
+            let (event, revenue) = [("page_view", ""), ("add_to_cart", ""), ("purchase", "19.9")][(i % 3) as usize];
+            let variant = ["control", "treatment"][(i / 3 % 2) as usize];
+            let device = ["mobile", "desktop"][(i / 6 % 2) as usize];
+            csv.push_str(&format!(
+                "{},p{},{event},{variant},{device},{revenue}\n",
+                1_717_200_000_000_000 + i * 1_000_000,
+                i / 3
+            ));
+        }
+        let form = guess(&preview(csv.as_bytes(), true).unwrap());
+        assert_eq!(
+            (form.user_column.as_str(), form.timestamp_column.as_str(), form.event_column.as_str()),
+            ("user_pseudo_id", "event_timestamp", "event_name")
+        );
+        assert_eq!(form.variant_column, "variant");
+        assert_eq!(form.segment_columns, ["device"]);
+        assert!(form.kpis.is_empty() && form.exposure_event.is_empty());
+        assert_eq!((form.choices.event.as_str(), form.choices.days.as_str()), ("purchase", "7"));
+        assert_eq!(form.choices.revenue_column, "purchase_revenue");
+        let events: Vec<&str> = form.event_file.as_ref().unwrap().events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(events, ["page_view", "add_to_cart", "purchase"]);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! a few rows to show, and what each column looks like (0/1, numbers, text) so
 //! the columns can be mapped on their own. Only a slice of the file is read.
 
+use crate::models::event_file::{self, EventFile};
+use kpilab_core::csv::{Record, RecordReader};
+
 /// How much of the file the preview reads.
 pub const PREVIEW_BYTES: f64 = 256.0 * 1024.0;
 /// Rows shown in the preview table.
@@ -18,6 +21,8 @@ pub struct CsvPreview {
     pub columns: Vec<ColumnProfile>,
     /// Data rows seen in the slice.
     pub sampled_rows: usize,
+    /// One row per event (GA4, Segment…): its event, timestamp and user columns.
+    pub events: Option<EventFile>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,20 +50,16 @@ impl ColumnProfile {
 }
 
 /// Reads the preview from the file's first bytes; `complete` when that is the whole file
-/// (otherwise the last, possibly cut, record is dropped).
+/// (otherwise the last, unfinished and possibly cut, record is dropped).
 pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
-    let first_line = text.lines().next().unwrap_or("");
+    let line_end = bytes.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(bytes.len());
+    let first_line = String::from_utf8_lossy(&bytes[..line_end]);
     if first_line.trim().is_empty() {
         return Err("The file is empty or its first line is blank: the first line must name the columns.".into());
     }
-    let delimiter = guess_delimiter(first_line);
-    let mut records = split_records(&text, delimiter);
-    if !complete && records.len() > 1 {
-        records.pop();
-    }
-    let mut records = records.into_iter();
+    let delimiter = guess_delimiter(&first_line);
+    let mut records = split_records(bytes, delimiter, complete).into_iter();
     let header: Vec<String> = records.next().unwrap_or_default().into_iter().map(|h| h.trim().to_string()).collect();
     if header.len() < 2 {
         return Err(format!(
@@ -69,6 +70,7 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
     let data: Vec<Vec<String>> = records.filter(|r| r.len() == header.len()).collect();
     let columns = header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()))).collect();
     Ok(CsvPreview {
+        events: event_file::detect(&header, &data),
         rows: data.iter().take(SHOWN_ROWS).cloned().collect(),
         sampled_rows: data.len(),
         header,
@@ -108,34 +110,24 @@ fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> ColumnProfi
     ColumnProfile { name: name.to_string(), kind, distinct: distinct.len() }
 }
 
-/// RFC 4180 records (quotes, "" escapes, LF or CRLF); blank lines are skipped.
-fn split_records(text: &str, delimiter: char) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let (mut record, mut field) = (Vec::new(), String::new());
-    let (mut quoted, mut chars) = (false, text.chars().peekable());
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if quoted => field.push(c),
-            c if c == delimiter => record.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                record.push(std::mem::take(&mut field));
-                if !(record.len() == 1 && record[0].is_empty()) {
-                    records.push(std::mem::take(&mut record));
-                }
-                record.clear();
-            }
-            c => field.push(c),
+/// The records as the evaluation reads them (`kpilab_core::csv::RecordReader`:
+/// RFC 4180 quotes, LF, CRLF or a lone CR, blank lines skipped). Data records
+/// that break the quoting are left out, as the evaluation skips them as bad
+/// rows. Unless `complete`, the unfinished last record is not read (it may be
+/// cut), except when it is the only one (a header longer than the slice).
+fn split_records(bytes: &[u8], delimiter: char, complete: bool) -> Vec<Vec<String>> {
+    let mut records: Vec<Vec<String>> = Vec::new();
+    let keep = |records: &mut Vec<Vec<String>>, r: &Record<'_>| {
+        if r.malformed.is_none() || records.is_empty() {
+            records.push((0..r.len()).map(|i| String::from_utf8_lossy(r.field(i)).into_owned()).collect());
         }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
+        Ok(())
+    };
+    let mut reader = RecordReader::new(delimiter as u8);
+    // `keep` never fails, so neither does the reader.
+    let _ = reader.push(bytes, &mut |r: &Record<'_>| keep(&mut records, r));
+    if complete || records.is_empty() {
+        let _ = reader.finish(&mut |r: &Record<'_>| keep(&mut records, r));
     }
     records
 }
@@ -176,5 +168,15 @@ mod tests {
         assert_eq!(p.sampled_rows, 2);
         assert!(preview(b"", true).is_err());
         assert!(preview(b"justone\n1\n", true).is_err());
+    }
+
+    /// A lone CR ends a line, as in the evaluation (the core's reader, like
+    /// Python's csv); inside quotes it is part of the value.
+    #[test]
+    fn a_lone_cr_ends_a_line_as_in_the_evaluation() {
+        let p = preview(b"variant,converted\rA,1\rB,\"0\r\"\r", true).unwrap();
+        assert_eq!(p.header, ["variant", "converted"]);
+        assert_eq!(p.rows, [vec!["A".to_string(), "1".into()], vec!["B".to_string(), "0\r".into()]]);
+        assert_eq!(p.sampled_rows, 2);
     }
 }

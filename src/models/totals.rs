@@ -46,12 +46,13 @@ pub fn evaluate(text: &str) -> Result<AnalyzeResult, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn the_example_analyses() {
         let result = evaluate(EXAMPLE).unwrap();
         assert_eq!(result.comparisons.len(), 1);
-        assert!((result.comparisons[0].relative_lift.unwrap() - 0.12).abs() < 1e-12);
+        assert_close!(result.comparisons[0].relative_lift.unwrap(), 0.12, 0.0, 1e-12, strict);
     }
 
     #[test]

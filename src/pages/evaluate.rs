@@ -15,6 +15,7 @@ use crate::components::column_mapper::ColumnMapper;
 use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
 use crate::components::csv_progress::CsvProgress;
+use crate::components::data_quality::DataQualityPanel;
 use crate::components::decision_card::DecisionCard;
 use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
@@ -25,7 +26,9 @@ use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
 use crate::models::plan_file::PlanFile;
 use crate::services::csv_job::CsvJob;
 use crate::services::files::{self, SAMPLE_URL};
+use crate::services::session;
 use crate::state::eval_form::EvalEdit;
+use crate::state::eval_session::{self, KeptForm};
 use crate::state::eval_state::{Action, EvalState, Phase, Source};
 use crate::state::FieldError;
 use crate::text::format::megabytes;
@@ -33,7 +36,11 @@ use crate::worker::protocol::WorkerReport;
 
 #[function_component(Evaluate)]
 pub fn evaluate() -> Html {
-    let state = use_reducer(EvalState::default);
+    // The mapping left earlier in this tab comes back (Evaluate → Plan → Evaluate).
+    let state = use_reducer(|| EvalState {
+        kept: session::load(eval_session::KEY).as_deref().and_then(KeptForm::from_json),
+        ..EvalState::default()
+    });
     let job = use_mut_ref(|| None::<CsvJob>);
     let totals_mode = use_state(|| false);
 
@@ -85,6 +92,33 @@ pub fn evaluate() -> Html {
             });
         })
     };
+
+    // Keep the mapping of the file on screen for this tab.
+    {
+        let source = state.source.as_ref().map(|s| s.name.clone());
+        let mapped = matches!(state.preview, Some(Ok(_)));
+        use_effect_with((state.form.clone(), source, mapped), |(form, source, mapped)| {
+            if let (Some(source), true) = (source, mapped) {
+                let kept = KeptForm { source: source.clone(), form: form.clone() };
+                session::save(eval_session::KEY, &kept.to_json());
+            }
+        });
+    }
+    // The sample data can be read again on its own: bring back its mapping at once.
+    {
+        let (load, dispatcher) = (load.clone(), state.dispatcher());
+        let sample_kept = state.kept.as_ref().is_some_and(|k| k.source == SAMPLE_URL);
+        use_effect_with((), move |_| {
+            if sample_kept {
+                spawn_local(async move {
+                    match files::fetch_sample().await {
+                        Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, false),
+                        Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
+                    }
+                });
+            }
+        });
+    }
 
     let on_file = {
         let load = load.clone();
@@ -202,6 +236,7 @@ fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callba
                 Phase::Done { evaluation, kinds } => html! {
                     <>
                         <DecisionCard evaluation={evaluation.clone()} source={source_name} />
+                        <DataQualityPanel evaluation={evaluation.clone()} />
                         <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds.clone()} />
                         <SegmentTable segments={Rc::new(evaluation.segments.clone())} />
                         <RowReportView rows={evaluation.rows.clone()} />

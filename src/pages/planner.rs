@@ -17,8 +17,15 @@ use crate::services::browser;
 use crate::state::planner_form::{FormEdit, PlannerState};
 use crate::state::url_state;
 
+#[derive(Properties, PartialEq)]
+pub struct PlannerProps {
+    /// Each new plan query (as in the address bar), for the links that carry it.
+    #[prop_or_default]
+    pub on_query: Callback<String>,
+}
+
 #[function_component(Planner)]
-pub fn planner() -> Html {
+pub fn planner(props: &PlannerProps) -> Html {
     let state = use_reducer(|| PlannerState(url_state::from_query(&browser::location_search())));
     let form = &state.0;
     let outcome = use_memo(form.clone(), compute);
@@ -35,7 +42,14 @@ pub fn planner() -> Html {
     let stale = error.is_some();
 
     // Mirror the plan in the address bar (no reload, no history entry per keystroke).
-    use_effect_with(form.clone(), |form| browser::replace_query(&url_state::to_query(form)));
+    {
+        let on_query = props.on_query.clone();
+        use_effect_with(form.clone(), move |form| {
+            let query = url_state::to_query(form);
+            browser::replace_query(&query);
+            on_query.emit(query);
+        });
+    }
 
     let on_edit = {
         let state = state.clone();

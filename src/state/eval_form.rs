@@ -2,24 +2,29 @@
 //! options. Text until `to_config` turns them into the core's `EvalConfig`; the
 //! core then validates the rest (`CsvEvaluator::new`).
 
+use std::rc::Rc;
+
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
-use kpilab_core::evaluate::event_types::RatioPart;
-use kpilab_core::evaluate::filter::Filter;
+use kpilab_core::csv::TimestampUnit;
+use kpilab_core::evaluate::event_types::{Aggregate, Exposure, FunnelStep, KpiWindow, RatioPart, RatioPartSpec};
+use kpilab_core::evaluate::filter::{Filter, FilterValue};
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
 use kpilab_core::CsvEvaluator;
 
+use crate::models::event_file::EventFile;
 use crate::models::plan_file::PlanFile;
+use crate::state::event_choices::EventChoices;
 use crate::state::number::{parse_margin, parse_number, NumberError};
 use crate::state::FieldError;
 use crate::text::format::{percent_number, plain};
 
-#[derive(Debug, Clone, PartialEq)]
+// Serialize: kept in the tab's session storage across Plan and Evaluate (state::eval_session).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EvalForm {
     pub variant_column: String,
     /// "" = each row is one user already.
     pub user_column: String,
-    /// Event exports: the time of each row ("" = none).
-    pub timestamp_column: String,
     /// "" = a variant named "control", else the first.
     pub control: String,
     pub kpis: Vec<KpiDraft>,
@@ -35,6 +40,20 @@ pub struct EvalForm {
     /// Name of the mean KPI to project over a year; "" = none.
     pub revenue_kpi: String,
     pub delimiter: char,
+    /// Event level (SDK.md §4): the column naming each row's event; "" = none.
+    pub event_column: String,
+    /// The time of each row; "" = none (no windows).
+    pub timestamp_column: String,
+    /// "auto", "s", "ms" or "us" (epoch numbers).
+    pub timestamp_unit: String,
+    /// A user's exposure = their first row of this event; "" = their first row.
+    pub exposure_event: String,
+    /// What the preview showed of an event-level file (its events are the choices);
+    /// not kept across views: it is read again from the file's preview.
+    #[serde(skip)]
+    pub event_file: Option<Rc<EventFile>>,
+    /// The mapper's "Conversion = users with at least one … within … days" line.
+    pub choices: EventChoices,
 }
 
 impl Default for EvalForm {
@@ -42,7 +61,6 @@ impl Default for EvalForm {
         EvalForm {
             variant_column: String::new(),
             user_column: String::new(),
-            timestamp_column: String::new(),
             control: String::new(),
             kpis: Vec::new(),
             segment_columns: Vec::new(),
@@ -53,11 +71,17 @@ impl Default for EvalForm {
             annual_users: String::new(),
             revenue_kpi: String::new(),
             delimiter: ',',
+            event_column: String::new(),
+            timestamp_column: String::new(),
+            timestamp_unit: "auto".into(),
+            exposure_event: String::new(),
+            event_file: None,
+            choices: EventChoices::default(),
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KpiDraft {
     pub name: String,
     pub role: KpiRole,
@@ -80,6 +104,19 @@ pub struct KpiDraft {
     pub event_value: String,
     /// Time to convert: "days" or "hours".
     pub unit: String,
+    /// Event level: only rows of this event count (`where: {column: eventColumn, equals}`);
+    /// "" = every row. Ratio KPIs apply it to both parts.
+    pub event: String,
+    /// Only rows within this many days after exposure count; "" = no window.
+    pub window_days: String,
+    /// "" = the default (any for a conversion, sum for a mean), else an `Aggregate` name.
+    pub aggregate: String,
+    /// Conversion: the per-user aggregate that counts as converted; "" = 1.
+    pub threshold: String,
+    /// Funnel: the step events in order, comma-separated.
+    pub steps: String,
+    /// Funnel: each step must follow the previous one in time.
+    pub ordered: bool,
 }
 
 impl KpiDraft {
@@ -98,7 +135,64 @@ impl KpiDraft {
             event_name_column: String::new(),
             event_value: String::new(),
             unit: "days".into(),
+            event: String::new(),
+            window_days: String::new(),
+            aggregate: String::new(),
+            threshold: String::new(),
+            steps: String::new(),
+            ordered: false,
         }
+    }
+
+    /// The draft of a `KpiSpec` the form can show (its filters are events of
+    /// `event_column`, as the presets' are); None for anything else (e.g. a cap).
+    pub fn from_spec(spec: &KpiSpec, event_column: &str) -> Option<KpiDraft> {
+        let event_of = |f: &Filter| match f {
+            Filter { column: Some(c), equals: Some(FilterValue::Text(v)), .. }
+                if c == event_column && *f == Filter::equals(event_column, v.as_str()) =>
+            {
+                Some(v.clone())
+            }
+            _ => None,
+        };
+        let mut d = KpiDraft::new(&spec.name, spec.role, spec.kind);
+        d.higher_is_better = spec.higher_is_better;
+        d.margin_percent = spec.non_inferiority_margin.map(|m| percent_number(m, 4)).unwrap_or_default();
+        d.covariate = spec.covariate.clone().unwrap_or_default();
+        d.column = spec.column.clone().unwrap_or_default();
+        if let Some(f) = &spec.where_ {
+            d.event = event_of(f)?;
+        }
+        if let Some(a) = spec.aggregate {
+            d.aggregate = aggregate_name(a);
+        }
+        d.threshold = spec.threshold.map(plain).unwrap_or_default();
+        match spec.window {
+            Some(KpiWindow { days: Some(days), hours: None }) => d.window_days = plain(days),
+            Some(_) => return None,
+            None => {}
+        }
+        if spec.cap.is_some() {
+            return None;
+        }
+        for (part, text) in [(&spec.numerator, &mut d.numerator), (&spec.denominator, &mut d.denominator)] {
+            match part {
+                Some(RatioPart::Column(c)) => *text = c.clone(),
+                Some(RatioPart::Part(p)) => {
+                    d.event = event_of(p.where_.as_ref()?)?;
+                    *text = p.column.clone().unwrap_or_default();
+                }
+                None => {}
+            }
+        }
+        if let Some(steps) = &spec.steps {
+            let names: Option<Vec<String>> =
+                steps.iter().map(|s| event_of(&s.where_).filter(|e| *e == s.name)).collect();
+            d.steps = names?.join(", ");
+            d.ordered = spec.ordered == Some(true);
+        }
+        // Only what `to_spec` gives back: anything else would be silently lost.
+        (d.to_spec(0, event_column).ok().as_ref() == Some(spec)).then_some(d)
     }
 }
 
@@ -112,6 +206,14 @@ pub enum EvalEdit {
     AddKpi,
     RemoveKpi(usize),
     ToggleSegment(String),
+    /// A field of the event choices ("event", "days", "revenueColumn", "preset").
+    Choice(&'static str, String),
+    /// Adds "users with at least one <event> within <days>" as the primary KPI.
+    UseConversion,
+    /// Adds revenue per user from the chosen revenue column.
+    UseRevenue,
+    /// Adds the chosen preset, filled with the mapped column names.
+    AddPreset,
 }
 
 impl EvalForm {
@@ -120,7 +222,6 @@ impl EvalForm {
             EvalEdit::Set(key, value) => match key {
                 "variantColumn" => self.variant_column = value,
                 "userColumn" => self.user_column = value,
-                "timestampColumn" => self.timestamp_column = value,
                 "control" => self.control = value,
                 "method" => self.method = value,
                 "alpha" => self.alpha = value,
@@ -128,8 +229,16 @@ impl EvalForm {
                 "plannedUsers" => self.planned_users = value,
                 "annualUsers" => self.annual_users = value,
                 "revenueKpi" => self.revenue_kpi = value,
+                "eventColumn" => self.event_column = value,
+                "timestampColumn" => self.timestamp_column = value,
+                "timestampUnit" => self.timestamp_unit = value,
+                "exposureEvent" => self.exposure_event = value,
                 _ => {}
             },
+            EvalEdit::Choice(key, value) => self.choices.set(key, value),
+            EvalEdit::UseConversion => self.use_conversion_choice(),
+            EvalEdit::UseRevenue => self.use_revenue_choice(),
+            EvalEdit::AddPreset => self.add_chosen_preset(),
             EvalEdit::Kpi(i, kpi) => {
                 if let Some(slot) = self.kpis.get_mut(i) {
                     // Keep the revenue projection pointing at a renamed KPI.
@@ -180,10 +289,23 @@ impl EvalForm {
         )?;
         let annual =
             number("annualUsers", &self.annual_users, "Enter the users a year as a number, or leave it empty.")?;
+        if self.kpis.is_empty() && self.event_file.is_some() {
+            return Err(FieldError::new(
+                "kpis",
+                "Choose what counts: pick the event of a conversion and click \"Use as primary KPI\", or add a preset.",
+            ));
+        }
         let mut kpis = Vec::with_capacity(self.kpis.len());
         for (i, k) in self.kpis.iter().enumerate() {
-            kpis.push(k.to_spec(i)?);
+            kpis.push(k.to_spec(i, &self.event_column)?);
         }
+        let exposure = match non_empty(&self.exposure_event) {
+            None => None,
+            Some(_) if self.event_column.is_empty() => {
+                return Err(FieldError::new("exposureEvent", "Pick the event column first: exposure is an event."))
+            }
+            Some(event) => Some(Exposure { where_: Some(Filter::equals(&self.event_column, event.as_str())) }),
+        };
         let options = AnalysisOptions {
             control: non_empty(&self.control),
             // The selects offer the core's names; anything else is the default.
@@ -195,7 +317,6 @@ impl EvalForm {
         let config = EvalConfig {
             variant_column: self.variant_column.clone(),
             user_column: non_empty(&self.user_column),
-            timestamp_column: non_empty(&self.timestamp_column),
             kpis,
             segment_columns: self.segment_columns.clone(),
             analysis: EvalAnalysis { options, planned_users_per_variant: planned, variants: None },
@@ -204,7 +325,9 @@ impl EvalForm {
             // The projection needs both; one alone is not an error, just no projection.
             annual_users: annual.filter(|_| !self.revenue_kpi.is_empty()),
             revenue_kpi: non_empty(&self.revenue_kpi).filter(|_| annual.is_some()),
-            ..EvalConfig::new("", Vec::new())
+            timestamp_column: non_empty(&self.timestamp_column),
+            timestamp_unit: serde_json::from_value(self.timestamp_unit.clone().into()).unwrap_or(TimestampUnit::Auto),
+            exposure,
         };
         // Everything that does not need the data (names, kinds, margins…), checked by the core.
         CsvEvaluator::new(config.clone()).map_err(|e| FieldError { field: e.field, message: e.message })?;
@@ -253,61 +376,98 @@ impl EvalForm {
 }
 
 impl KpiDraft {
-    fn to_spec(&self, i: usize) -> Result<KpiSpec, FieldError> {
+    /// The core's KPI (`i` names its fields in problems); filters are on `event_column`.
+    pub fn to_spec(&self, i: usize, event_column: &str) -> Result<KpiSpec, FieldError> {
         let field = |name: &str| format!("kpis[{i}].{name}");
+        let problem =
+            |name: &str, what: String| FieldError::new(&field(name), format!("KPI \"{}\": {what}", self.name));
+        let event = non_empty(&self.event);
+        let filter = |e: &str| -> Result<Filter, FieldError> {
+            match event_column.is_empty() {
+                true => Err(problem("event", "pick the event column first (Columns).".into())),
+                false => Ok(Filter::equals(event_column, e)),
+            }
+        };
+        let where_ = event.as_deref().map(filter).transpose()?;
+        // With an event, a conversion or count needs no column: its rows are what count.
         let needs = |value: &str, name: &str, what: &str| -> Result<Option<String>, FieldError> {
-            match value.is_empty() {
-                true => Err(FieldError::new(&field(name), format!("KPI \"{}\": pick {what}.", self.name))),
-                false => Ok(Some(value.to_string())),
+            match (non_empty(value), &where_) {
+                (None, None) => Err(problem(name, format!("pick {what}."))),
+                (column, _) => Ok(column),
             }
         };
-        let (column, numerator, denominator) = match self.kind {
-            KpiKind::Conversion => (needs(&self.column, "column", "the 0/1 column")?, None, None),
-            KpiKind::Mean => (needs(&self.column, "column", "the numeric column")?, None, None),
-            KpiKind::Ratio => (
-                None,
-                needs(&self.numerator, "numerator", "the numerator column (e.g. revenue)")?,
-                needs(&self.denominator, "denominator", "the denominator column (e.g. orders)")?,
-            ),
-            // The form has no funnel editor yet (event-level KPIs come from presets).
+        let part = |column: Option<String>| match &where_ {
+            None => column.map(RatioPart::Column),
+            Some(w) => Some(RatioPart::Part(RatioPartSpec {
+                aggregate: Some(if column.is_some() { Aggregate::Sum } else { Aggregate::Count }),
+                column,
+                where_: Some(w.clone()),
+            })),
+        };
+        let mut spec = KpiSpec::new(self.name.trim(), self.role, self.kind);
+        match self.kind {
+            KpiKind::Conversion => spec.column = needs(&self.column, "column", "the 0/1 column")?,
+            KpiKind::Mean => spec.column = needs(&self.column, "column", "the numeric column")?,
+            KpiKind::Ratio => {
+                spec.numerator = part(needs(&self.numerator, "numerator", "the numerator column (e.g. revenue)")?);
+                spec.denominator =
+                    part(needs(&self.denominator, "denominator", "the denominator column (e.g. orders)")?);
+            }
             KpiKind::Funnel => {
-                return Err(FieldError::new(&field("kind"), "Funnel KPIs are not editable in this form yet."))
+                let names: Vec<&str> = self.steps.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                if names.is_empty() {
+                    return Err(problem(
+                        "steps",
+                        "list the step events in order, e.g. view_item, add_to_cart, purchase.".into(),
+                    ));
+                }
+                let steps = names.iter().map(|s| Ok(FunnelStep { name: s.to_string(), where_: filter(s)? }));
+                spec.steps = Some(steps.collect::<Result<_, FieldError>>()?);
+                spec.ordered = self.ordered.then_some(true);
             }
-            // Event level (a converting event is named) or per user (duration + 0/1 columns).
-            KpiKind::TimeToEvent if !self.event_value.trim().is_empty() => (None, None, None),
             KpiKind::TimeToEvent => {
-                (needs(&self.column, "column", "the duration column (or name the converting event)")?, None, None)
+                // Event level (a converting event is named) or per user (duration + 0/1 columns).
+                if self.event_value.trim().is_empty() {
+                    spec.column = needs(&self.column, "column", "the duration column (or name the converting event)")?;
+                    spec.event_column = needs(&self.event_column, "eventColumn", "the 0/1 converted column")?;
+                } else {
+                    let events = needs(&self.event_name_column, "where", "the column naming each row's event")?;
+                    spec.where_ = events.map(|c| Filter::equals(&c, self.event_value.trim()));
+                }
+                spec.unit = Some(self.unit.parse().unwrap_or_default());
             }
-        };
-        let mut time_to_event = KpiSpec::new("", self.role, self.kind);
-        if self.kind == KpiKind::TimeToEvent {
-            if self.event_value.trim().is_empty() {
-                time_to_event.event_column = needs(&self.event_column, "eventColumn", "the 0/1 converted column")?;
-            } else {
-                let events = needs(&self.event_name_column, "where", "the column naming each row's event")?;
-                time_to_event.where_ = events.map(|c| Filter::equals(&c, self.event_value.trim()));
-            }
-            time_to_event.unit = Some(self.unit.parse().unwrap_or_default());
         }
-        let margin = if self.role == KpiRole::Guardrail {
+        if !matches!(self.kind, KpiKind::Ratio | KpiKind::TimeToEvent) {
+            spec.where_ = where_.filter(|_| self.kind != KpiKind::Funnel);
+        }
+        spec.covariate = non_empty(&self.covariate).filter(|_| self.kind == KpiKind::Mean);
+        // Converting sooner is better.
+        spec.higher_is_better = self.higher_is_better && self.kind != KpiKind::TimeToEvent;
+        spec.non_inferiority_margin = if self.role == KpiRole::Guardrail {
             parse_margin(&self.margin_percent)
                 .map_err(|message| FieldError::new(&field("nonInferiorityMargin"), message))?
         } else {
             None
         };
-        Ok(KpiSpec {
-            name: self.name.trim().to_string(),
-            role: self.role,
-            kind: self.kind,
-            column,
-            numerator: numerator.map(RatioPart::Column),
-            denominator: denominator.map(RatioPart::Column),
-            covariate: non_empty(&self.covariate).filter(|_| self.kind == KpiKind::Mean),
-            higher_is_better: self.higher_is_better && self.kind != KpiKind::TimeToEvent,
-            non_inferiority_margin: margin,
-            ..time_to_event
-        })
+        if let Some(a) = non_empty(&self.aggregate).filter(|_| matches!(self.kind, KpiKind::Conversion | KpiKind::Mean))
+        {
+            spec.aggregate = Some(
+                serde_json::from_value(a.clone().into())
+                    .map_err(|_| problem("aggregate", format!("\"{a}\" is no way to add up rows.")))?,
+            );
+        }
+        if self.kind == KpiKind::Conversion {
+            spec.threshold = number(&field("threshold"), &self.threshold, "Enter the threshold as a number, e.g. 2.")?;
+        }
+        let days = number(&field("window"), &self.window_days, "Enter the window in days as a number, e.g. 7.")?;
+        spec.window = days.map(|d| KpiWindow { days: Some(d), hours: None });
+        Ok(spec)
     }
+}
+
+/// The serde name of an aggregate ("sum").
+pub fn aggregate_name(a: Aggregate) -> String {
+    serde_json::to_value(a).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 fn non_empty(s: &str) -> Option<String> {

@@ -12,6 +12,7 @@ use crate::models::auto_map;
 use crate::models::csv_preview::CsvPreview;
 use crate::models::plan_file::PlanFile;
 use crate::state::eval_form::{EvalEdit, EvalForm};
+use crate::state::eval_session::KeptForm;
 use crate::state::FieldError;
 use crate::text::format::plan_loaded_note;
 use crate::worker::protocol::WorkerReport;
@@ -52,6 +53,9 @@ pub struct EvalState {
     /// Kept to prefill again when another file is chosen.
     pub plan: Option<Rc<PlanFile>>,
     pub plan_note: Option<Result<String, String>>,
+    /// The mapping kept from earlier in this tab (Evaluate → Plan → Evaluate): used
+    /// instead of the automatic one for the next file that has its columns.
+    pub kept: Option<KeptForm>,
 }
 
 /// What happened: the user's edits, the file's preview and the worker's reports.
@@ -81,9 +85,19 @@ impl Reducible for EvalState {
                 s.issue = None;
             }
             Action::Previewed(Ok(preview)) => {
-                s.form = auto_map::guess(&preview);
-                if let Some(plan) = &s.plan {
-                    s.form.apply_plan(plan);
+                let source = s.source.as_ref().map(|src| src.name.as_str()).unwrap_or_default();
+                match s.kept.take() {
+                    Some(kept) if kept.fits(source, &preview.header) => {
+                        // the file's events come from this preview, not from the kept form
+                        let event_file = preview.events.clone().map(Rc::new);
+                        s.form = EvalForm { event_file, ..kept.form };
+                    }
+                    _ => {
+                        s.form = auto_map::guess(&preview);
+                        if let Some(plan) = &s.plan {
+                            s.form.apply_plan(plan);
+                        }
+                    }
                 }
                 s.preview = Some(Ok(Rc::new(preview)));
             }
@@ -146,6 +160,27 @@ mod tests {
         let s = reduce(s, Action::Report(failed));
         assert!(s.phase == Phase::Failed("no such column".into()));
         assert_eq!(s.issue, Some(FieldError::new("kpis[0].column", "no such column")));
+    }
+
+    #[test]
+    fn a_kept_mapping_wins_over_the_guess_only_when_its_columns_exist() {
+        let preview =
+            || crate::models::csv_preview::preview(b"variant,user_id,converted\na,1,0\nb,2,1\n", true).unwrap();
+        let form = EvalForm { variant_column: "user_id".into(), ..EvalForm::default() };
+        // No source here (a Blob needs a browser): the kept form's file name is "" too.
+        let kept = KeptForm { source: String::new(), form: form.clone() };
+        let s =
+            reduce(EvalState { kept: Some(kept.clone()), ..EvalState::default() }, Action::Previewed(Ok(preview())));
+        assert_eq!(s.form, form);
+        assert_eq!(s.kept, None, "used once");
+
+        let elsewhere = KeptForm { form: EvalForm { variant_column: "arm".into(), ..form.clone() }, ..kept };
+        let s = reduce(EvalState { kept: Some(elsewhere), ..EvalState::default() }, Action::Previewed(Ok(preview())));
+        assert_eq!(s.form.variant_column, "variant", "no such column: the automatic mapping");
+
+        let other_file = KeptForm { source: "other.csv".into(), form };
+        let s = reduce(EvalState { kept: Some(other_file), ..EvalState::default() }, Action::Previewed(Ok(preview())));
+        assert_eq!(s.form.variant_column, "variant", "another file: the automatic mapping");
     }
 
     #[test]

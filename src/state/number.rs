@@ -40,12 +40,13 @@ pub fn parse_margin(text: &str) -> Result<Option<f64>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn separators_percent_and_empty() {
         assert_eq!(parse_number("2,000"), Ok(2000.0));
         assert_eq!(parse_number("2\u{a0}000"), Ok(2000.0));
-        assert!((parse_number("5%").unwrap() - 0.05).abs() < 1e-15);
+        assert_close!(parse_number("5%").unwrap(), 0.05, 0.0, 1e-15, strict);
         assert_eq!(parse_number(" "), Err(NumberError::Empty));
         assert_eq!(parse_number("abc"), Err(NumberError::Unreadable));
         assert_eq!(parse_number("1e999"), Err(NumberError::Unreadable));

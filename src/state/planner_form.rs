@@ -363,6 +363,7 @@ impl Reducible for PlannerState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn core_paths_map_to_input_ids() {
@@ -377,7 +378,7 @@ mod tests {
     #[test]
     fn numbers_accept_separators_and_percent() {
         assert_eq!(number("x", "2,000").unwrap(), 2000.0);
-        assert!((number("x", "5%").unwrap() - 0.05).abs() < 1e-15);
+        assert_close!(number("x", "5%").unwrap(), 0.05, 0.0, 1e-15, strict);
         assert!(number("x", "abc").is_err());
         assert!(number("x", "").is_err());
     }

@@ -88,6 +88,13 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
     for e in &rows.errors {
         md.push_str(&format!("- line {}: {}\n", group_thousands(e.line), md_text(&e.message)));
     }
+    let quality = crate::text::quality::quality_lines(evaluation);
+    if !quality.is_empty() {
+        md.push_str("\n## Data quality\n\n");
+        for line in quality {
+            md.push_str(&format!("- {}\n", md_text(&line.text)));
+        }
+    }
     md
 }
 

@@ -81,6 +81,8 @@ test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
   assert.match(errors, new RegExp(`Line ${(4003).toLocaleString("en-US")}`));
   assert.ok(await page.getByTestId("segment-table").isVisible());
   assert.ok(await page.locator("svg.forest-plot").isVisible());
+  // One row per user: nothing is left out by the event-level rules, so no data-quality panel.
+  assert.equal(await page.getByTestId("data-quality").count(), 0);
 
   assert.ok(workers.some((url) => url.endsWith("/worker_loader.js")), `the CSV was parsed in a worker (${workers})`);
   await page.screenshot({ path: join(OUT_DIR, "evaluate.png"), fullPage: true });

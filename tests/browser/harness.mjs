@@ -28,9 +28,17 @@ const MIME = {
   ".ico": "image/x-icon",
 };
 
-/** Serves `root` (and optional extra mounts {"/pkg/": dir}) on a free loopback port. */
+/**
+ * Serves `root` (and optional extra mounts {"/pkg/": dir}) on a free loopback port.
+ * `setDown(true)` makes it answer every request with 503 (a site that is gone: offline tests).
+ */
 export async function serveStatic(root, mounts = {}) {
+  let down = false;
   const server = createServer((req, res) => {
+    if (down) {
+      res.writeHead(503).end("down");
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     let base = root;
     let rel = path;
@@ -56,7 +64,7 @@ export async function serveStatic(root, mounts = {}) {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+  return { origin, close: () => new Promise((ok) => server.close(ok)), setDown: (on) => (down = on) };
 }
 
 /** Debian Chromium, headless, with the flags that keep it off the network. */

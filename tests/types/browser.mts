@@ -22,3 +22,11 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 type AnyIn<F extends (...args: never[]) => unknown> = IsAny<Parameters<F>[0]> | IsAny<Awaited<ReturnType<F>>>;
 type RawExport = Awaited<ReturnType<typeof init>>["analyze"];
 export const noAny: [AnyIn<typeof init>, AnyIn<typeof initSync>, AnyIn<typeof bundler.init>, IsAny<Parameters<RawExport>[0]>] = [false, false, false, false];
+
+// evaluateFile (SDK.md §7): a File or Blob on module workers.
+const fileResult: Promise<web.Evaluation> = web.evaluateFile(new Blob(["variant,c\n"]), { variantColumn: "variant", kpis: [{ name: "c", role: "primary", kind: "conversion", column: "c" }] }, {
+  workers: 4,
+  onProgress: (p) => p.bytes,
+  signal: new AbortController().signal,
+});
+void fileResult;

@@ -1,5 +1,5 @@
 // Each line below must be a compile error: tsc fails if any of them compiles.
-import { planSampleSize, analyze, evaluateCsv } from "kpilab";
+import { planSampleSize, analyze, evaluateCsv, toSql } from "kpilab";
 
 // @ts-expect-error misspelled field (mdeTyp for mdeType)
 planSampleSize({ metric: { kind: "proportion", baseline: 0.05 }, mde: 0.1, mdeTyp: "relative" });
@@ -40,6 +40,9 @@ evaluateCsv("variant,revenue\n", { variantColumn: "variant", kpis: [{ name: "AOV
 import { kpiPresets } from "kpilab";
 // @ts-expect-error no such preset (conversionRate)
 kpiPresets.conversion();
+
+// @ts-expect-error toSql's dialect is one of the six warehouses
+toSql({ variantColumn: "v", kpis: [] }, { dialect: "oracle", table: "t" });
 // @ts-expect-error a per-user time-to-event KPI needs eventColumn next to column
 evaluateCsv("variant,days\n", { variantColumn: "variant", kpis: [{ name: "TTC", role: "primary", kind: "timeToEvent", column: "days" }] });
 // @ts-expect-error converting sooner is better: higherIsBetter can only be false

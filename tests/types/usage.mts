@@ -71,6 +71,24 @@ const contaminated: number = quality.multiVariantUsers;
 const stepShare: number | undefined = eventLevel.kpis[2].steps?.[1].fromPrevious[0].rate;
 void [contaminated, stepShare];
 
+// evaluateFile (SDK.md §7): Node takes a path or a Blob.
+import { evaluateFile } from "kpilab";
+const fromPath: Promise<Evaluation> = evaluateFile("data.csv", { variantColumn: "variant", kpis: [{ name: "c", role: "primary", kind: "conversion", column: "converted" }] }, {
+  onProgress: (p) => p.bytes + p.rows,
+  signal: new AbortController().signal,
+});
+void fromPath;
+// Warehouse SQL and aggregates (SDK.md §6): the dialect is a union, rows are plain records.
+import { toSql, evaluateAggregates, CsvEvaluator } from "kpilab";
+import type { AggregateRow, SqlDialect, EvalConfig } from "kpilab";
+const aggConfig: EvalConfig = { variantColumn: "variant", kpis: [{ name: "conv", role: "primary", kind: "conversion", column: "c" }] };
+const dialect: SqlDialect = "bigquery";
+const sql: string = toSql(aggConfig, { dialect, table: "project.dataset.users" });
+const localRun = new CsvEvaluator(aggConfig);
+const aggRows: AggregateRow[] = localRun.aggregates();
+const fromRows: Evaluation = evaluateAggregates(aggRows, aggConfig);
+const fromCsv: Evaluation = evaluateAggregates("segment_column,segment_value,variant,users,conv__sum\n", aggConfig);
+console.log(sql, fromRows, fromCsv);
 // Time to convert as a KPI (SDK.md §5): per user or event level; KpiResult.timeToEvent.
 const ttc: Evaluation = evaluateCsv("user_id,variant,event_name,event_time\n", {
   variantColumn: "variant",

@@ -6,4 +6,6 @@ const { KpilabError } = require("./error.cjs");
 const { wrapAll } = require("./wrap.cjs");
 const init = async function init(_options) {};
 const initSync = function initSync(_options) {};
-module.exports = { ...wrapAll(wasm), KpilabError, init, initSync, default: init };
+const api = wrapAll(wasm);
+const evaluateFile = require("./file-node.cjs").makeEvaluateFile(api.CsvEvaluator, KpilabError);
+module.exports = { ...api, evaluateFile, KpilabError, init, initSync, default: init };

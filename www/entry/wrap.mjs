@@ -43,6 +43,19 @@ export function wrapClass(Base, check) {
   return Wrapped;
 }
 
+/** Aggregate row objects as CSV text (what the wasm reads); numbers print exactly (shortest round trip). */
+export function rowsToCsv(rows) {
+  if (!Array.isArray(rows)) return rows;
+  const columns = [];
+  for (const r of rows) for (const k of Object.keys(r ?? {})) if (!columns.includes(k)) columns.push(k);
+  const cell = (v) => {
+    if (v === null || v === undefined) return "";
+    const s = typeof v === "bigint" ? v.toString() : String(v);
+    return /[",\r\n]/.test(s) || s.trim() !== s ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.map(cell).join(","), ...rows.map((r) => columns.map((c) => cell(r?.[c])).join(","))].join("\n") + "\n";
+}
+
 /** The names of `kpiPresets` (as `PRESET_NAMES` in the core's evaluate/presets.rs). */
 const PRESETS = ["conversionRate", "revenuePerUser", "averageOrderValue", "ordersPerUser", "bounceRate", "repeatPurchaseRate",
   "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "timeToConvert", "checkoutFunnel"];
@@ -50,10 +63,16 @@ const PRESETS = ["conversionRate", "revenuePerUser", "averageOrderValue", "order
 /** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
 export function wrapAll(api, check) {
   const out = {};
-  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "analyzeTimeToEvent", "kpis", "evaluateCsv"]) {
+  for (const name of ["planSampleSize", "planMde", "planPower", "planDuration", "powerCurve", "analyze", "analyzeTimeToEvent", "kpis", "evaluateCsv", "evaluateAggregates", "toSql"]) {
     out[name] = wrapFunction(api[name], check);
   }
+  const evaluateAggregates = out.evaluateAggregates;
+  out.evaluateAggregates = { evaluateAggregates: (aggregates, config) => evaluateAggregates(rowsToCsv(aggregates), config) }.evaluateAggregates;
   out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);
+  // The parts of evaluateFile (SDK.md §7), for callers that run their own workers.
+  for (const name of ["canSplit", "csvHeaderLength"]) out[name] = wrapFunction(api[name], check);
+  out.CsvSliceEvaluator = wrapClass(api.CsvSliceEvaluator, check);
+  out.SliceMerger = wrapClass(api.SliceMerger, check);
   out.kpiPreset = wrapFunction(api.kpiPreset, check);
   out.kpiPresets = Object.freeze(Object.fromEntries(PRESETS.map((name) => [name, (options) => out.kpiPreset(name, options)])));
   return out;

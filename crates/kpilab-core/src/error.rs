@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Machine-readable error category; serialized as `"INVALID_INPUT"` etc.
-/// `as_str()`, `Display` and `FromStr` use that name (`serde_names.rs`).
+// as_str(), Display and FromStr use that serde name (serde_names.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]

@@ -18,6 +18,7 @@ pub mod plan;
 mod serde_embed;
 mod serde_names;
 mod special;
+pub mod sql;
 pub mod survival;
 mod validate;
 
@@ -27,4 +28,5 @@ pub use error::{ErrorCode, KpilabError, Result};
 pub use evaluate::{evaluate_csv, CsvEvaluator, EvalConfig, Evaluation};
 pub use kpi::{kpis, KpiTotals, KpiValues};
 pub use plan::{plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, PlanInput};
+pub use sql::{to_sql, Dialect};
 pub use survival::{analyze_time_to_event, TimeToEventInput, TimeToEventResult};

@@ -37,13 +37,18 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(type_name: &str, s: &'a str) -> Resu
     })
 }
 
-/// `as_str()`, `Display` and `FromStr` from the serde names of each listed enum.
+/// `as_str()`, `names()`, `Display` and `FromStr` from the serde names of each listed enum.
 macro_rules! serde_names {
     ($($ty:ident),+ $(,)?) => {$(
         impl $ty {
             /// The serde name, as in the JSON contract.
             pub fn as_str(self) -> &'static str {
                 name_of(&self)
+            }
+
+            /// Every serde name, in declaration order (e.g. the options of a `<select>`).
+            pub fn names() -> &'static [&'static str] {
+                names_of::<$ty>()
             }
         }
 
@@ -245,6 +250,7 @@ mod tests {
     {
         let names = names_of::<T>();
         assert_eq!(names.len(), expected_count, "{names:?}");
+        assert_eq!(T::all_names(), names);
         for &name in names {
             let value = T::from_str(name).unwrap();
             assert_eq!(value.name(), name);
@@ -256,6 +262,7 @@ mod tests {
 
     trait AsStr {
         fn name(self) -> &'static str;
+        fn all_names() -> &'static [&'static str];
     }
 
     macro_rules! check {
@@ -263,6 +270,9 @@ mod tests {
             $(impl AsStr for $ty {
                 fn name(self) -> &'static str {
                     self.as_str()
+                }
+                fn all_names() -> &'static [&'static str] {
+                    <$ty>::names()
                 }
             })+
             #[test]
@@ -299,6 +309,7 @@ mod tests {
         assert_eq!(ErrorCode::InvalidInput.as_str(), "INVALID_INPUT");
         assert_eq!(WarningCode::RelativeCiUnbounded.as_str(), "RELATIVE_CI_UNBOUNDED");
         assert_eq!(PlanMethod::EvanMiller.as_str(), "evan-miller");
+        assert_eq!(KpiKind::names(), ["conversion", "mean", "ratio", "funnel"]);
         assert_eq!(DecisionVerdict::DoNotShip.to_string(), "do-not-ship");
         assert_eq!("benjamini-hochberg".parse::<Correction>().unwrap(), Correction::BenjaminiHochberg);
     }

@@ -5,6 +5,7 @@
 
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Bound2, Comparison, MetricKind, Moments, Variant};
 use kpilab_core::*;
+use kpilab_test_support::assert_close;
 use proptest::prelude::*;
 
 /// An arm drawn from a few plain numbers: `users`, a `level` (rate, mean or
@@ -163,15 +164,14 @@ fn fieller_interval_excludes_zero_when_p_is_just_below_alpha() {
         .unwrap();
         analyze(&input).unwrap().comparisons.remove(0)
     };
-    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
     let fieller = run("fieller");
-    assert!(close(fieller.p_value.unwrap(), 0.04646687766826575));
+    assert_close!(fieller.p_value.unwrap(), 0.04646687766826575, 1e-9, 0.0);
     let [lo, hi] = fieller.relative_ci.unwrap();
-    assert!(close(lo.unwrap(), 0.001907262530889398), "{lo:?}");
-    assert!(close(hi.unwrap(), 0.273764168685801), "{hi:?}");
+    assert_close!(lo.unwrap(), 0.001907262530889398, 1e-9, 0.0, "{lo:?}");
+    assert_close!(hi.unwrap(), 0.273764168685801, 1e-9, 0.0, "{hi:?}");
     assert!(fieller.significant);
     let delta = run("delta");
     let [lo, hi] = delta.relative_ci.unwrap();
-    assert!(close(lo.unwrap(), -0.005967317601374887), "{lo:?}");
-    assert!(close(hi.unwrap(), 0.2643006509347082), "{hi:?}");
+    assert_close!(lo.unwrap(), -0.005967317601374887, 1e-9, 0.0, "{lo:?}");
+    assert_close!(hi.unwrap(), 0.2643006509347082, 1e-9, 0.0, "{hi:?}");
 }

@@ -3,6 +3,7 @@
 use kpilab_core::analyze::{AnalysisOptions, Correction, MetricKind, Variant};
 use kpilab_core::plan::{FixedSizeInput, MdeType, PlanMetric};
 use kpilab_core::*;
+use kpilab_test_support::assert_close;
 use proptest::prelude::*;
 
 fn proportion_plan(baseline: f64, mde: f64, alpha: f64, power: f64) -> PlanInput {
@@ -59,7 +60,7 @@ proptest! {
         back.mde = Some(mde.absolute);
         back.mde_type = MdeType::Absolute;
         let exact = plan_sample_size(&back).unwrap().users_per_variant_exact[0];
-        prop_assert!((exact - users).abs() <= 1e-6 * users, "{exact} vs {users}");
+        assert_close!(exact, users, 1e-6, 0.0, "{exact} vs {users}");
     }
 
     #[test]

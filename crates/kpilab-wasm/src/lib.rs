@@ -4,7 +4,7 @@
 mod input_types;
 mod interop;
 
-use interop::{from_js, output, stream_bytes, to_js_error};
+use interop::{from_js, output, stream_bytes, to_js, to_js_error};
 use kpilab_core::evaluate::presets::PresetOptions;
 use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput, TimeToEventInput};
@@ -24,6 +24,12 @@ export type KpiPresetName = "conversionRate" | "revenuePerUser" | "averageOrderV
  * (GA4 names by default: `event_name`, `purchase`, `purchase_revenue`), ready for `EvalConfig.kpis`.
  */
 export declare const kpiPresets: { readonly [K in KpiPresetName]: (options?: PresetOptions) => KpiSpec };
+/** One row of aggregates (column names in the README): `segment_column`, `segment_value`, `variant`, `users`, `<kpi>__sum`, ... */
+export type AggregateRow = Record<string, string | number | null>;
+/** The warehouses `toSql` writes for. */
+export type SqlDialect = "duckdb" | "postgres" | "bigquery" | "snowflake" | "spark" | "clickhouse";
+/** `toSql` options: the dialect and the table (used as written, e.g. `project.dataset.events`). */
+export interface SqlOptions { dialect: SqlDialect; table: string }
 "#;
 
 /// Users per arm needed to detect `mde` (R power.prop.test, statsmodels).
@@ -110,10 +116,53 @@ pub fn evaluate_csv(
     output(evaluator.finish())
 }
 
+/// One query computing the aggregates of `config` in a warehouse; run it,
+/// then pass its result to `evaluateAggregates`. Event-level (§4) fields are `UNSUPPORTED` for now.
+#[wasm_bindgen(js_name = toSql)]
+pub fn to_sql(
+    #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SqlOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    // Two strings: read directly (a serde visitor for them costs wasm size).
+    let config = from_js::<EvalConfig>(config, "config")?;
+    let get = |key: &str| {
+        let value = js_sys::Reflect::get(&options, &key.into()).ok().and_then(|v| v.as_string());
+        value.ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid(
+                format!("options.{key}"),
+                format!("options.{key} is required: a string"),
+            ))
+        })
+    };
+    let dialect = kpilab_core::Dialect::from_name(&get("dialect")?).map_err(to_js_error)?;
+    kpilab_core::to_sql(&config, dialect, &get("table")?).map_err(to_js_error)
+}
+
+/// The same `Evaluation` as `evaluateCsv`, from aggregates: the rows `toSql`'s query
+/// returns (objects, or its result as CSV text) or `CsvEvaluator.aggregates()`.
+#[wasm_bindgen(js_name = evaluateAggregates, unchecked_return_type = "Evaluation")]
+pub fn evaluate_aggregates(
+    #[wasm_bindgen(unchecked_param_type = "string | AggregateRow[]")] aggregates: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+) -> Result<JsValue, JsValue> {
+    // Row objects arrive as CSV text (wrap.mjs writes it): one reader, no second
+    // deserializer in the wasm.
+    let config = from_js::<EvalConfig>(config, "config")?;
+    let Some(text) = aggregates.as_string() else {
+        return Err(to_js_error(kpilab_core::KpilabError::invalid(
+            "aggregates",
+            "aggregates must be the CSV text of the query result or an array of row objects",
+        )));
+    };
+    output(kpilab_core::evaluate::evaluate_aggregates_csv(text.as_bytes(), &config))
+}
+
 /// Streaming evaluation: push chunks split anywhere; memory stays bounded.
 #[wasm_bindgen]
 pub struct CsvEvaluator {
     inner: Option<kpilab_core::CsvEvaluator>,
+    /// After `aggregates()`: the ended stream, which `finish()` then evaluates.
+    ended: Option<kpilab_core::evaluate::aggregates::Finished>,
 }
 
 #[wasm_bindgen]
@@ -122,7 +171,7 @@ impl CsvEvaluator {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<CsvEvaluator, JsValue> {
         let config = from_js::<EvalConfig>(config, "config")?;
         let inner = kpilab_core::CsvEvaluator::new(config).map_err(to_js_error)?;
-        Ok(CsvEvaluator { inner: Some(inner) })
+        Ok(CsvEvaluator { inner: Some(inner), ended: None })
     }
 
     /// Feeds the next bytes of the file.
@@ -140,13 +189,157 @@ impl CsvEvaluator {
     /// Ends the stream and evaluates; the evaluator cannot be used afterwards.
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        if let Some(ended) = self.ended.take() {
+            return output(ended.evaluate());
+        }
         self.live()?;
         output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    /// Ends the stream and returns its aggregates (see `AggregateRow`): `evaluateAggregates`
+    /// of them equals `finish()`, which may still be called once.
+    #[wasm_bindgen(unchecked_return_type = "AggregateRow[]")]
+    pub fn aggregates(&mut self) -> Result<JsValue, JsValue> {
+        if self.ended.is_none() {
+            self.live()?;
+            let inner = self.inner.take().expect("checked by live()");
+            self.ended = Some(inner.end().map_err(to_js_error)?);
+        }
+        to_js(&self.ended.as_ref().expect("ended above").aggregates())
     }
 
     fn live(&mut self) -> Result<&mut kpilab_core::CsvEvaluator, JsValue> {
         self.inner.as_mut().ok_or_else(|| {
             to_js_error(kpilab_core::KpilabError::invalid("", "this CsvEvaluator has finished; create a new one"))
+        })
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SLICES: &str = r#"
+/**
+ * One slice's partial evaluation (`CsvSliceEvaluator.finish()`): plain data that
+ * survives `postMessage`, for `SliceMerger.absorb`. `prefix` holds the bytes the
+ * slice skipped before its first record (through its first line feed).
+ */
+export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: string]: unknown };
+"#;
+
+/// Whether `evaluateFile` may read this config's file in parallel slices (no
+/// `userColumn`: per-user tables are read on one worker).
+#[wasm_bindgen(js_name = canSplit)]
+pub fn can_split(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
+    let config = from_js::<EvalConfig>(config, "config")?;
+    kpilab_core::evaluate::slice::can_split(&config).map_err(to_js_error)
+}
+
+/// Bytes of the header record (with a BOM, blank lines before it and its line
+/// ending) at the start of `data`, the file's first bytes; `undefined`: read more
+/// (`atEnd`: `data` is the whole file).
+#[wasm_bindgen(js_name = csvHeaderLength)]
+pub fn csv_header_length(
+    data: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+    at_end: bool,
+) -> Result<Option<u32>, JsValue> {
+    let config = from_js::<EvalConfig>(config, "config")?;
+    let len = kpilab_core::evaluate::slice::header_len(&config, data, at_end).map_err(to_js_error)?;
+    Ok(len.map(|n| n as u32))
+}
+
+/// Evaluates one byte range of a file (a worker's part of `evaluateFile`).
+#[wasm_bindgen]
+pub struct CsvSliceEvaluator {
+    inner: Option<kpilab_core::evaluate::slice::SliceEvaluator>,
+}
+
+#[wasm_bindgen]
+impl CsvSliceEvaluator {
+    /// `header`: the file's first `csvHeaderLength` bytes; `atRecordStart`: the
+    /// slice starts right after the header.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        header: &[u8],
+        #[wasm_bindgen(js_name = atRecordStart)] at_record_start: bool,
+    ) -> Result<CsvSliceEvaluator, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner =
+            kpilab_core::evaluate::slice::SliceEvaluator::new(&config, header, at_record_start).map_err(to_js_error)?;
+        Ok(CsvSliceEvaluator { inner: Some(inner) })
+    }
+
+    /// Feeds the slice's next bytes.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.live()?.push(chunk).map_err(to_js_error)
+    }
+
+    /// Bytes and rows of this slice consumed so far.
+    #[wasm_bindgen(unchecked_return_type = "Progress")]
+    pub fn progress(&mut self) -> Result<JsValue, JsValue> {
+        let p = self.live()?.progress();
+        output(Ok(p))
+    }
+
+    /// The slice's state, for `SliceMerger.absorb`; the evaluator cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "SliceState")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceEvaluator, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid("", "this CsvSliceEvaluator has finished; create a new one"))
+        })
+    }
+}
+
+/// Adds slice states up in file order into the `Evaluation` of the whole file.
+#[wasm_bindgen]
+pub struct SliceMerger {
+    inner: Option<kpilab_core::evaluate::slice::SliceMerger>,
+}
+
+#[wasm_bindgen]
+impl SliceMerger {
+    /// `header`: the file's first `csvHeaderLength` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        header: &[u8],
+    ) -> Result<SliceMerger, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner = kpilab_core::evaluate::slice::SliceMerger::new(config, header).map_err(to_js_error)?;
+        Ok(SliceMerger { inner: Some(inner) })
+    }
+
+    /// Adds the next slice; `false`: its first record was guessed wrong (a quoted
+    /// field spans its first line feed): `push` the slice's bytes after
+    /// `state.prefix.length`, then go on.
+    pub fn absorb(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SliceState")] state: JsValue,
+    ) -> Result<bool, JsValue> {
+        let state = from_js::<kpilab_core::evaluate::slice::SliceState>(state, "state")?;
+        self.live()?.absorb(&state).map_err(to_js_error)
+    }
+
+    /// File bytes read in order (after a miss, or the whole file).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.live()?.push(chunk).map_err(to_js_error)
+    }
+
+    /// The whole file's evaluation; the merger cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceMerger, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid("", "this SliceMerger has finished; create a new one"))
         })
     }
 }

@@ -114,16 +114,16 @@ pub fn expected_loss(a_a: f64, b_a: f64, a_b: f64, b_b: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::special::beta::inc_beta;
-    use crate::special::close;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn prob_greater_small_exact_cases() {
         // Uniform vs uniform: 1/2. Beta(2,1) vs uniform: P(Y > X) with X ~ U, Y ~ Beta(2,1) = 2/3.
-        assert!(close(prob_greater(1.0, 1.0, 1.0, 1.0), 0.5, 1e-14));
-        assert!(close(prob_greater(1.0, 1.0, 2.0, 1.0), 2.0 / 3.0, 1e-14));
+        assert_close!(prob_greater(1.0, 1.0, 1.0, 1.0), 0.5, 1e-14, 0.0);
+        assert_close!(prob_greater(1.0, 1.0, 2.0, 1.0), 2.0 / 3.0, 1e-14, 0.0);
         // Symmetry: P(B > A) + P(A > B) = 1.
         let (a1, b1, a2, b2) = (101.0, 901.0, 121.0, 881.0);
-        assert!(close(prob_greater(a1, b1, a2, b2) + prob_greater(a2, b2, a1, b1), 1.0, 1e-13));
+        assert_close!(prob_greater(a1, b1, a2, b2) + prob_greater(a2, b2, a1, b1), 1.0, 1e-13, 0.0);
     }
 
     #[test]
@@ -132,8 +132,8 @@ mod tests {
         let p = prob_greater(a1, b1, a2, b2);
         let q = prob_greater(a2, b2, a1, b1);
         // Normal approximation: z = 1e-5 / √(2·0.25/1e9) ≈ 0.4472, Φ(z) ≈ 0.67264.
-        assert!((p - 0.67264).abs() < 1e-4, "{p}");
-        assert!((p + q - 1.0).abs() < 1e-6, "{p} {q}");
+        assert_close!(p, 0.67264, 0.0, 1e-4, strict, "{p}");
+        assert_close!(p + q, 1.0, 0.0, 1e-6, strict, "{p} {q}");
     }
 
     #[test]
@@ -157,6 +157,6 @@ mod tests {
             s += f(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 };
         }
         let quad = s * h / 3.0;
-        assert!(close(expected_loss(aa, ba, ab, bb), quad, 1e-9), "{} vs {quad}", expected_loss(aa, ba, ab, bb));
+        assert_close!(expected_loss(aa, ba, ab, bb), quad, 1e-9, 0.0, "{} vs {quad}", expected_loss(aa, ba, ab, bb));
     }
 }

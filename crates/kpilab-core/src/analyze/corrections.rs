@@ -35,6 +35,7 @@ pub fn adjust(p: &[f64], correction: Correction) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn matches_statsmodels_multipletests() {
@@ -44,7 +45,7 @@ mod tests {
         assert_eq!(holm, vec![0.04, 0.09, 0.09, 0.2]);
         let bh = adjust(&p, Correction::BenjaminiHochberg);
         let want = [0.04, 0.05333333333333334, 0.05333333333333334, 0.2];
-        bh.iter().zip(want).for_each(|(a, b)| assert!((a - b).abs() < 1e-15));
+        bh.iter().zip(want).for_each(|(a, b)| assert_close!(*a, b, 0.0, 1e-15, strict));
         assert_eq!(adjust(&p, Correction::Bonferroni), vec![0.04, 0.16, 0.12, 0.8]);
         assert_eq!(adjust(&p, Correction::None), p.to_vec());
     }

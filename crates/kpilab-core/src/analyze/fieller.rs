@@ -81,6 +81,7 @@ pub fn relative_delta(a: MeanAndVariance, b: MeanAndVariance) -> Option<(f64, f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     fn mv(mean: f64, var: f64) -> MeanAndVariance {
         MeanAndVariance { mean, var }
@@ -93,7 +94,7 @@ mod tests {
         let [lo, hi] = relative_set(a, b, q, Alternative::TwoSided).unwrap();
         let t = |r: f64| (b.mean - (1.0 + r) * a.mean) / (b.var + (1.0 + r).powi(2) * a.var).sqrt();
         for r in [lo.unwrap(), hi.unwrap()] {
-            assert!((t(r).abs() - q).abs() < 1e-12, "T({r}) = {}", t(r));
+            assert_close!(t(r).abs(), q, 0.0, 1e-12, strict, "T({r}) = {}", t(r));
         }
         assert!(lo.unwrap() < 0.2 && 0.2 < hi.unwrap());
     }
@@ -124,7 +125,7 @@ mod tests {
             let got = got.unwrap();
             for i in 0..2 {
                 let (x, y) = (base[i].unwrap(), got[i].unwrap());
-                assert!((x - y).abs() <= 1e-12 * x.abs(), "k={k}: {x} vs {y}");
+                assert_close!(y, x, 1e-12, 0.0, "k={k}: {x} vs {y}");
             }
         }
     }

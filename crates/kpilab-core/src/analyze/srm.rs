@@ -59,6 +59,7 @@ fn chi_square_sf(x: f64, df: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn equal_split_has_no_mismatch() {
@@ -71,9 +72,9 @@ mod tests {
         // df = 1: p = erfc(√(χ²/2)); 10000 vs 10600 → χ² = 300²/10300·2.
         let s = check(&[10000.0, 10600.0], &[1.0, 1.0], 0.001);
         let chi = 2.0 * 300.0 * 300.0 / 10300.0;
-        assert!((s.chi_square - chi).abs() < 1e-12);
+        assert_close!(s.chi_square, chi, 0.0, 1e-12, strict);
         let p = erfc((chi / 2.0).sqrt());
-        assert!((s.p_value - p).abs() < 1e-12 * p, "{} vs {p}", s.p_value);
+        assert_close!(s.p_value, p, 1e-12, 0.0, strict, "{} vs {p}", s.p_value);
         assert!(s.mismatch);
     }
 
@@ -81,13 +82,13 @@ mod tests {
     fn chi_square_sf_closed_forms() {
         // df = 2: e^-x/2; df = 3: erfc(√(x/2)) + √(2x/π) e^-x/2; df = 4: e^-x/2 (1 + x/2).
         let x: f64 = 17.821782178217823;
-        assert!((chi_square_sf(x, 2) - (-x / 2.0).exp()).abs() < 1e-16);
+        assert_close!(chi_square_sf(x, 2), (-x / 2.0).exp(), 0.0, 1e-16, strict);
         let df3 = erfc((x / 2.0).sqrt()) + (2.0 * x / std::f64::consts::PI).sqrt() * (-x / 2.0).exp();
-        assert!((chi_square_sf(x, 3) - df3).abs() < 1e-15 * df3);
-        assert!((chi_square_sf(x, 4) - (-x / 2.0).exp() * (1.0 + x / 2.0)).abs() < 1e-15);
+        assert_close!(chi_square_sf(x, 3), df3, 1e-15, 0.0, strict);
+        assert_close!(chi_square_sf(x, 4), (-x / 2.0).exp() * (1.0 + x / 2.0), 0.0, 1e-15, strict);
         // Agrees with the incomplete gamma for a larger df.
         let g = ChiSquared::new(7.0).unwrap().sf(9.5);
-        assert!((chi_square_sf(9.5, 7) - g).abs() < 1e-9 * g);
+        assert_close!(chi_square_sf(9.5, 7), g, 1e-9, 0.0, strict);
         assert_eq!(chi_square_sf(1e9, 1), 0.0);
         assert_eq!(chi_square_sf(0.0, 1), 1.0);
     }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::error::ErrorCode;
+use kpilab_test_support::assert_close;
 
 fn prop(name: &str, users: f64, conversions: f64) -> Variant {
     Variant { name: name.into(), users, conversions: Some(conversions), ..Default::default() }
@@ -60,8 +61,8 @@ fn proportion_matches_statsmodels_wald() {
     let r = analyze(&two_props()).unwrap();
     let c = &r.comparisons[0];
     // statsmodels test_proportions_2indep(1100, 10000, 1000, 10000, method="wald")
-    assert!((c.absolute_lift - 0.01).abs() < 1e-15);
-    assert!((c.p_value.unwrap() - 0.021058073216077926).abs() < 1e-12, "{:?}", c.p_value);
+    assert_close!(c.absolute_lift, 0.01, 0.0, 1e-15, strict);
+    assert_close!(c.p_value.unwrap(), 0.021058073216077926, 0.0, 1e-12, strict, "{:?}", c.p_value);
     assert!(c.significant);
     assert_eq!(c.verdict, Verdict::Better);
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
@@ -236,7 +237,7 @@ fn billion_users_stay_finite() {
         if method == AnalysisMethod::Bayesian {
             let chance = r.comparisons[0].chance_to_beat_control.unwrap();
             // Normal approximation: z = 1e-5/ sqrt(2·0.25/1e9) ≈ 0.447 → Φ ≈ 0.6726
-            assert!((chance - 0.6726).abs() < 1e-3, "{chance}");
+            assert_close!(chance, 0.6726, 0.0, 1e-3, strict, "{chance}");
         }
         let mut inp = input(MetricKind::Mean, vec![mean("a", 1e9, 5e10, 5e12), mean("b", 1e9, 5.1e10, 5.2e12)]);
         inp.options.method = method;
@@ -309,7 +310,7 @@ fn cuped_default_on_off_and_missing() {
     let mut off = input(MetricKind::Mean, vec![a.clone(), b.clone()]);
     off.options.cuped = Some(false);
     let without = analyze(&off).unwrap();
-    assert!((without.comparisons[0].absolute_lift - 0.5).abs() < 1e-12);
+    assert_close!(without.comparisons[0].absolute_lift, 0.5, 0.0, 1e-12, strict);
     assert!(with.comparisons[0].absolute_lift != without.comparisons[0].absolute_lift);
     let width = |r: &AnalyzeResult| r.comparisons[0].absolute_ci[1].unwrap() - r.comparisons[0].absolute_ci[0].unwrap();
     assert!(width(&with) < width(&without), "CUPED narrows the interval");
@@ -318,7 +319,7 @@ fn cuped_default_on_off_and_missing() {
     requested.options.cuped = Some(true);
     let r = analyze(&requested).unwrap();
     assert!(r.warnings.iter().any(|w| w.code == "CUPED_SKIPPED"));
-    assert!((r.comparisons[0].absolute_lift - 0.5).abs() < 1e-12);
+    assert_close!(r.comparisons[0].absolute_lift, 0.5, 0.0, 1e-12, strict);
 
     let mut bad = b.clone();
     bad.covariate = Some(Moments { sum: 9100.0, sum_squares: 122000.0, cross_sum: None });
@@ -357,8 +358,12 @@ fn bayesian_significance_is_its_own_credible_interval() {
         analyze(&inp).unwrap().comparisons.remove(0)
     };
     let up = run(1.665 * sigma, Alternative::TwoSided);
-    assert!(
-        (up.chance_to_beat_control.unwrap() - 0.952_043_622_088_264_4).abs() < 1e-12,
+    assert_close!(
+        up.chance_to_beat_control.unwrap(),
+        0.952_043_622_088_264_4,
+        0.0,
+        1e-12,
+        strict,
         "{:?}",
         up.chance_to_beat_control
     );
@@ -380,7 +385,7 @@ fn bayesian_significance_is_its_own_credible_interval() {
 fn per_arm_proportion_intervals_are_clipped_to_zero_and_one() {
     let r = analyze(&input(MetricKind::Proportion, vec![prop("control", 40.0, 1.0), prop("b", 40.0, 39.0)])).unwrap();
     assert_eq!(r.variants[0].ci[0], 0.0);
-    assert!((r.variants[0].ci[1] - 0.073_382_734_201_990_72).abs() < 1e-12, "{:?}", r.variants[0].ci);
+    assert_close!(r.variants[0].ci[1], 0.073_382_734_201_990_72, 0.0, 1e-12, strict, "{:?}", r.variants[0].ci);
     assert_eq!(r.variants[1].ci[1], 1.0);
 }
 
@@ -402,7 +407,7 @@ fn an_arm_without_conversions_is_flagged_and_shows_no_false_evidence() {
     let r =
         analyze(&input(MetricKind::Proportion, vec![prop("control", 1000.0, 1.0), prop("b", 1000.0, 0.0)])).unwrap();
     let c = &r.comparisons[0];
-    assert!((c.p_value.unwrap() - 0.317_068_416_092_514_8).abs() < 1e-12, "{:?}", c.p_value);
+    assert_close!(c.p_value.unwrap(), 0.317_068_416_092_514_8, 0.0, 1e-12, strict, "{:?}", c.p_value);
     assert_eq!(c.relative_ci, Some([None, None]));
     assert!(r.warnings.iter().any(|w| w.code == "DEGENERATE_ARM" && w.message.contains("\"b\"")));
     assert!(r.warnings.iter().any(|w| w.code == "RELATIVE_CI_UNBOUNDED"));
@@ -423,7 +428,7 @@ fn values_scaled_by_1e78_give_the_same_relative_interval() {
         let (one, huge) = (run(1.0), run(1e78));
         for i in 0..2 {
             let (x, y) = (one[i].unwrap(), huge[i].unwrap());
-            assert!((x - y).abs() < 1e-12 * x.abs(), "{relative:?}: {x} vs {y}");
+            assert_close!(y, x, 1e-12, 0.0, strict, "{relative:?}: {x} vs {y}");
         }
     }
 }

@@ -14,5 +14,6 @@ mod reader;
 mod timestamp;
 
 pub use reader::{Record, RecordReader};
-pub use timestamp::TimestampUnit;
-pub(crate) use timestamp::{parse_timestamp, DAY_US, HOUR_US};
+/// Public so that the app's column mapper recognises a timestamp column exactly as the evaluation reads it.
+pub use timestamp::{parse_timestamp, TimestampUnit};
+pub(crate) use timestamp::{DAY_US, HOUR_US};

@@ -165,6 +165,57 @@ impl RecordReader {
     }
 }
 
+/// Slices of one file read in parallel (SDK.md §7, `evaluate::slice`): a reader
+/// that starts mid-file, its line counter and its unfinished record.
+impl RecordReader {
+    /// A reader for bytes that start at a record boundary inside a file: no BOM
+    /// is dropped (one there is data); records are numbered from line 1.
+    pub fn mid_file(delimiter: u8) -> Self {
+        RecordReader { bom_pending: false, ..RecordReader::new(delimiter) }
+    }
+
+    /// The physical line the next record starts on.
+    pub fn line(&self) -> u64 {
+        self.splitter.line
+    }
+
+    /// Renumbers: the next record starts on `line`.
+    pub fn set_line(&mut self, line: u64) {
+        self.splitter.line = line;
+    }
+
+    /// The unfinished record held back (empty: the bytes so far end at a record
+    /// boundary, outside quotes).
+    pub fn pending(&self) -> &[u8] {
+        &self.carry
+    }
+
+    /// Byte length of the first record of `data` with what precedes it (a BOM,
+    /// blank lines) and its line ending; `None` when `data` ends before the record
+    /// does and more may follow (`at_end` false). All of `data` when it holds no
+    /// record and `at_end`.
+    pub fn first_record_len(delimiter: u8, data: &[u8], at_end: bool) -> Option<usize> {
+        if !at_end && data.len() < BOM.len() && BOM.starts_with(data) {
+            return None;
+        }
+        let mut splitter = Splitter { delimiter, scratch: Vec::new(), fields: Vec::new(), line: 1 };
+        let mut pos = if data.starts_with(BOM) { BOM.len() } else { 0 };
+        while pos < data.len() {
+            match splitter.plain(data, pos, at_end) {
+                Plain::Record { next } => return Some(next),
+                Plain::Blank { next } => pos = next,
+                Plain::Incomplete => return None,
+                Plain::NeedsQuoting => match splitter.quoted(&data[pos..], at_end) {
+                    Quoted::Incomplete => return None,
+                    Quoted::Blank(consumed) => pos += consumed,
+                    Quoted::Record { consumed, .. } => return Some(pos + consumed),
+                },
+            }
+        }
+        at_end.then_some(data.len())
+    }
+}
+
 struct Splitter {
     delimiter: u8,
     /// Unescaped bytes of the current quoted record.

@@ -38,7 +38,7 @@ pub(crate) const HOUR_US: i64 = 3_600_000_000;
 const MAX_US: f64 = 9.0e18;
 
 /// The cell's instant in µs since the epoch, or `None` when it is not a timestamp.
-pub(crate) fn parse_timestamp(field: &[u8], unit: TimestampUnit) -> Option<i64> {
+pub fn parse_timestamp(field: &[u8], unit: TimestampUnit) -> Option<i64> {
     let t = field.trim_ascii();
     // A date starts with four digits and a dash; anything else numeric is an epoch.
     if t.len() >= 10 && t[4] == b'-' && t[..4].iter().all(u8::is_ascii_digit) {

@@ -12,9 +12,12 @@
 //! groups × variants × terms, never by the number of rows (gbstats' separation of
 //! moments from tests: DESIGN.md).
 
+mod merge;
+
 use super::layout::{KpiTerms, Term};
 use super::sum::CompensatedSum;
 use crate::analyze::{Moments, Variant};
+pub(crate) use merge::MomentsState;
 
 const NO_CELL: u32 = u32::MAX;
 

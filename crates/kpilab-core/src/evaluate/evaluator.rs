@@ -56,6 +56,8 @@ pub(crate) struct Prepared {
     pub shifts: Vec<[f64; 2]>,
     pub warnings: Vec<Warning>,
     pub quality: DataQuality,
+    /// Rows naming another variant than their user's first row (`USER_IN_SEVERAL_VARIANTS`).
+    pub switched_variant_rows: u64,
     /// Time-to-event KPIs' counts per time (`time_to_event.rs`).
     pub survival: SurvivalAcc,
 }
@@ -99,6 +101,12 @@ impl CsvEvaluator {
         evaluate(prepared, &config)
     }
 
+    /// Ends the stream: its aggregates (SDK.md §6) and its evaluation from there.
+    pub fn end(self) -> Result<super::aggregates::Finished> {
+        let config = self.config.clone();
+        Ok(super::aggregates::Finished { prepared: self.prepare()?, config })
+    }
+
     /// Ends the stream and turns the moments into `analyze` inputs.
     pub(crate) fn prepare(mut self) -> Result<Prepared> {
         if let Some(e) = self.failed {
@@ -118,7 +126,7 @@ impl CsvEvaluator {
     }
 }
 
-fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
+pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if rows.columns.is_none() {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));
     }
@@ -216,37 +224,9 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         }
     }
 
-    let comparisons = segments.len() * (names.len() - 1);
-    if comparisons > MANY_SEGMENT_COMPARISONS {
-        let alpha = config.analysis.options.alpha;
-        warnings.push(Warning {
-            code: WarningCode::ManySegments,
-            message: format!(
-                "{comparisons} segment comparisons ({} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
-                segments.len(),
-                names.len() - 1,
-                comparisons as f64 * alpha
-            ),
-        });
-    }
-    if let Some(switched) = rows.users.as_ref().map(|u| u.switched_variant).filter(|&n| n > 0) {
-        warnings.push(Warning {
-            code: WarningCode::UserInSeveralVariants,
-            message: format!(
-                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
-            ),
-        });
-    }
+    let switched_variant_rows = rows.users.as_ref().map_or(0, |u| u.switched_variant);
     let quality = rows.events.as_ref().map(|e| e.quality.clone()).unwrap_or_default();
-    if quality.multi_variant_users > 0.0 {
-        warnings.push(Warning {
-            code: WarningCode::SampleContamination,
-            message: format!(
-                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
-                quality.multi_variant_users
-            ),
-        });
-    }
+    warnings.extend(data_warnings(segments.len(), names.len(), config, switched_variant_rows, &quality));
     let shifts = rows.layout.kpis.iter().map(|k| rows.acc.mean_shifts(k)).collect();
     Ok(Prepared {
         kpis,
@@ -257,8 +237,52 @@ fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         control: ControlInfo { name: control, chosen_by },
         shifts,
         warnings,
+        switched_variant_rows,
         survival: SurvivalAcc::default(),
     })
+}
+
+/// The evaluation-wide warnings after the control's and the typos': many segment
+/// comparisons, users switching variant, contaminated users (shared with the
+/// aggregates path, `aggregates.rs`).
+pub(super) fn data_warnings(
+    segments: usize,
+    variants: usize,
+    config: &EvalConfig,
+    switched: u64,
+    quality: &DataQuality,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let comparisons = segments * (variants - 1);
+    if comparisons > MANY_SEGMENT_COMPARISONS {
+        let alpha = config.analysis.options.alpha;
+        warnings.push(Warning {
+            code: WarningCode::ManySegments,
+            message: format!(
+                "{comparisons} segment comparisons ({segments} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
+                variants - 1,
+                comparisons as f64 * alpha
+            ),
+        });
+    }
+    if switched > 0 {
+        warnings.push(Warning {
+            code: WarningCode::UserInSeveralVariants,
+            message: format!(
+                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
+            ),
+        });
+    }
+    if quality.multi_variant_users > 0.0 {
+        warnings.push(Warning {
+            code: WarningCode::SampleContamination,
+            message: format!(
+                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
+                quality.multi_variant_users
+            ),
+        });
+    }
+    warnings
 }
 
 /// The group of each segment, in the order `prepare` lists the segments.
@@ -278,7 +302,8 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 }
 
 /// Statistics, decision and revenue projection from the prepared inputs.
-fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
+#[inline(never)]
+pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let Prepared {
         kpis: inputs,
         steps,
@@ -289,6 +314,7 @@ fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
         mut warnings,
         quality,
         survival,
+        switched_variant_rows: _,
     } = prepared;
     // One KPI in one group (0 = the whole test): `analyze`, or the survival analysis.
     let analyze_kpi = |i: usize, group: u32, input: &AnalyzeInput| match config.kpis[i].kind {
@@ -390,7 +416,7 @@ fn revenue_impact(
 
 /// `VARIANT_LIKELY_TYPO`: an arm with fewer than 1 % of the users of the largest
 /// arm whose name is within edit distance 2 (any case) of another arm's.
-fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
+pub(super) fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
     let largest = users.iter().copied().fold(0.0, f64::max);
     let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
     let mut warnings = Vec::new();

@@ -11,12 +11,17 @@
 //! - control choice: `crate::analyze::choose_control` (shared with `analyze`)
 //! - `decision`: the SDK decision rule (ship policy)
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
+//! - `slice`: one file in parallel slices, merged in file order (§7 `evaluateFile`)
+//! - `aggregates`: the sufficient statistics as rows (SDK.md §6) and back
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
 //!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
 //! - time to convert (§5): `time_to_event` (counts per time per arm, the
 //!   `analyze`-shaped comparison)
 mod accumulate;
+pub mod aggregates;
+#[cfg(test)]
+mod aggregates_tests;
 mod decision;
 mod evaluator;
 pub(crate) mod event_plan;
@@ -29,12 +34,16 @@ mod layout;
 mod percentile;
 pub mod presets;
 mod rows;
+pub mod slice;
+#[cfg(test)]
+mod slice_tests;
 mod sum;
 #[cfg(test)]
 mod tests;
 mod time_to_event;
 mod types;
 
+pub use aggregates::{evaluate_aggregates, evaluate_aggregates_csv, Aggregates};
 pub use evaluator::CsvEvaluator;
 pub use rows::MAX_ROW_ERRORS;
 pub use types::*;

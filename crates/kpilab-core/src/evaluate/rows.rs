@@ -3,6 +3,8 @@
 //! `parse_csv`). No allocation per row: labels are looked up by their bytes and the
 //! parsed values land in a reused buffer.
 
+mod merge;
+
 use super::accumulate::Accumulator;
 use super::layout::{Columns, KpiTerms, Layout};
 use super::time_to_event::SurvivalAcc;
@@ -12,6 +14,7 @@ use crate::csv::number::parse_number;
 use crate::csv::Record;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
+pub(crate) use merge::RowsState;
 
 /// Bad rows listed in `rows.errors`; the rest are only counted (bounded memory).
 pub const MAX_ROW_ERRORS: usize = 1000;
@@ -33,10 +36,7 @@ impl Tally {
     pub(crate) fn bad(&mut self, line: u64, message: String) -> Result<()> {
         self.skipped += 1;
         if self.fail {
-            return Err(KpilabError::csv(
-                "",
-                format!("line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"),
-            ));
+            return Err(failure(line, &message));
         }
         if self.errors.len() < MAX_ROW_ERRORS {
             self.errors.push(RowError { line: line as f64, message });
@@ -57,6 +57,11 @@ impl Tally {
             errors_not_listed: self.errors_not_listed as f64,
         }
     }
+}
+
+/// The error of a bad row under `onBadRow: "fail"`.
+fn failure(line: u64, message: &str) -> KpilabError {
+    KpilabError::csv("", format!("line {line}: {message} (onBadRow is \"fail\"; use \"skip\" to skip such rows)"))
 }
 
 /// With `userColumn`: each user's variant and segments (from their first row) and

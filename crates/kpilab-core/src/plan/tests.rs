@@ -4,6 +4,7 @@
 use super::*;
 use crate::common::Alternative;
 use crate::error::ErrorCode;
+use kpilab_test_support::assert_close;
 
 fn proportion(baseline: f64, mde: f64) -> PlanInput {
     PlanInput {
@@ -43,7 +44,7 @@ fn fails<T: std::fmt::Debug>(result: crate::error::Result<T>, code: ErrorCode, f
 fn sample_size_matches_r_power_prop_test() {
     // R: power.prop.test(p1 = 0.1, p2 = 0.11, power = 0.8) -> n = 14750.79
     let plan = plan_sample_size(&proportion(0.1, 0.1)).unwrap();
-    assert!((plan.users_per_variant_exact[0] - 14750.79046904492).abs() < 1e-8);
+    assert_close!(plan.users_per_variant_exact[0], 14750.79046904492, 0.0, 1e-8, strict);
     assert_eq!(plan.users_per_variant, vec![14751.0, 14751.0]);
     assert_eq!(plan.total_users, 29502.0);
 }
@@ -173,18 +174,19 @@ fn huge_sizes_give_finite_answers() {
     assert!(t > 0.999999 && t <= 1.0, "{t}");
     let tiny = plan_power(&fixed(mean(100.0, 20.0, 1e-6, PlanMethod::T), 1e9)).unwrap();
     // d·sqrt(n/2) = 5e-6·sqrt(5e8) = 0.1118: power = Φ(0.1118 - 1.96) = 0.0323
-    assert!((tiny - 0.032_34).abs() < 1e-4, "{tiny}");
+    assert_close!(tiny, 0.032_34, 0.0, 1e-4, strict, "{tiny}");
     for method in [PlanMethod::Pooled, PlanMethod::T] {
         let m = plan_mde(&fixed(mean(100.0, 20.0, 0.1, method), 1e9)).unwrap();
         // (1.96 + 0.8416)·20·sqrt(2/1e9) = 0.0025057
-        assert!((m.absolute - 0.002_505_7).abs() < 1e-6, "{m:?}");
+        assert_close!(m.absolute, 0.002_505_7, 0.0, 1e-6, strict, "{m:?}");
     }
     let m = plan_mde(&fixed(proportion(0.1, 0.1), 1e9)).unwrap();
     assert!(m.absolute > 0.0 && m.absolute < 1e-4, "{m:?}");
     let t_plan = plan_sample_size(&mean(100.0, 20.0, 1e-5, PlanMethod::T)).unwrap();
     let normal_plan = plan_sample_size(&mean(100.0, 20.0, 1e-5, PlanMethod::Pooled)).unwrap();
     let ratio = t_plan.users_per_variant_exact[0] / normal_plan.users_per_variant_exact[0];
-    assert!((ratio - 1.0).abs() < 1e-8 && t_plan.total_users.is_finite(), "{ratio}");
+    assert_close!(ratio, 1.0, 0.0, 1e-8, strict);
+    assert!(t_plan.total_users.is_finite(), "{ratio}");
 }
 
 #[test]
@@ -217,13 +219,13 @@ fn mde_round_trips_through_the_sample_size() {
             assert_eq!(m.absolute < 0.0, alternative == Alternative::Less);
             let back = PlanInput { mde: Some(m.relative), ..plan };
             let n = plan_sample_size(&back).unwrap().users_per_variant_exact[0];
-            assert!((n - 5000.0).abs() < 1e-6, "{method:?} {alternative:?}: {n}");
+            assert_close!(n, 5000.0, 0.0, 1e-6, strict, "{method:?} {alternative:?}: {n}");
         }
     }
     let t = PlanInput { mde: None, mde_type: MdeType::Absolute, ..mean(100.0, 20.0, 0.0, PlanMethod::T) };
     let m = plan_mde(&fixed(t.clone(), 30.0)).unwrap();
     let n = plan_sample_size(&PlanInput { mde: Some(m.absolute), ..t }).unwrap().users_per_variant_exact[0];
-    assert!((n - 30.0).abs() < 1e-8, "{n}");
+    assert_close!(n, 30.0, 0.0, 1e-8, strict, "{n}");
 }
 
 #[test]
@@ -257,8 +259,8 @@ fn power_curve_spans_the_plan() {
     let curve = power_curve(&plan, 50).unwrap();
     assert_eq!(curve.len(), 50);
     let needed = plan_sample_size(&plan).unwrap().users_per_variant_exact[0];
-    assert!((curve[0].users_per_variant - 0.05 * needed).abs() < 1e-6);
-    assert!((curve[49].users_per_variant - 2.5 * needed).abs() < 1e-6);
+    assert_close!(curve[0].users_per_variant, 0.05 * needed, 0.0, 1e-6, strict);
+    assert_close!(curve[49].users_per_variant, 2.5 * needed, 0.0, 1e-6, strict);
     assert!(curve.windows(2).all(|w| w[1].users_per_variant > w[0].users_per_variant && w[1].power > w[0].power));
     assert!(curve.iter().all(|p| p.power.is_finite() && p.power > 0.0 && p.power < 1.0));
     // the curve agrees with planPower
@@ -285,7 +287,7 @@ fn unequal_allocation_and_bonferroni_power() {
     // at the planned size (average per arm) every comparison has the target power
     let average = sized.users_per_variant_exact.iter().sum::<f64>() / 3.0;
     let p = plan_power(&fixed(plan, average)).unwrap();
-    assert!((p - 0.8).abs() < 1e-12, "{p}");
+    assert_close!(p, 0.8, 0.0, 1e-12, strict, "{p}");
 }
 
 #[test]
@@ -347,7 +349,7 @@ fn t_mde_scales_with_std_dev() {
     let at = |sd: f64| plan_mde(&fixed(mean(100.0, sd, 0.1, PlanMethod::T), 40.0)).unwrap().absolute;
     let unit = at(1.0);
     for sd in [1e-300, 1e-6, 1e6, 1e300] {
-        assert!((at(sd) / sd - unit).abs() <= 1e-12 * unit, "sd {sd}: {} vs {unit}", at(sd) / sd);
+        assert_close!(at(sd) / sd, unit, 1e-12, 0.0, "sd {sd}: {} vs {unit}", at(sd) / sd);
     }
     assert!(at(3e-319).is_finite());
 }

@@ -189,7 +189,7 @@ pub(crate) fn beta_quantile(a: f64, b: f64, p: f64, tail: Tail) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::special::close;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn matches_scipy_betainc() {
@@ -200,16 +200,17 @@ mod tests {
             (1000.0, 2000.0, 0.34, 0.7812150911606441, 0.21878490883935728),
         ] {
             let (lo, up) = inc_beta(a, b, x, 1.0 - x);
-            assert!(close(lo, lower, 1e-12), "{a} {b} {x}: {lo} vs {lower}");
-            assert!(close(up, upper, 1e-12), "{a} {b} {x}: {up} vs {upper}");
+            assert_close!(lo, lower, 1e-12, 0.0, "{a} {b} {x}: {lo} vs {lower}");
+            assert_close!(up, upper, 1e-12, 0.0, "{a} {b} {x}: {up} vs {upper}");
         }
         // The upper tail computed directly (mpmath; x + (1 - x) == 1 exactly). The
         // continued fraction loses ~3e-18·max(a, b) relative, 2.3e-12 here.
         let (lo, up) = inc_beta(2.0, 500000.0, 2f64.powi(-17), 1.0 - 2f64.powi(-17));
-        assert!(close(lo, 0.893864494503029, 1e-12) && close(up, 0.1061355054969711, 5e-12), "{lo} {up}");
-        assert!(close(inc_beta(2.0, 500000.0, 1e-05, 1.0 - 1e-05).0, 0.9595733286907214, 1e-12));
+        assert_close!(lo, 0.893864494503029, 1e-12, 0.0, "{lo} {up}");
+        assert_close!(up, 0.1061355054969711, 5e-12, 0.0, "{lo} {up}");
+        assert_close!(inc_beta(2.0, 500000.0, 1e-05, 1.0 - 1e-05).0, 0.9595733286907214, 1e-12, 0.0);
         // x close to 1: y carries the digits.
-        assert!(close(inc_beta(500000.0, 0.5, 1.0 - 1e-6, 1e-6).0, 0.3173105078558957, 1e-10));
+        assert_close!(inc_beta(500000.0, 0.5, 1.0 - 1e-6, 1e-6).0, 0.3173105078558957, 1e-10, 0.0);
     }
 
     #[test]
@@ -223,7 +224,7 @@ mod tests {
             (1e12, 1e12, -1386294361132.4407),
             (40001.0, 19960001.0, -288554.89222942205),
         ] {
-            assert!(close(ln_beta(a, b), expected, 1e-15), "{a} {b}: {} vs {expected}", ln_beta(a, b));
+            assert_close!(ln_beta(a, b), expected, 1e-15, 0.0, "{a} {b}: {} vs {expected}", ln_beta(a, b));
         }
     }
 
@@ -234,7 +235,7 @@ mod tests {
             assert!((ln_beta(a, b) - direct).abs() < 1e-9 * direct.abs().max(1.0), "{a} {b}");
         }
         // B(1, b) = 1/b exactly.
-        assert!(close(ln_beta(1.0, 2.0e7), -(2.0e7f64).ln(), 1e-14));
+        assert_close!(ln_beta(1.0, 2.0e7), -(2.0e7f64).ln(), 1e-14, 0.0);
     }
 
     #[test]
@@ -253,6 +254,6 @@ mod tests {
         }
         // Scipy beta.isf(0.025, 40001, 19960001) (golden an-bayes-007).
         let x = beta_quantile(40001.0, 19960001.0, 0.025, Tail::Upper);
-        assert!(close(x, 0.0020196771974314597, 1e-11), "{x}");
+        assert_close!(x, 0.0020196771974314597, 1e-11, 0.0, "{x}");
     }
 }

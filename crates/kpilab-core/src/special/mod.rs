@@ -8,9 +8,3 @@ pub(crate) mod noncentral_t;
 pub(crate) mod normal;
 pub(crate) mod root;
 pub(crate) mod student_t;
-
-/// Tests: `actual` within `rel` relative error of `expected`.
-#[cfg(test)]
-pub(crate) fn close(actual: f64, expected: f64, rel: f64) -> bool {
-    (actual - expected).abs() <= rel * expected.abs().max(1e-300)
-}

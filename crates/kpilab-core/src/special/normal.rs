@@ -34,6 +34,7 @@ pub(crate) fn normal_isf(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn normal_tails_match_mpmath() {
@@ -41,11 +42,11 @@ mod tests {
         for (z, expected) in
             [(-2.0, 0.022_750_131_948_179_21), (-1.0, 0.158_655_253_931_457_05), (-10.0, 7.619_853_024_160_525e-24)]
         {
-            assert!((normal_cdf(z) - expected).abs() <= 1e-14 * expected, "{z}");
-            assert!((normal_sf(-z) - expected).abs() <= 1e-14 * expected, "{z}");
+            assert_close!(normal_cdf(z), expected, 1e-14, 0.0, "{z}");
+            assert_close!(normal_sf(-z), expected, 1e-14, 0.0, "{z}");
         }
-        assert!((normal_isf(0.025) - 1.9599639845400542).abs() < 1e-15);
+        assert_close!(normal_isf(0.025), 1.9599639845400542, 0.0, 1e-15, strict);
         // scipy.stats.norm.pdf(1.0)
-        assert!((normal_pdf(1.0) - 0.24197072451914337).abs() < 1e-16);
+        assert_close!(normal_pdf(1.0), 0.24197072451914337, 0.0, 1e-16, strict);
     }
 }

@@ -102,13 +102,14 @@ pub(crate) fn brent(mut f: impl FnMut(f64) -> f64, a: f64, b: f64, tol: Toleranc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn finds_roots_and_rejects_bad_brackets() {
         let r = brent(|x| x * x - 2.0, 0.0, 2.0, Tolerance::TIGHT).unwrap();
-        assert!((r - 2f64.sqrt()).abs() < 1e-15);
+        assert_close!(r, 2f64.sqrt(), 0.0, 1e-15, strict);
         let r = brent(|x| x.exp() - 10.0, -5.0, 5.0, Tolerance::TIGHT).unwrap();
-        assert!((r - 10f64.ln()).abs() < 1e-15);
+        assert_close!(r, 10f64.ln(), 0.0, 1e-15, strict);
         assert!(brent(|x| x * x + 1.0, -1.0, 1.0, Tolerance::TIGHT).is_none());
         assert!(brent(|_| f64::NAN, -1.0, 1.0, Tolerance::TIGHT).is_none());
     }

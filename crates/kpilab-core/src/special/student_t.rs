@@ -84,6 +84,7 @@ fn cornish_fisher(z: f64, df: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn quantiles_match_scipy() {
@@ -99,34 +100,34 @@ mod tests {
             (0.975, 10.0, -2.228138851986274),
         ] {
             let t = t_isf(p, df);
-            assert!((t - expected).abs() <= 1e-12 * expected.abs(), "isf({p}, {df}) = {t}, scipy {expected}");
+            assert_close!(t, expected, 1e-12, 0.0, "isf({p}, {df}) = {t}, scipy {expected}");
         }
     }
 
     #[test]
     fn t_matches_known_values() {
         // df = 2 has closed forms: sf(t) = 1/2 - t/(2√(2+t²)), and the quantile t = α√(2/(1-α²)), α = 1-2p.
-        assert!((t_sf(2.0, 2.0) - (0.5 - 1.0 / 6f64.sqrt())).abs() < 1e-15);
+        assert_close!(t_sf(2.0, 2.0), (0.5 - 1.0 / 6f64.sqrt()), 0.0, 1e-15, strict);
         let a: f64 = 1.0 - 2.0 * 0.025;
         let q = a * (2.0 / (1.0 - a * a)).sqrt();
-        assert!((t_isf(0.025, 2.0) - q).abs() < 1e-13 * q);
+        assert_close!(t_isf(0.025, 2.0), q, 1e-13, 0.0, strict);
         // Cauchy: t.isf(0.025, 1) = tan(pi*0.475)
         let c = (std::f64::consts::PI * 0.475).tan();
-        assert!((t_isf(0.025, 1.0) - c).abs() < 1e-12 * c);
+        assert_close!(t_isf(0.025, 1.0), c, 1e-12, 0.0, strict);
         // Large df approaches the normal.
-        assert!((t_isf(0.025, 1e7) - normal_isf(0.025)).abs() < 1e-6);
-        assert!((t_cdf(-1.5, 3000.0) + t_sf(-1.5, 3000.0) - 1.0).abs() < 1e-15);
-        assert!((normal_isf(0.025) - 1.959963984540054).abs() < 1e-15);
+        assert_close!(t_isf(0.025, 1e7), normal_isf(0.025), 0.0, 1e-6, strict);
+        assert_close!(t_cdf(-1.5, 3000.0) + t_sf(-1.5, 3000.0), 1.0, 0.0, 1e-15, strict);
+        assert_close!(normal_isf(0.025), 1.959963984540054, 0.0, 1e-15, strict);
     }
 
     #[test]
     fn huge_df_is_the_normal_limit() {
         let t = t_isf(0.025, 1e9);
-        assert!((t - 1.959963984540054).abs() < 1e-8, "{t}");
-        assert!((t_sf(t, 1e9) - 0.025).abs() < 1e-14);
+        assert_close!(t, 1.959963984540054, 0.0, 1e-8, strict, "{t}");
+        assert_close!(t_sf(t, 1e9), 0.025, 0.0, 1e-14, strict);
         assert_eq!(t_sf(1.5, f64::INFINITY), normal_sf(1.5));
         // continuity across the switch to Cornish-Fisher (scipy: 1.95998770753461)
-        assert!((t_isf(0.025, CORNISH_FISHER_DF) - 1.95998770753461).abs() < 1e-12);
-        assert!((t_isf(0.025, CORNISH_FISHER_DF * (1.0 + 1e-9)) - 1.95998770753461).abs() < 1e-12);
+        assert_close!(t_isf(0.025, CORNISH_FISHER_DF), 1.95998770753461, 0.0, 1e-12, strict);
+        assert_close!(t_isf(0.025, CORNISH_FISHER_DF * (1.0 + 1e-9)), 1.95998770753461, 0.0, 1e-12, strict);
     }
 }

@@ -111,6 +111,7 @@ pub fn first_reaching_half(rows: &[KmRow], value: impl Fn(&KmRow) -> f64) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kpilab_test_support::assert_close;
 
     /// lifelines: fit([1,2,2,3,4], [1,1,0,1,1]) gives S = 1, .8, .6, .3, 0 and
     /// the band at t=1 [0.203809, 0.969180]; at S = 0 the band is [0, 0].
@@ -123,9 +124,10 @@ mod tests {
         let rows = kaplan_meier(&c, 1.959963984540054);
         let s: Vec<f64> = rows.iter().map(|r| r.survival).collect();
         for (got, want) in s.iter().zip([1.0, 0.8, 0.6, 0.3, 0.0]) {
-            assert!((got - want).abs() < 1e-12, "{s:?}");
+            assert_close!(*got, want, 0.0, 1e-12, strict, "{s:?}");
         }
-        assert!((rows[1].lower - 0.203809).abs() < 1e-6 && (rows[1].upper - 0.969180).abs() < 1e-6);
+        assert_close!(rows[1].lower, 0.203809, 0.0, 1e-6, strict);
+        assert_close!(rows[1].upper, 0.969180, 0.0, 1e-6, strict);
         assert_eq!((rows[4].lower, rows[4].upper), (0.0, 0.0));
         assert_eq!(rows.iter().map(|r| r.at_risk).collect::<Vec<_>>(), [5, 5, 4, 2, 1]);
         assert_eq!(first_reaching_half(&rows, |r| r.survival), Some(3.0));

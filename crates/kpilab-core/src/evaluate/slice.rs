@@ -1,0 +1,209 @@
+//! One file read in parallel slices (SDK.md §7 `evaluateFile`): each slice of
+//! bytes is evaluated on its own (a worker each) into a [`SliceState`], and a
+//! [`SliceMerger`] adds the states up in file order. The result equals
+//! `evaluate_csv` on the whole file: the same rows, labels in the same order, the
+//! same row errors with the same line numbers, counts exact; the numbers agree
+//! within 1e-12 relative, absolute for numbers under 1 (re-shifted sums, see
+//! `accumulate::merge`).
+//!
+//! Record boundaries under RFC 4180 quoting: a slice after the first *guesses*
+//! that its first line feed ends a record outside quotes, keeps the bytes up to
+//! it (`prefix`) and reads from there. The merger reads those bytes after the
+//! previous slice's unfinished record (`tail`): when they end exactly at a record
+//! boundary the guess held and the slice's rows are added; otherwise (a quoted
+//! field spans the line feed; rare) [`SliceMerger::absorb`] says so and the
+//! caller feeds that slice's bytes after its prefix to [`SliceMerger::push`],
+//! which reads them in order: correct in every case, slower only on a miss.
+//!
+//! Only plain row-level configs are split ([`can_split`]): with `userColumn`
+//! (per-user sums, first-row variants) or the event-level rules of §4
+//! (exposure, windows) the per-user tables are read on one worker
+//! (`CsvEvaluator`), which gives the same result.
+
+use memchr::memchr;
+use serde::{Deserialize, Serialize};
+
+use super::evaluator::{evaluate, prepare};
+use super::layout::Layout;
+use super::rows::{Rows, RowsState};
+use super::types::{EvalConfig, Evaluation, OnBadRow, Progress};
+use crate::csv::RecordReader;
+use crate::error::{KpilabError, Result};
+
+/// Whether `evaluateFile` may split this config's file into slices: no
+/// `userColumn` (and so no event-level rule). Errors are the config's own.
+pub fn can_split(config: &EvalConfig) -> Result<bool> {
+    let layout = Layout::from_config(config)?;
+    Ok(config.user_column.is_none() && layout.events.is_none())
+}
+
+/// Byte length of the file's header record with what precedes it (a BOM, blank
+/// lines) and its line ending, from the file's first bytes `data`; `None`: read
+/// more bytes (`at_end`: `data` is the whole file).
+pub fn header_len(config: &EvalConfig, data: &[u8], at_end: bool) -> Result<Option<usize>> {
+    let layout = Layout::from_config(config)?;
+    Ok(RecordReader::first_record_len(layout.delimiter, data, at_end))
+}
+
+/// A slice's partial evaluation: plain data, to cross a worker boundary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SliceState {
+    /// The bytes before the slice's guessed first record (through its first line feed).
+    prefix: Vec<u8>,
+    /// The unfinished record at the slice's end.
+    tail: Vec<u8>,
+    /// Physical lines of the records read (between prefix and tail).
+    lines: f64,
+    rows: RowsState,
+}
+
+impl SliceState {
+    /// Length of `prefix`: after a miss, the slice's bytes from here on go to `SliceMerger::push`.
+    pub fn prefix_len(&self) -> usize {
+        self.prefix.len()
+    }
+}
+
+/// Evaluates one slice of a file: the bytes from a start offset to an end offset.
+pub struct SliceEvaluator {
+    config: EvalConfig,
+    reader: RecordReader,
+    rows: Rows,
+    prefix: Vec<u8>,
+    /// Still before the first line feed (slices that do not start at a known boundary).
+    in_prefix: bool,
+    bytes: u64,
+    failed: Option<KpilabError>,
+}
+
+impl SliceEvaluator {
+    /// `header`: the file's first `header_len` bytes. `at_record_start`: the
+    /// slice starts right after the header (the first slice); otherwise anywhere.
+    pub fn new(config: &EvalConfig, header: &[u8], at_record_start: bool) -> Result<Self> {
+        if !can_split(config)? {
+            return Err(KpilabError::unsupported(
+                "userColumn",
+                "a config with userColumn is evaluated on one worker: use CsvEvaluator on the whole file",
+            ));
+        }
+        // Bad rows are collected; the merger turns the first into the error of onBadRow "fail".
+        let config = EvalConfig { on_bad_row: OnBadRow::Skip, ..config.clone() };
+        let layout = Layout::from_config(&config)?;
+        let delimiter = layout.delimiter;
+        let mut rows = Rows::new(layout, &config);
+        let mut head = RecordReader::new(delimiter);
+        head.push(header, &mut |r| rows.handle(r, &config))?;
+        head.finish(&mut |r| rows.handle(r, &config))?;
+        Ok(SliceEvaluator {
+            config,
+            reader: RecordReader::mid_file(delimiter),
+            rows,
+            prefix: Vec::new(),
+            in_prefix: !at_record_start,
+            bytes: 0,
+            failed: None,
+        })
+    }
+
+    /// The slice's next bytes, in order, split anywhere.
+    pub fn push(&mut self, mut chunk: &[u8]) -> Result<()> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        self.bytes += chunk.len() as u64;
+        if self.in_prefix {
+            let Some(lf) = memchr(b'\n', chunk) else {
+                self.prefix.extend_from_slice(chunk);
+                return Ok(());
+            };
+            self.prefix.extend_from_slice(&chunk[..=lf]);
+            chunk = &chunk[lf + 1..];
+            self.in_prefix = false;
+        }
+        let (rows, config) = (&mut self.rows, &self.config);
+        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        if let Err(e) = &outcome {
+            self.failed = Some(e.clone());
+        }
+        outcome
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress { bytes: self.bytes as f64, rows: self.rows.tally.read as f64 }
+    }
+
+    /// The slice's state; its unfinished last record stays unread (`tail`).
+    pub fn finish(self) -> Result<SliceState> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        Ok(SliceState {
+            prefix: self.prefix,
+            tail: self.reader.pending().to_vec(),
+            lines: (self.reader.line() - 1) as f64,
+            rows: self.rows.export(),
+        })
+    }
+}
+
+/// Adds slice states up in file order into one `Evaluation`.
+pub struct SliceMerger {
+    config: EvalConfig,
+    reader: RecordReader,
+    rows: Rows,
+    failed: Option<KpilabError>,
+}
+
+impl SliceMerger {
+    /// `header`: the file's first `header_len` bytes.
+    pub fn new(config: EvalConfig, header: &[u8]) -> Result<Self> {
+        let layout = Layout::from_config(&config)?;
+        let mut reader = RecordReader::new(layout.delimiter);
+        let mut rows = Rows::new(layout, &config);
+        reader.push(header, &mut |r| rows.handle(r, &config))?;
+        Ok(SliceMerger { config, reader, rows, failed: None })
+    }
+
+    /// Adds the next slice. `Ok(false)`: its guessed first record was wrong (a
+    /// quoted field spans its first line feed); pass the slice's bytes after
+    /// `prefix_len()` to `push`, then go on with the next slice.
+    pub fn absorb(&mut self, slice: &SliceState) -> Result<bool> {
+        self.push(&slice.prefix)?;
+        if !self.reader.pending().is_empty() {
+            return Ok(false);
+        }
+        let first_line = self.reader.line();
+        if let Err(e) = self.rows.absorb(&slice.rows, first_line) {
+            self.failed = Some(e.clone());
+            return Err(e);
+        }
+        self.reader.set_line(first_line + slice.lines as u64);
+        self.push(&slice.tail)?;
+        Ok(true)
+    }
+
+    /// File bytes read in order (a slice whose guess missed, or a whole file).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let (rows, config) = (&mut self.rows, &self.config);
+        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        if let Err(e) = &outcome {
+            self.failed = Some(e.clone());
+        }
+        outcome
+    }
+
+    pub fn finish(mut self) -> Result<Evaluation> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let (rows, config) = (&mut self.rows, &self.config);
+        self.reader.finish(&mut |r| rows.handle(r, config))?;
+        self.rows.fold_users();
+        let prepared = prepare(&self.rows, &self.config)?;
+        evaluate(prepared, &self.config)
+    }
+}

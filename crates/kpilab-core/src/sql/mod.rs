@@ -1,0 +1,17 @@
+//! Warehouse SQL (SDK.md §6): `to_sql` writes one query that computes, where the
+//! data lives, the aggregates `evaluate::evaluate_aggregates` turns into the same
+//! `Evaluation` as `evaluate_csv` on the same rows.
+//!
+//! SQL has no file order: a user's variant and segment values are the smallest of
+//! their rows' (the CSV path takes the first row's; they agree when every user
+//! stays in one variant and segment). Rows are ordered by segment column, value
+//! and variant name, so `analysis.control`'s "first" rule means first by name.
+
+mod dialect;
+mod query;
+
+pub use dialect::Dialect;
+pub use query::to_sql;
+
+#[cfg(test)]
+mod tests;
