@@ -9,6 +9,7 @@ use kpilab_core::csv::TimestampUnit;
 use kpilab_core::evaluate::event_types::{Aggregate, Exposure, FunnelStep, KpiWindow, RatioPart, RatioPartSpec};
 use kpilab_core::evaluate::filter::{Filter, FilterValue};
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
+use kpilab_core::survival::TimeUnit;
 use kpilab_core::CsvEvaluator;
 
 use crate::models::event_file::EventFile;
@@ -190,6 +191,15 @@ impl KpiDraft {
                 steps.iter().map(|s| event_of(&s.where_).filter(|e| *e == s.name)).collect();
             d.steps = names?.join(", ");
             d.ordered = spec.ordered == Some(true);
+        }
+        if spec.kind == KpiKind::TimeToEvent {
+            // Time to convert keeps its converting event and units in fields of its own.
+            d.event_value = std::mem::take(&mut d.event);
+            if !d.event_value.is_empty() {
+                d.event_name_column = event_column.to_string();
+            }
+            d.event_column = spec.event_column.clone().unwrap_or_default();
+            d.unit = spec.unit.unwrap_or_default().as_str().to_string();
         }
         // Only what `to_spec` gives back: anything else would be silently lost.
         (d.to_spec(0, event_column).ok().as_ref() == Some(spec)).then_some(d)
@@ -434,7 +444,8 @@ impl KpiDraft {
                     let events = needs(&self.event_name_column, "where", "the column naming each row's event")?;
                     spec.where_ = events.map(|c| Filter::equals(&c, self.event_value.trim()));
                 }
-                spec.unit = Some(self.unit.parse().unwrap_or_default());
+                // "days" is the default: left out, as the SDK's presets leave it
+                spec.unit = self.unit.parse().ok().filter(|u: &TimeUnit| *u != TimeUnit::default());
             }
         }
         if !matches!(self.kind, KpiKind::Ratio | KpiKind::TimeToEvent) {
