@@ -52,6 +52,9 @@ const KPI_FIELDS: &[&str] = &[
     "aggregate",
     "threshold",
     "steps",
+    "eventColumn",
+    "where",
+    "unit",
 ];
 
 /// The input id a problem belongs to: "kpis[1].column" -> "kpi-1-column",
@@ -157,7 +160,7 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                 <div class="row">
                     <SelectField id="timestampColumn" label="Timestamp column" value={form.timestamp_column.clone()} onchange={set("timestampColumn")}
                         options={column_options("— none —", false)} error={error_for("timestampColumn")}
-                        hint={AttrValue::Static("Event rows: the time of each, for windows after exposure.")} />
+                        hint={AttrValue::Static("Event rows: the time of each, for windows after exposure and time to convert.")} />
                     <SelectField id="eventColumn" label="Event column" value={form.event_column.clone()} onchange={set("eventColumn")}
                         options={column_options("— none —", false)} error={error_for("eventColumn")}
                         hint={AttrValue::Static("Event rows: which event each row is.")} />
@@ -256,8 +259,12 @@ fn kpi_row(
                     options={options(&[("primary", "Primary (decides)"), ("guardrail", "Guardrail (must not drop)"), ("secondary", "Secondary (reported)")])}
                     onchange={edit(|d, v| d.role = v.parse().unwrap_or(KpiRole::Secondary))} />
                 <SelectField id={id("kind")} label="Kind" value={k.kind.as_str()}
-                    options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)"), ("funnel", "Funnel (event steps)")])}
-                    onchange={edit(|d, v| d.kind = v.parse().unwrap_or(KpiKind::Conversion))} />
+                    options={options(&[("conversion", "Conversion (0/1)"), ("mean", "Mean per user"), ("ratio", "Ratio (e.g. revenue / orders)"), ("funnel", "Funnel (event steps)"), ("timeToEvent", "Time to convert")])}
+                    onchange={edit(|d, v| {
+                        d.kind = v.parse().unwrap_or(KpiKind::Conversion);
+                        // Converting sooner is better.
+                        d.higher_is_better = d.kind != KpiKind::TimeToEvent;
+                    })} />
             </div>
             <div class="row">
                 if k.kind == KpiKind::Funnel {
@@ -270,6 +277,19 @@ fn kpi_row(
                         error={error_for(&id("numerator"))} onchange={edit(|d, v| d.numerator = v)} />
                     <SelectField id={id("denominator")} label="Denominator" value={k.denominator.clone()} options={column_options(column_none, true)}
                         error={error_for(&id("denominator"))} onchange={edit(|d, v| d.denominator = v)} />
+                } else if k.kind == KpiKind::TimeToEvent {
+                    <SelectField id={id("eventNameColumn")} label="Event column" value={k.event_name_column.clone()} options={column_options("— per user —", false)}
+                        onchange={edit(|d, v| d.event_name_column = v)} hint={AttrValue::Static("Event exports: the column naming each row's event.")} />
+                    <TextField id={id("where")} label="Converting event" value={k.event_value.clone()} inputmode="text" error={error_for(&id("where"))}
+                        placeholder={AttrValue::Static("e.g. purchase")} oninput={edit(|d, v| d.event_value = v)} />
+                    if k.event_value.trim().is_empty() {
+                        <SelectField id={id("column")} label="Duration column" value={k.column.clone()} options={column_options("— pick —", true)}
+                            error={error_for(&id("column"))} onchange={edit(|d, v| d.column = v)} />
+                        <SelectField id={id("eventColumn")} label="Converted (0/1)" value={k.event_column.clone()} options={column_options("— pick —", true)}
+                            error={error_for(&id("eventColumn"))} onchange={edit(|d, v| d.event_column = v)} />
+                    }
+                    <SelectField id={id("unit")} label="Unit" value={k.unit.clone()} options={options(&[("days", "Days"), ("hours", "Hours")])}
+                        onchange={edit(|d, v| d.unit = v)} />
                 } else {
                     <SelectField id={id("column")} label="Column" value={k.column.clone()} options={column_options(column_none, true)}
                         error={error_for(&id("column"))} onchange={edit(|d, v| d.column = v)} />
@@ -278,8 +298,10 @@ fn kpi_row(
                     <SelectField id={id("covariate")} label="Pre-period column (CUPED)" value={k.covariate.clone()} options={column_options("— none —", true)}
                         error={error_for(&id("covariate"))} onchange={edit(|d, v| d.covariate = v)} />
                 }
-                <SelectField id={id("direction")} label="Better when" value={if k.higher_is_better { "higher" } else { "lower" }}
-                    options={options(&[("higher", "Higher"), ("lower", "Lower")])} onchange={edit(|d, v| d.higher_is_better = v != "lower")} />
+                if k.kind != KpiKind::TimeToEvent {
+                    <SelectField id={id("direction")} label="Better when" value={if k.higher_is_better { "higher" } else { "lower" }}
+                        options={options(&[("higher", "Higher"), ("lower", "Lower")])} onchange={edit(|d, v| d.higher_is_better = v != "lower")} />
+                }
                 if k.role == KpiRole::Guardrail {
                     <TextField id={id("nonInferiorityMargin")} label="May drop by (%)" value={k.margin_percent.clone()}
                         error={error_for(&id("nonInferiorityMargin"))} placeholder={AttrValue::Static("none")} oninput={edit(|d, v| d.margin_percent = v)} />

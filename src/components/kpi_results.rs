@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::charts::forest_plot::{ForestPlot, ForestRow};
 use crate::charts::funnel_chart::FunnelChart;
+use crate::components::time_to_event_results::TimeToEventResults;
 use crate::text::format::{percent, trimmed, PercentStyle};
 use crate::text::report::{evidence, relative_ci, relative_lift};
 
@@ -114,6 +115,10 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
             <ForestPlot rows={forest} />
             { for props.kpis.iter().filter_map(|k| k.steps.as_ref().map(|steps| html! {
                 <FunnelChart name={k.name.clone()} steps={steps.clone()} />
+            })) }
+            // Time-to-convert KPIs: curves, medians, RMST, users still waiting.
+            { for props.kpis.iter().filter_map(|k| k.time_to_event.clone().map(|result| html! {
+                <TimeToEventResults name={AttrValue::from(k.name.clone())} {result} />
             })) }
         </section>
     }

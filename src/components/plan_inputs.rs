@@ -61,8 +61,17 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
             <fieldset>
                 <legend>{ "What you measure" }</legend>
                 <SelectField id="metric" label="KPI type" value={form.metric.clone()} onchange={set("metric")}
-                    options={options(&[("proportion", "Conversion rate"), ("mean", "Mean per user (e.g. revenue per visitor)")])} />
-                if form.is_mean() {
+                    options={options(&[("proportion", "Conversion rate"), ("mean", "Mean per user (e.g. revenue per visitor)"), ("timeToEvent", "Time to convert")])} />
+                if form.is_time_to_event() {
+                    <div class="row">
+                        <TextField id="controlEventRate" label="Control: share converting during the test" value={form.control_event_rate.clone()}
+                            oninput={set("controlEventRate")} error={error_for("controlEventRate")} placeholder="0.35"
+                            hint={hint(parse_number(&form.control_event_rate).ok().map(|p| format!("= {} convert before the test ends", percent(p, Share))))} />
+                        <TextField id="hazardRatio" label="Hazard ratio to detect" value={form.hazard_ratio.clone()} oninput={set("hazardRatio")}
+                            error={error_for("hazardRatio")} placeholder="0.7"
+                            hint="variant over control; above 1 = converting sooner" />
+                    </div>
+                } else if form.is_mean() {
                     <div class="row">
                         <TextField id="mean" label="Current mean" value={form.mean.clone()} oninput={set("mean")}
                             error={error_for("mean")} hint="per user, e.g. revenue per visitor" />
@@ -74,6 +83,7 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
                         error={error_for("baseline")} hint={baseline_hint} placeholder="0.05" />
                 }
             </fieldset>
+            if !form.is_time_to_event() {
             <fieldset>
                 <legend>{ "Effect to detect" }</legend>
                 <div class="row">
@@ -85,6 +95,7 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
                         options={options(&[("relative", "Relative"), ("absolute", "Absolute")])} />
                 </div>
             </fieldset>
+            }
             <fieldset>
                 <legend>{ "Confidence" }</legend>
                 <div class="row">

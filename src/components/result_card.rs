@@ -55,6 +55,11 @@ pub fn result_card(props: &ResultCardProps) -> Html {
                     { d.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / ") }
                 </p>
             }
+            if let Some(events) = r.events_needed {
+                <p class="achieved" data-testid="events-needed">
+                    { format!("The test needs {} conversions in all (Freedman's formula).", group_thousands(events)) }
+                </p>
+            }
             if let Some(power) = r.achieved_power {
                 <p class="achieved">{ format!("With these sizes the test reaches {} power.", percent(power, PercentStyle::Share)) }</p>
             }

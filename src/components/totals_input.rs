@@ -34,7 +34,7 @@ pub fn totals_input() -> Html {
                     </p>
                 }
                 <KpiResults kinds={kinds}
-                    kpis={Rc::new(vec![KpiResult { name: "conversion rate".into(), role: KpiRole::Primary, result: result.clone(), steps: None }])} />
+                    kpis={Rc::new(vec![KpiResult { name: "conversion rate".into(), role: KpiRole::Primary, result: result.clone(), steps: None, time_to_event: None }])} />
             }
         </div>
     }

@@ -2,7 +2,8 @@
 //! The app only presents: every number here comes from a core call.
 
 use kpilab_core::plan::{
-    plan_duration, plan_mde, plan_power, power_curve, DurationInput, DurationPlan, FixedSizeInput, MdePlan, PowerPoint,
+    plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, DurationInput, DurationPlan, FixedSizeInput,
+    MdePlan, PowerPoint,
 };
 use kpilab_core::KpilabError;
 
@@ -25,6 +26,8 @@ pub struct PlanResults {
     pub mde_by_week: Vec<WeekMde>,
     /// Empty when the core could not draw it; the rest of the plan still stands.
     pub curve: Vec<PowerPoint>,
+    /// Time-to-event plans: conversions needed in all (Freedman's events).
+    pub events_needed: Option<f64>,
 }
 
 /// One row of the MDE-by-duration table.
@@ -56,7 +59,9 @@ pub fn compute(form: &PlannerForm) -> Result<PlanResults, FieldError> {
 
     let curve = power_curve(&input.plan, CURVE_POINTS).unwrap_or_default();
 
-    Ok(PlanResults { input, duration, plan_users_per_variant, achieved_power, mde_by_week, curve })
+    let events_needed = plan_sample_size(&input.plan).ok().and_then(|p| p.events_needed);
+
+    Ok(PlanResults { input, duration, plan_users_per_variant, achieved_power, mde_by_week, curve, events_needed })
 }
 
 /// A core error placed next to the input its path names.

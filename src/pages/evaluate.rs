@@ -148,7 +148,7 @@ pub fn evaluate() -> Html {
                     .await
                     .ok_or_else(|| "The plan file could not be read.".to_string())
                     .and_then(|t| PlanFile::from_json(&t));
-                dispatcher.dispatch(Action::Plan(plan));
+                dispatcher.dispatch(Action::Plan(plan.map(Box::new)));
             });
         })
     };

@@ -72,10 +72,12 @@ pub fn planner(props: &PlannerProps) -> Html {
                 <div class="planner-results">
                     if let Some(results) = shown.clone() {
                         <ResultCard results={results.clone()} stale={stale} kpi_name={kpi_name.clone()} />
+                        if !form.is_time_to_event() {
                         <PowerCurve points={results.curve.clone()} target_power={results.input.plan.power}
                             plan_users={results.plan_users_per_variant} plan_power={results.achieved_power} stale={stale}
                             averaged={results.duration.users_per_variant.windows(2).any(|w| w[0] != w[1])} />
                         <MdeTable results={results.clone()} stale={stale} />
+                        }
                     } else {
                         <section class="card result-card">
                             <h2>{ "Plan" }</h2>

@@ -9,6 +9,7 @@ use kpilab_core::csv::TimestampUnit;
 use kpilab_core::evaluate::event_types::{Aggregate, Exposure, FunnelStep, KpiWindow, RatioPart, RatioPartSpec};
 use kpilab_core::evaluate::filter::{Filter, FilterValue};
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
+use kpilab_core::survival::TimeUnit;
 use kpilab_core::CsvEvaluator;
 
 use crate::models::event_file::EventFile;
@@ -96,6 +97,14 @@ pub struct KpiDraft {
     pub higher_is_better: bool,
     /// Guardrails: "2" = may get 2 % worse; "" = must not be significantly worse.
     pub margin_percent: String,
+    /// Time to convert, per user: the 0/1 converted column next to the duration `column`.
+    pub event_column: String,
+    /// Time to convert, event level: the column naming each row's event…
+    pub event_name_column: String,
+    /// …and the converting event (e.g. "purchase"); set = event level.
+    pub event_value: String,
+    /// Time to convert: "days" or "hours".
+    pub unit: String,
     /// Event level: only rows of this event count (`where: {column: eventColumn, equals}`);
     /// "" = every row. Ratio KPIs apply it to both parts.
     pub event: String,
@@ -121,8 +130,12 @@ impl KpiDraft {
             numerator: String::new(),
             denominator: String::new(),
             covariate: String::new(),
-            higher_is_better: true,
+            higher_is_better: kind != KpiKind::TimeToEvent,
             margin_percent: String::new(),
+            event_column: String::new(),
+            event_name_column: String::new(),
+            event_value: String::new(),
+            unit: "days".into(),
             event: String::new(),
             window_days: String::new(),
             aggregate: String::new(),
@@ -179,6 +192,15 @@ impl KpiDraft {
             d.steps = names?.join(", ");
             d.ordered = spec.ordered == Some(true);
         }
+        if spec.kind == KpiKind::TimeToEvent {
+            // Time to convert keeps its converting event and units in fields of its own.
+            d.event_value = std::mem::take(&mut d.event);
+            if !d.event_value.is_empty() {
+                d.event_name_column = event_column.to_string();
+            }
+            d.event_column = spec.event_column.clone().unwrap_or_default();
+            d.unit = spec.unit.unwrap_or_default().as_str().to_string();
+        }
         // Only what `to_spec` gives back: anything else would be silently lost.
         (d.to_spec(0, event_column).ok().as_ref() == Some(spec)).then_some(d)
     }
@@ -189,6 +211,7 @@ impl KpiDraft {
 pub enum EvalEdit {
     /// A top-level field by its key ("variantColumn", "alpha", …).
     Set(&'static str, String),
+    /// Boxed: a draft is much larger than the other edits.
     Kpi(usize, Box<KpiDraft>),
     AddKpi,
     RemoveKpi(usize),
@@ -412,12 +435,25 @@ impl KpiDraft {
                 spec.steps = Some(steps.collect::<Result<_, FieldError>>()?);
                 spec.ordered = self.ordered.then_some(true);
             }
+            KpiKind::TimeToEvent => {
+                // Event level (a converting event is named) or per user (duration + 0/1 columns).
+                if self.event_value.trim().is_empty() {
+                    spec.column = needs(&self.column, "column", "the duration column (or name the converting event)")?;
+                    spec.event_column = needs(&self.event_column, "eventColumn", "the 0/1 converted column")?;
+                } else {
+                    let events = needs(&self.event_name_column, "where", "the column naming each row's event")?;
+                    spec.where_ = events.map(|c| Filter::equals(&c, self.event_value.trim()));
+                }
+                // "days" is the default: left out, as the SDK's presets leave it
+                spec.unit = self.unit.parse().ok().filter(|u: &TimeUnit| *u != TimeUnit::default());
+            }
         }
-        if self.kind != KpiKind::Ratio {
+        if !matches!(self.kind, KpiKind::Ratio | KpiKind::TimeToEvent) {
             spec.where_ = where_.filter(|_| self.kind != KpiKind::Funnel);
         }
         spec.covariate = non_empty(&self.covariate).filter(|_| self.kind == KpiKind::Mean);
-        spec.higher_is_better = self.higher_is_better;
+        // Converting sooner is better.
+        spec.higher_is_better = self.higher_is_better && self.kind != KpiKind::TimeToEvent;
         spec.non_inferiority_margin = if self.role == KpiRole::Guardrail {
             parse_margin(&self.margin_percent)
                 .map_err(|message| FieldError::new(&field("nonInferiorityMargin"), message))?
@@ -495,6 +531,32 @@ mod tests {
         f.kpis[1].name = "conversion rate".into();
         f.kpis[1].column = "x".into();
         assert_eq!(f.to_config().unwrap_err().field, "kpis[1].name");
+    }
+
+    #[test]
+    fn time_to_convert_kpis_per_user_and_event_level() {
+        let mut f = form();
+        let mut ttc = KpiDraft::new("time to convert", KpiRole::Primary, KpiKind::TimeToEvent);
+        assert!(!ttc.higher_is_better);
+        ttc.column = "days".into();
+        f.kpis = vec![ttc.clone()];
+        assert_eq!(f.to_config().unwrap_err().field, "kpis[0].eventColumn");
+        f.kpis[0].event_column = "converted".into();
+        let spec = &f.to_config().unwrap().kpis[0];
+        assert_eq!((spec.column.as_deref(), spec.event_column.as_deref()), (Some("days"), Some("converted")));
+        assert!(!spec.higher_is_better);
+        // Event level: the converting event, with user and time columns.
+        ttc.event_value = "purchase".into();
+        f.kpis = vec![ttc];
+        f.user_column = "user_id".into();
+        assert_eq!(f.to_config().unwrap_err().field, "kpis[0].where");
+        f.kpis[0].event_name_column = "event_name".into();
+        assert_eq!(f.to_config().unwrap_err().field, "timestampColumn");
+        f.timestamp_column = "event_time".into();
+        let config = f.to_config().unwrap();
+        assert_eq!(config.kpis[0].where_, Some(Filter::equals("event_name", "purchase")));
+        assert_eq!(config.kpis[0].column, None);
+        assert_eq!(config.timestamp_column.as_deref(), Some("event_time"));
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub enum Action {
     Chosen(Source),
     Previewed(Result<CsvPreview, String>),
     Edit(EvalEdit),
-    Plan(Result<PlanFile, String>),
+    /// Boxed: a plan file is much larger than the other actions.
+    Plan(Result<Box<PlanFile>, String>),
     /// The worker started, at this time (ms since the epoch).
     Started(f64),
     Report(WorkerReport),
@@ -108,7 +109,7 @@ impl Reducible for EvalState {
             Action::Plan(Ok(plan)) => {
                 s.form.apply_plan(&plan);
                 s.plan_note = Some(Ok(plan_loaded_note(&plan)));
-                s.plan = Some(Rc::new(plan));
+                s.plan = Some(Rc::new(*plan));
                 s.issue = None;
             }
             Action::Plan(Err(e)) => s.plan_note = Some(Err(e)),

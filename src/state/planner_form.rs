@@ -19,11 +19,15 @@ use crate::state::FieldError;
 /// Every planner field, keyed like the URL query (see `url_state`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannerForm {
-    /// "proportion" or "mean".
+    /// "proportion", "mean" or "timeToEvent".
     pub metric: String,
     pub baseline: String,
     pub mean: String,
     pub std_dev: String,
+    /// timeToEvent: the control's share converting during the test…
+    pub control_event_rate: String,
+    /// …and the hazard ratio to detect (variant over control).
+    pub hazard_ratio: String,
     pub mde: String,
     /// "relative" or "absolute".
     pub mde_type: String,
@@ -102,6 +106,8 @@ impl Default for PlannerForm {
             baseline: "0.05".into(),
             mean: "50".into(),
             std_dev: "30".into(),
+            control_event_rate: "0.35".into(),
+            hazard_ratio: "0.7".into(),
             mde: "0.1".into(),
             mde_type: "relative".into(),
             alpha: "0.05".into(),
@@ -124,6 +130,8 @@ pub const FIELD_IDS: &[&str] = &[
     "baseline",
     "mean",
     "stdDev",
+    "controlEventRate",
+    "hazardRatio",
     "mde",
     "mdeType",
     "alpha",
@@ -209,7 +217,7 @@ impl PlannerForm {
         let card = &mut self.card;
         match key {
             "metric" => {
-                self.metric = if value == "mean" { value } else { "proportion".into() };
+                self.metric = if value == "mean" || value == "timeToEvent" { value } else { "proportion".into() };
                 // Keep the method valid for the new metric kind.
                 let methods = methods_for(&self.metric);
                 if !methods.iter().any(|(m, _)| *m == self.method) {
@@ -219,6 +227,8 @@ impl PlannerForm {
             "baseline" => self.baseline = value,
             "mean" => self.mean = value,
             "stdDev" => self.std_dev = value,
+            "controlEventRate" => self.control_event_rate = value,
+            "hazardRatio" => self.hazard_ratio = value,
             "mde" => self.mde = value,
             "mdeType" => self.mde_type = value,
             "alpha" => self.alpha = value,
@@ -245,10 +255,17 @@ impl PlannerForm {
         self.metric == "mean"
     }
 
+    /// Time to convert (Freedman's formula): no effect size, a hazard ratio instead.
+    pub fn is_time_to_event(&self) -> bool {
+        self.metric == "timeToEvent"
+    }
+
     /// The primary KPI's kind in the Evaluate vocabulary.
     pub fn kpi_kind(&self) -> KpiKind {
         if self.is_mean() {
             KpiKind::Mean
+        } else if self.is_time_to_event() {
+            KpiKind::TimeToEvent
         } else {
             KpiKind::Conversion
         }
@@ -261,6 +278,8 @@ impl PlannerForm {
             name.to_string()
         } else if self.is_mean() {
             "revenue per visitor".into()
+        } else if self.is_time_to_event() {
+            "time to convert".into()
         } else {
             "conversion rate".into()
         }
@@ -271,12 +290,18 @@ impl PlannerForm {
     pub fn to_duration_input(&self) -> Result<DurationInput, FieldError> {
         let metric = if self.is_mean() {
             PlanMetric::Mean { mean: number("mean", &self.mean)?, std_dev: number("stdDev", &self.std_dev)? }
+        } else if self.is_time_to_event() {
+            PlanMetric::TimeToEvent {
+                control_event_rate: number("controlEventRate", &self.control_event_rate)?,
+                hazard_ratio: number("hazardRatio", &self.hazard_ratio)?,
+            }
         } else {
             PlanMetric::Proportion { baseline: number("baseline", &self.baseline)? }
         };
         let plan = PlanInput {
             metric,
-            mde: Some(number("mde", &self.mde)?),
+            // A time-to-event plan's effect is the hazard ratio.
+            mde: if self.is_time_to_event() { None } else { Some(number("mde", &self.mde)?) },
             // The selects offer the core's names; anything else (an old link) is the default.
             mde_type: self.mde_type.parse().unwrap_or(MdeType::Relative),
             alpha: number("alpha", &self.alpha)?,
@@ -356,6 +381,20 @@ mod tests {
         assert_close!(number("x", "5%").unwrap(), 0.05, 0.0, 1e-15, strict);
         assert!(number("x", "abc").is_err());
         assert!(number("x", "").is_err());
+    }
+
+    #[test]
+    fn time_to_event_plans_take_a_hazard_ratio() {
+        let mut f = PlannerForm::default();
+        f.set("metric", "timeToEvent".into());
+        f.set("controlEventRate", "0.35".into());
+        f.set("hazardRatio", "0.7".into());
+        let input = f.to_duration_input().unwrap();
+        assert_eq!(input.plan.metric, PlanMetric::TimeToEvent { control_event_rate: 0.35, hazard_ratio: 0.7 });
+        assert_eq!(input.plan.mde, None);
+        assert_eq!(f.kpi_kind(), KpiKind::TimeToEvent);
+        f.set("hazardRatio", "x".into());
+        assert_eq!(f.to_duration_input().unwrap_err().field, "hazardRatio");
     }
 
     #[test]

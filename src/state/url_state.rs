@@ -17,6 +17,9 @@ pub fn to_query(form: &PlannerForm) -> String {
     if form.is_mean() {
         pairs.push(("mean", form.mean.clone()));
         pairs.push(("stdDev", form.std_dev.clone()));
+    } else if form.is_time_to_event() {
+        pairs.push(("controlEventRate", form.control_event_rate.clone()));
+        pairs.push(("hazardRatio", form.hazard_ratio.clone()));
     } else {
         pairs.push(("baseline", form.baseline.clone()));
     }

@@ -138,12 +138,14 @@ pub fn lift_phrase(plan: &PlanInput) -> String {
     let mde = plan.mde.unwrap_or(0.0);
     let word = if mde < 0.0 { "drop" } else { "lift" };
     match (plan.mde_type, plan.metric) {
+        // A time-to-event plan's effect is its hazard ratio (no mde).
+        (_, PlanMetric::TimeToEvent { hazard_ratio, .. }) => format!("hazard ratio of {}", trimmed(hazard_ratio, 3)),
         (MdeType::Relative, _) => format!("{} {word}", percent(mde, PercentStyle::Change)),
         (MdeType::Absolute, PlanMetric::Proportion { .. }) => {
             let unit = if (mde.abs() * 100.0 - 1.0).abs() < 1e-12 { "percentage point" } else { "percentage points" };
             format!("{}{} {unit} {word}", sign(mde), percent_number(mde.abs(), 3))
         }
-        (MdeType::Absolute, PlanMetric::Mean { .. } | PlanMetric::TimeToEvent { .. }) => {
+        (MdeType::Absolute, PlanMetric::Mean { .. }) => {
             let change = percent(relative_effect(plan), PercentStyle::Change);
             format!("{}{} {word} ({change})", sign(mde), trimmed(mde.abs(), 3))
         }

@@ -107,7 +107,7 @@ test("event-level config mistakes are INVALID_INPUT naming the field", () => {
 test("kpiPresets give KpiSpecs that evaluate a GA4 export", () => {
   assert.deepEqual(Object.keys(kpilab.kpiPresets), [
     "conversionRate", "revenuePerUser", "averageOrderValue", "ordersPerUser", "bounceRate", "repeatPurchaseRate",
-    "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "checkoutFunnel",
+    "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "timeToConvert", "checkoutFunnel",
   ]);
   assert.deepEqual(kpilab.kpiPresets.averageOrderValue(), {
     name: "average order value",

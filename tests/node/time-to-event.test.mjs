@@ -85,3 +85,53 @@ test("events take 0/1 or booleans alike", () => {
   });
   assert.deepEqual(kpilab.analyzeTimeToEvent(v([1, 0, 1, 1])), kpilab.analyzeTimeToEvent(v([true, false, true, true])));
 });
+
+// evaluateCsv with timeToEvent KPIs (tests/cases/time_to_event/evaluate_cases.json:
+// lifelines on per-user durations derived from the rows by pandas and by a plain
+// loop), whole and streamed through CsvEvaluator in random chunk sizes.
+const evalPath = fileURLToPath(new URL("../cases/time_to_event/evaluate_cases.json", import.meta.url));
+const evalText = readFileSync(evalPath, "utf8");
+const evalCases = JSON.parse(evalText);
+
+function evalMismatches(c, actual) {
+  const bad = [];
+  for (const [p, expected] of Object.entries(c.expect)) {
+    const got = lookup(actual, p);
+    if (expected === null) {
+      if (got !== undefined && got !== null) bad.push(`${p}: expected absent, got ${got}`);
+    } else if (typeof expected === "number") {
+      const tol = tolerance(c, p);
+      const start = evalText.indexOf(`"id": "${c.id}"`);
+      const at = evalText.indexOf(`"${p}": `, evalText.indexOf(`"expect"`, start)) + p.length + 4;
+      const exact = /^-?\d+[,\n}]/.test(evalText.slice(at, at + 40));
+      const bound = tol.abs + tol.rel * Math.abs(expected);
+      if (typeof got !== "number" || (exact ? got !== expected : !(Math.abs(got - expected) <= bound))) {
+        bad.push(`${p}: expected ${expected}, got ${got}`);
+      }
+    } else if (got !== expected) {
+      bad.push(`${p}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  return bad;
+}
+
+test("there are the 4 generated evaluateCsv time-to-event cases", () => assert.ok(evalCases.length >= 4));
+
+for (const c of evalCases) {
+  test(`${c.id} (evaluateCsv, whole and in random chunks)`, () => {
+    const whole = kpilab.evaluateCsv(c.input.csv, c.input.config);
+    assert.deepEqual(evalMismatches(c, whole).slice(0, 20), []);
+    const bytes = new TextEncoder().encode(c.input.csv);
+    let seed = 12345;
+    for (const max of [7, 300, 5000]) {
+      const ev = new kpilab.CsvEvaluator(c.input.config);
+      for (let at = 0; at < bytes.length; ) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const end = Math.min(bytes.length, at + 1 + (seed % max));
+        ev.push(bytes.subarray(at, end));
+        at = end;
+      }
+      assert.deepEqual(ev.finish(), whole, `chunks up to ${max} bytes`);
+    }
+  });
+}

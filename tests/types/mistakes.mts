@@ -43,3 +43,7 @@ kpiPresets.conversion();
 
 // @ts-expect-error toSql's dialect is one of the six warehouses
 toSql({ variantColumn: "v", kpis: [] }, { dialect: "oracle", table: "t" });
+// @ts-expect-error a per-user time-to-event KPI needs eventColumn next to column
+evaluateCsv("variant,days\n", { variantColumn: "variant", kpis: [{ name: "TTC", role: "primary", kind: "timeToEvent", column: "days" }] });
+// @ts-expect-error converting sooner is better: higherIsBetter can only be false
+evaluateCsv("variant,days,e\n", { variantColumn: "variant", kpis: [{ name: "TTC", role: "primary", kind: "timeToEvent", column: "days", eventColumn: "e", higherIsBetter: true }] });

@@ -89,3 +89,15 @@ const aggRows: AggregateRow[] = localRun.aggregates();
 const fromRows: Evaluation = evaluateAggregates(aggRows, aggConfig);
 const fromCsv: Evaluation = evaluateAggregates("segment_column,segment_value,variant,users,conv__sum\n", aggConfig);
 console.log(sql, fromRows, fromCsv);
+// Time to convert as a KPI (SDK.md §5): per user or event level; KpiResult.timeToEvent.
+const ttc: Evaluation = evaluateCsv("user_id,variant,event_name,event_time\n", {
+  variantColumn: "variant",
+  userColumn: "user_id",
+  timestampColumn: "event_time",
+  kpis: [
+    { name: "time to purchase", role: "primary", kind: "timeToEvent", where: { column: "event_name", equals: "purchase" }, window: { days: 30 }, unit: "days" },
+    { name: "days to convert", role: "secondary", kind: "timeToEvent", column: "days", eventColumn: "converted", horizon: 14, higherIsBetter: false },
+  ],
+});
+const rmstDiff: number | undefined = ttc.kpis[0].timeToEvent?.comparisons[0].absoluteLift;
+void rmstDiff;

@@ -58,7 +58,7 @@ export function rowsToCsv(rows) {
 
 /** The names of `kpiPresets` (as `PRESET_NAMES` in the core's evaluate/presets.rs). */
 const PRESETS = ["conversionRate", "revenuePerUser", "averageOrderValue", "ordersPerUser", "bounceRate", "repeatPurchaseRate",
-  "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "checkoutFunnel"];
+  "activation", "trialToPaid", "qualifiedLeadRate", "refundRate", "timeToConvert", "checkoutFunnel"];
 
 /** Wraps every function and the CsvEvaluator class of a wasm-bindgen module's exports. */
 export function wrapAll(api, check) {

@@ -100,7 +100,7 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("PlanMethod", &["pooled", "unpooled", "evan-miller", "arcsine", "t"]),
     ("PlanMetricKind", &["proportion", "mean", "timeToEvent"]),
     ("KpiRole", &["primary", "secondary", "guardrail"]),
-    ("KpiKind", &["conversion", "mean", "ratio", "funnel"]),
+    ("KpiKind", &["conversion", "mean", "ratio", "funnel", "timeToEvent"]),
     ("OnBadRow", &["skip", "fail"]),
     ("TimeUnit", &["days", "hours"]),
     ("Aggregate", &["any", "sum", "count", "distinct", "max", "min"]),

@@ -297,7 +297,7 @@ mod tests {
         PlanCorrection: 2,
         PlanMethod: 5,
         KpiRole: 3,
-        KpiKind: 4,
+        KpiKind: 5,
         OnBadRow: 2,
         DecisionVerdict: 4,
         TimeUnit: 2,
@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(ErrorCode::InvalidInput.as_str(), "INVALID_INPUT");
         assert_eq!(WarningCode::RelativeCiUnbounded.as_str(), "RELATIVE_CI_UNBOUNDED");
         assert_eq!(PlanMethod::EvanMiller.as_str(), "evan-miller");
-        assert_eq!(KpiKind::names(), ["conversion", "mean", "ratio", "funnel"]);
+        assert_eq!(KpiKind::names(), ["conversion", "mean", "ratio", "funnel", "timeToEvent"]);
         assert_eq!(DecisionVerdict::DoNotShip.to_string(), "do-not-ship");
         assert_eq!("benjamini-hochberg".parse::<Correction>().unwrap(), Correction::BenjaminiHochberg);
     }

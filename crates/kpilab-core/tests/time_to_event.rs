@@ -8,9 +8,13 @@ use kpilab_core::*;
 use serde_json::{json, Value};
 
 fn load_cases() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/time_to_event/cases.json");
+    load("cases.json")
+}
+
+fn load(file: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/time_to_event").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("cases.json is a JSON array")
+    serde_json::from_str(&text).expect("a JSON array of cases")
 }
 
 fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
@@ -89,6 +93,53 @@ fn every_time_to_event_case() {
     let shown: Vec<_> = failures.iter().take(40).collect();
     assert!(failures.is_empty(), "{} of {checked} values failed:\n{shown:#?}", failures.len());
     eprintln!("{} cases, {checked} values passed", cases.len());
+}
+
+/// Checks one `evaluateCsv` result against its case; returns the failures.
+fn check_case(case: &Value, actual: &Value, how: &str) -> Vec<String> {
+    let id = case["id"].as_str().unwrap();
+    case["expect"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(path, expected)| check_value(path, expected, lookup(actual, path), tolerance(case, path)))
+        .map(|msg| format!("{id} ({how}): {msg}"))
+        .collect()
+}
+
+/// The `evaluateCsv` cases of `evaluate_cases.json` (per-user and event-level
+/// time to convert; lifelines on durations derived from the rows by two routes):
+/// whole, and streamed through `CsvEvaluator` in random chunk sizes.
+#[test]
+fn every_evaluate_csv_time_to_event_case() {
+    let cases = load("evaluate_cases.json");
+    assert!(cases.len() >= 4, "expected the 4 generated evaluateCsv cases");
+    let mut failures = Vec::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let config: EvalConfig = serde_json::from_value(case["input"]["config"].clone()).expect("config deserializes");
+        let data = case["input"]["csv"].as_str().unwrap().as_bytes();
+        let whole = evaluate_csv(data, &config).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        failures.extend(check_case(case, &serde_json::to_value(&whole).unwrap(), "whole"));
+        for round in 0..3 {
+            let mut evaluator = CsvEvaluator::new(config.clone()).unwrap();
+            let mut at = 0;
+            while at < data.len() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let size = 1 + (seed % [7, 300, 5000][round]) as usize;
+                let end = (at + size).min(data.len());
+                evaluator.push(&data[at..end]).unwrap();
+                at = end;
+            }
+            let streamed = evaluator.finish().unwrap();
+            assert_eq!(streamed, whole, "{id}: chunked round {round} differs from the whole file");
+        }
+    }
+    let shown: Vec<_> = failures.iter().take(40).collect();
+    assert!(failures.is_empty(), "{} values failed:\n{shown:#?}", failures.len());
 }
 
 fn error_of(input: Value) -> KpilabError {
@@ -195,4 +246,41 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn bad_time_to_event_kpis_are_typed_errors_naming_the_field() {
+    let kpi = |extra: Value| {
+        let mut k = json!({"name": "ttc", "role": "primary", "kind": "timeToEvent"});
+        k.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({"variantColumn": "v", "kpis": [k]})
+    };
+    let field = |config: Value| {
+        let e = CsvEvaluator::new(serde_json::from_value(config).unwrap()).err().expect("an error");
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+        e.field
+    };
+    assert_eq!(field(kpi(json!({"column": "d"}))), "kpis[0].eventColumn");
+    assert_eq!(field(kpi(json!({"eventColumn": "e"}))), "kpis[0].column");
+    assert_eq!(field(kpi(json!({"column": "d", "eventColumn": "e", "horizon": 0}))), "kpis[0].horizon");
+    assert_eq!(field(kpi(json!({"column": "d", "eventColumn": "e", "covariate": "x"}))), "kpis[0].covariate");
+    let conversion = json!({"variantColumn": "v", "kpis": [{"name": "c", "role": "primary", "kind": "conversion", "column": "c", "unit": "days"}]});
+    assert_eq!(field(conversion), "kpis[0].unit");
+    // Event level: timestamps needed, and `where` alone defines the KPI.
+    let mut events = kpi(json!({"where": {"column": "event", "equals": "purchase"}}));
+    events["userColumn"] = json!("u");
+    assert_eq!(field(events.clone()), "timestampColumn");
+    events["timestampColumn"] = json!("t");
+    events["kpis"][0]["eventColumn"] = json!("e");
+    assert_eq!(field(events), "kpis[0].where");
+
+    // A negative duration is refused, naming the column.
+    let config: EvalConfig = serde_json::from_value(kpi(json!({"column": "d", "eventColumn": "e"}))).unwrap();
+    let e = evaluate_csv(b"v,d,e\ncontrol,1,1\nb,-2,1\nb,3,1\ncontrol,2,0\n", &config).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidInput, "kpis[0].column"));
+    assert!(e.message.contains("-2"), "{}", e.message);
+    // An arm without conversions: the survival analysis' error, on the KPI.
+    let e = evaluate_csv(b"v,d,e\ncontrol,1,1\nb,2,0\nb,3,0\ncontrol,2,0\n", &config).unwrap_err();
+    assert_eq!(e.field, "kpis[0]");
+    assert!(e.message.contains("no user of variant \"b\" has converted"), "{}", e.message);
 }

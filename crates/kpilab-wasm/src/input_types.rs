@@ -53,6 +53,9 @@ export type MeanKpi = KpiSpecCommon & { kind: "mean" } & Pick<KpiSpecFields, "co
 export interface RatioKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "numerator" | "denominator">>, Pick<KpiSpecFields, "cap"> { kind: "ratio" }
 /** A funnel KPI (event level): the share of exposed users reaching each step, `ordered` or in any order. */
 export interface FunnelKpi extends KpiSpecCommon, Required<Pick<KpiSpecFields, "steps">>, Pick<KpiSpecFields, "ordered"> { kind: "funnel" }
+/** A time-to-convert KPI: per user a duration `column` and a 0/1 `eventColumn` (0 = still waiting), or (event level) the converting event `where`; results in `KpiResult.timeToEvent`; converting sooner is better. */
+export type TimeToEventKpi = Omit<KpiSpecCommon, "higherIsBetter"> & { kind: "timeToEvent"; higherIsBetter?: false } & Pick<KpiSpecFields, "unit" | "horizon"> &
+  (Required<Pick<KpiSpecFields, "column" | "eventColumn">> | Required<Pick<KpiSpecFields, "where">>);
 /** One KPI of `EvalConfig.kpis`; `kind` decides which columns it needs. */
-export type KpiSpec = ConversionKpi | MeanKpi | RatioKpi | FunnelKpi;
+export type KpiSpec = ConversionKpi | MeanKpi | RatioKpi | FunnelKpi | TimeToEventKpi;
 "#;

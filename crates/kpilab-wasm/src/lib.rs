@@ -18,7 +18,7 @@ export type CsvData = string | Uint8Array;
 export type Bound2 = [number | null, number | null];
 /** The KPI presets a measurement plan usually names. */
 export type KpiPresetName = "conversionRate" | "revenuePerUser" | "averageOrderValue" | "ordersPerUser" | "bounceRate"
-  | "repeatPurchaseRate" | "activation" | "trialToPaid" | "qualifiedLeadRate" | "refundRate" | "checkoutFunnel";
+  | "repeatPurchaseRate" | "activation" | "trialToPaid" | "qualifiedLeadRate" | "refundRate" | "timeToConvert" | "checkoutFunnel";
 /**
  * KPI presets: each returns a `KpiSpec` for the given column and event names
  * (GA4 names by default: `event_name`, `purchase`, `purchase_revenue`), ready for `EvalConfig.kpis`.

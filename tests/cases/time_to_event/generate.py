@@ -405,7 +405,215 @@ def plan_case(cid, control_event_rate, hazard_ratio, alpha=0.05, power=0.8, allo
             "source": "lifelines 0.30.0 sample_size_necessary_under_cph; Freedman by hand"}
 
 
+# ---------------------------------------------------------------- evaluateCsv cases
+DAY_US, HOUR_US = 86_400_000_000, 3_600_000_000
+BASE_S = 1_764_547_200  # 2025-12-01T00:00:00Z
+
+
+def iso(sec):
+    return pd.Timestamp(sec, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def durations_by_loop(rows, event, window_us, unit_us):
+    """Route 2 of the durations: a plain loop over the rows in file order (SDK.md §4/§5:
+    exposure = a user's first row; time = first `event` row at or after exposure and
+    inside the window, minus exposure; else censored at min(window, last - exposure))."""
+    exposed, first, order = {}, {}, []
+    last = max(r["t_us"] for r in rows)
+    for r in rows:
+        u = r["user"]
+        if u not in exposed:
+            exposed[u] = (r["t_us"], r["variant"])
+            order.append(u)
+        t0 = exposed[u][0]
+        inside = r["t_us"] >= t0 and (window_us is None or r["t_us"] - t0 < window_us)
+        if r["event"] == event and inside and u not in first:
+            first[u] = r["t_us"] - t0
+    out = []
+    for u in order:
+        t0, v = exposed[u]
+        if u in first:
+            out.append((u, v, first[u] / unit_us, 1))
+        else:
+            obs = last - t0 if window_us is None else min(window_us, last - t0)
+            out.append((u, v, max(obs, 0) / unit_us, 0))
+    return out
+
+
+def durations_by_pandas(rows, event, window_us, unit_us):
+    """Route 1 of the durations: pandas groupby (first row per user, min matching time)."""
+    df = pd.DataFrame(rows)
+    df["pos"] = range(len(df))
+    expo = df.sort_values("pos").groupby("user", sort=False).first()[["t_us", "variant"]]
+    df = df.join(expo.rename(columns={"t_us": "t0", "variant": "v0"}), on="user")
+    hit = df[(df["event"] == event) & (df["t_us"] >= df["t0"])]
+    if window_us is not None:
+        hit = hit[hit["t_us"] - hit["t0"] < window_us]
+    firsts = hit.sort_values("pos").groupby("user").first()["t_us"]
+    last = df["t_us"].max()
+    out = {}
+    for u, row in expo.iterrows():
+        if u in firsts.index:
+            out[u] = (row["variant"], (int(firsts[u]) - int(row["t_us"])) / unit_us, 1)
+        else:
+            obs = last - row["t_us"] if window_us is None else min(window_us, last - row["t_us"])
+            out[u] = (row["variant"], max(int(obs), 0) / unit_us, 0)
+    return out
+
+
+def per_arm(durations):
+    arms = {}
+    for _u, v, t, e in durations:
+        arms.setdefault(v, ([], []))
+        arms[v][0].append(t)
+        arms[v][1].append(e)
+    return [(v, ts, es) for v, (ts, es) in arms.items()]
+
+
+def csv_case(cid, csv_text, config, durations, horizon=None, unit=None, alpha=0.05, note="", segments=()):
+    """An evaluateCsv case: the TimeToEventResult expected from lifelines (`analyze_case`,
+    itself checked against our own loops) on the per-user durations, under kpis[0].timeToEvent;
+    `result` (the analyze-shaped comparison) and the decision follow from it."""
+    base = analyze_case(cid, per_arm(durations), horizon=horizon, unit=unit, alpha=alpha, note=note)
+    expect = {f"kpis[0].timeToEvent.{k}": v for k, v in base["expect"].items()}
+    ex = base["expect"]
+    arms = per_arm(durations)
+    for i in range(len(arms)):
+        expect[f"kpis[0].result.variants[{i}].users"] = ex[f"variants[{i}].users"]
+        expect[f"kpis[0].result.variants[{i}].mean"] = ex[f"variants[{i}].rmst"]
+    for k in ("absoluteLift", "pValue", "significant", "verdict", "relativeLift"):
+        expect[f"kpis[0].result.comparisons[0].{k}"] = ex[f"comparisons[0].{k}"]
+    users = [len(t) for _, t, _ in arms]
+    srm_p = float(scipy.stats.chisquare(users).pvalue)
+    if len(arms) == 2:
+        diff, sig = ex["comparisons[0].absoluteLift"], ex["comparisons[0].significant"]
+        verdict = "do-not-ship" if sig and diff > 0 else ("ship" if sig and srm_p >= 0.001 else "inconclusive")
+        expect["decision.verdict"] = verdict
+    for s, (col, value, subset) in enumerate(segments):
+        seg = analyze_case(f"{cid} {col}={value}", per_arm(subset), horizon=horizon, unit=unit, alpha=alpha)
+        expect[f"segments[{s}].column"] = col
+        expect[f"segments[{s}].value"] = value
+        for k in ("horizon", "variants[0].rmst", "variants[1].rmst", "variants[0].users", "variants[1].users",
+                  "comparisons[0].absoluteLift", "comparisons[0].pValue", "comparisons[0].logRankChiSquare"):
+            expect[f"segments[{s}].kpis[0].timeToEvent.{k}"] = seg["expect"][k]
+    return {"id": cid, "fn": "evaluateCsv", "input": {"csv": csv_text, "config": config}, "expect": expect,
+            "tol": TOL_CLOSED, "tolPaths": {"hazardRatio": TOL_COX},
+            "source": "lifelines 0.30.0 + survRM2 variance on per-user durations derived from the rows "
+                      "by pandas and by a plain loop (they must agree); " + note}
+
+
+def event_rows(rng, days, arms, view_rate=2.0):
+    """Exposure, page views and purchases over `days`, sorted by time (file order = time).
+    `arms`: variant -> (daily purchase rate, users); odd sizes keep S off an exact 0.5
+    (where lifelines' float product and the exact answer can disagree: README)."""
+    rows = []
+    for v, (rate, n_per_arm) in arms.items():
+        for k in range(n_per_arm):
+            u = f"{v[0]}{k:04d}"
+            t0 = BASE_S + int(rng.integers(0, days * 86400 // 3))
+            rows.append({"user": u, "variant": v, "event": "exposure", "t": t0})
+            for _ in range(int(rng.poisson(view_rate))):
+                rows.append({"user": u, "variant": v, "event": "page_view", "t": t0 + int(rng.integers(0, days * 86400))})
+            t = t0
+            for _ in range(1 + int(rng.poisson(0.5))):  # first purchase, sometimes repeats
+                t += int(rng.exponential(86400 / rate))
+                if t < BASE_S + days * 86400:
+                    rows.append({"user": u, "variant": v, "event": "purchase", "t": t})
+    rows = [r for r in rows if r["t"] < BASE_S + days * 86400]
+    rows.sort(key=lambda r: (r["t"], r["user"], r["event"] != "exposure"))
+    # the exposure row must be each user's first (it is: its time is their earliest)
+    for r in rows:
+        r["t_us"] = r["t"] * 1_000_000
+    return rows
+
+
+def event_csv(rows, epoch=False):
+    lines = ["user_id,variant,event_name,event_time,device"]
+    for r in rows:
+        ts = str(r["t"]) if epoch else iso(r["t"])
+        lines.append(f"{r['user']},{r['variant']},{r['event']},{ts},{'mobile' if int(r['user'][1:]) % 3 else 'desktop'}")
+    return "\n".join(lines) + "\n"
+
+
+def check_durations(cid, rows, event, window_us, unit_us):
+    loop = durations_by_loop(rows, event, window_us, unit_us)
+    pd_ = durations_by_pandas(rows, event, window_us, unit_us)
+    if len(loop) != len(pd_):
+        fail(f"{cid}: {len(loop)} vs {len(pd_)} users")
+    for u, v, t, e in loop:
+        if pd_[u] != (v, t, e):
+            fail(f"{cid} {u}: loop {(v, t, e)} vs pandas {pd_[u]}")
+    return loop
+
+
+def evaluate_cases():
+    rng = np.random.default_rng(20261203)
+    cases = []
+    ttk = {"name": "time to convert", "role": "primary", "kind": "timeToEvent"}
+
+    # 1. per user: a duration column (days) and a 0/1 event column, one row per user
+    lines, durations = ["user_id,variant,days_to_convert,converted,device"], []
+    for v, scale in (("control", 10.0), ("treatment", 7.0)):
+        for k in range(300):
+            t = float(np.round(rng.exponential(scale), 3))
+            c = float(np.round(rng.uniform(5, 30), 3))
+            d, e = (t, 1) if t <= c else (c, 0)
+            dev = "mobile" if k % 3 else "desktop"
+            lines.append(f"{v[0]}{k},{v},{d},{e},{dev}")
+            durations.append((f"{v[0]}{k}", v, d, e, dev))
+    csv_text = "\n".join(lines) + "\n"
+    # route 2 of the per-user durations: re-read the CSV text by a plain split
+    reread = [(f[0], f[1], float(f[2]), int(f[3])) for f in (ln.split(",") for ln in csv_text.splitlines()[1:])]
+    if reread != [d[:4] for d in durations]:
+        fail("tte-csv-per-user: CSV text does not round-trip")
+    segs = [("device", dev, [d[:4] for d in durations if d[4] == dev]) for dev in ("mobile", "desktop")]
+    # first appearance: c0 is desktop (0 % 3 == 0), c1 mobile -> desktop first
+    segs = [segs[1], segs[0]]
+    cases.append(csv_case("tte-csv-per-user", csv_text,
+                          {"variantColumn": "variant", "segmentColumns": ["device"],
+                           "kpis": [{**ttk, "column": "days_to_convert", "eventColumn": "converted"}]},
+                          reread, note="per-user duration + event columns, days; device segments", segments=segs))
+
+    # 2. per user, hours, explicit horizon, alpha 0.1
+    lines, durations = ["user,arm,hours,purchased"], []
+    for v, scale in (("control", 60.0), ("b", 50.0)):
+        for k in range(200):
+            t, c = int(np.ceil(rng.exponential(scale))), int(rng.integers(24, 200))
+            d, e = (t, 1) if t <= c else (c, 0)
+            lines.append(f"{v}{k},{v},{d},{'true' if e else 'false'}")
+            durations.append((f"{v}{k}", v, float(d), e))
+    csv_text = "\r\n".join(lines) + "\r\n"
+    cases.append(csv_case("tte-csv-per-user-hours", csv_text,
+                          {"variantColumn": "arm", "analysis": {"alpha": 0.1},
+                           "kpis": [{**ttk, "column": "hours", "eventColumn": "purchased", "unit": "hours", "horizon": 150}]},
+                          durations, horizon=150.0, unit="hours", alpha=0.1,
+                          note="per-user hours with ties, true/false events, CRLF, horizon 150 h, alpha 0.1"))
+
+    # 3. event level: purchases over 30 days, ISO timestamps, censored at the data's last timestamp
+    rows = event_rows(rng, 30, {"control": (0.05, 251), "treatment": (0.08, 249)})
+    durations = check_durations("tte-csv-events", rows, "purchase", None, DAY_US)
+    purchase = {"column": "event_name", "equals": "purchase"}
+    ev_config = {"variantColumn": "variant", "userColumn": "user_id", "timestampColumn": "event_time",
+                 "kpis": [{**ttk, "where": purchase}]}
+    cases.append(csv_case("tte-csv-events", event_csv(rows), ev_config, durations,
+                          note="event level over 30 days: exposure = first row, time = first purchase - exposure"))
+
+    # 4. event level with a 14-day window, epoch seconds, hours
+    rows = event_rows(rng, 30, {"control": (0.06, 201), "treatment": (0.04, 199)})
+    window = 14 * DAY_US
+    durations = check_durations("tte-csv-events-window", rows, "purchase", window, HOUR_US)
+    cfg = {"variantColumn": "variant", "userColumn": "user_id", "timestampColumn": "event_time",
+           "timestampUnit": "s", "exposure": {"where": {"column": "event_name", "equals": "exposure"}},
+           "kpis": [{**ttk, "where": purchase, "window": {"days": 14}, "unit": "hours"}]}
+    cases.append(csv_case("tte-csv-events-window", event_csv(rows, epoch=True), cfg, durations, unit="hours",
+                          note="event level, epoch seconds, 14-day window (censored at the window's end or the data's), hours"))
+    return cases
+
+
 def main():
+    with open(os.path.join(HERE, "evaluate_cases.json"), "w") as f:
+        json.dump(evaluate_cases(), f, indent=1)
+        f.write("\n")
     rng = np.random.default_rng(20261202)
     cases = []
 

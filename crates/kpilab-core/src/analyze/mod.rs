@@ -16,7 +16,7 @@ mod cuped;
 pub(crate) mod fieller;
 mod frequentist;
 mod sequential;
-mod srm;
+pub(crate) mod srm;
 mod types;
 mod warning_code;
 

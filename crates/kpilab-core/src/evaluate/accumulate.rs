@@ -256,6 +256,8 @@ impl Accumulator {
                 });
                 v.cross_sum = Some(raw(&[sum(cross), cb * sa, ca * sb, n * ca * cb]));
             }
+            // Counts per time, not sums: `time_to_event.rs`.
+            KpiTerms::TimeToEvent { .. } => {}
         }
         v
     }

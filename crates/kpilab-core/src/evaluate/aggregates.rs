@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::evaluator::{data_warnings, evaluate, likely_typos, Prepared, StepInputs};
 use super::sum::CompensatedSum;
+use super::time_to_event::SurvivalAcc;
 use super::types::{EvalConfig, Evaluation, KpiKind, KpiSpec, RowReport};
 use crate::analyze::{
     choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind, Moments, Variant,
@@ -131,6 +132,9 @@ pub fn kpi_stats(spec: &KpiSpec) -> Vec<KpiStat> {
             let steps = spec.steps.as_ref().map_or(0, Vec::len);
             std::iter::once(Sum).chain((0..steps).map(StepSum)).collect()
         }
+        // Counts per time unit (SDK.md §6) are not aggregated yet: `evaluate_aggregates`
+        // refuses such a config rather than answer without the KPI.
+        KpiKind::TimeToEvent => Vec::new(),
     }
 }
 
@@ -432,6 +436,12 @@ struct ArmRow {
 /// as `evaluateCsv`; variants and segment values in the order of the rows.
 pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evaluation> {
     super::CsvEvaluator::new(config.clone())?; // the same validation as the CSV path
+    if let Some(i) = config.kpis.iter().position(|k| k.kind == KpiKind::TimeToEvent) {
+        return Err(KpilabError::unsupported(
+            format!("kpis[{i}].kind"),
+            "time-to-event KPIs have no aggregates yet (their counts per time unit are not in the rows); use evaluateCsv",
+        ));
+    }
     let r = Reader::new(a);
     let [seg_col, seg_val, variant, users] =
         [r.require("segment_column")?, r.require("segment_value")?, r.require("variant")?, r.require("users")?];
@@ -587,7 +597,8 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
                 .collect();
             let metric = match spec.kind {
                 KpiKind::Conversion | KpiKind::Funnel => MetricKind::Proportion,
-                KpiKind::Mean => MetricKind::Mean,
+                // the RMST comparison is mean-shaped; never reached: refused above
+                KpiKind::Mean | KpiKind::TimeToEvent => MetricKind::Mean,
                 KpiKind::Ratio => MetricKind::Ratio,
             };
             let options = AnalysisOptions {
@@ -666,6 +677,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         warnings,
         quality,
         switched_variant_rows: switched,
+        survival: SurvivalAcc::default(),
     };
     evaluate(prepared, config)
 }
@@ -683,6 +695,7 @@ fn arm_variant(spec: &KpiSpec, name: &str, users: f64, stat: impl Fn(KpiStat) ->
     let mut v = Variant { name: name.to_string(), users, ..Variant::default() };
     match spec.kind {
         KpiKind::Conversion | KpiKind::Funnel => v.conversions = Some(stat(Sum).round()),
+        KpiKind::TimeToEvent => {} // refused by `evaluate_aggregates` before any arm is built
         KpiKind::Mean => {
             // Moments about c' re-centred on c: d = c' - c.
             let dy = stat(Shift) - shifts[0];

@@ -334,7 +334,7 @@ mod tests {
     }
 
     fn kr(spec: &KpiSpec, result: AnalyzeResult) -> KpiResult {
-        KpiResult { name: spec.name.clone(), role: spec.role, result, steps: None }
+        KpiResult { name: spec.name.clone(), role: spec.role, result, steps: None, time_to_event: None }
     }
 
     fn run(specs: &[KpiSpec], results: Vec<AnalyzeResult>, planned: Option<f64>) -> Decision {

@@ -9,6 +9,7 @@ use super::decision::decide;
 use super::layout::KpiTerms;
 use super::layout::Layout;
 use super::rows::Rows;
+use super::time_to_event::SurvivalAcc;
 use super::types::{
     EvalConfig, Evaluation, KpiKind, KpiResult, KpiSpec, Progress, RevenueImpact, RowReport, SegmentResult,
 };
@@ -57,10 +58,16 @@ pub(crate) struct Prepared {
     pub quality: DataQuality,
     /// Rows naming another variant than their user's first row (`USER_IN_SEVERAL_VARIANTS`).
     pub switched_variant_rows: u64,
+    /// Time-to-event KPIs' counts per time (`time_to_event.rs`).
+    pub survival: SurvivalAcc,
 }
 
 impl CsvEvaluator {
-    pub fn new(config: EvalConfig) -> Result<Self> {
+    pub fn new(mut config: EvalConfig) -> Result<Self> {
+        // SDK.md §5: `higherIsBetter?: false`, converting sooner is better.
+        for k in config.kpis.iter_mut().filter(|k| k.kind == KpiKind::TimeToEvent) {
+            k.higher_is_better = false;
+        }
         let layout = Layout::from_config(&config)?;
         let reader = RecordReader::new(layout.delimiter);
         let rows = Rows::new(layout, &config);
@@ -111,7 +118,11 @@ impl CsvEvaluator {
             Some(_) => self.reader.finish(&mut |rec| rows.handle_event(rec, config))?,
         }
         self.rows.fold_users();
-        prepare(&self.rows, &self.config)
+        self.rows.survival.check(&self.config)?;
+        let mut prepared = prepare(&self.rows, &self.config)?;
+        prepared.survival = std::mem::take(&mut self.rows.survival);
+        prepared.survival.segment_groups = segment_groups(&self.rows, &self.config);
+        Ok(prepared)
     }
 }
 
@@ -177,7 +188,8 @@ pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
             ));
         }
         let metric = match spec.kind {
-            KpiKind::Conversion | KpiKind::Funnel => MetricKind::Proportion,
+            // A time to convert: only the users per arm (its counts are `Prepared::survival`).
+            KpiKind::Conversion | KpiKind::Funnel | KpiKind::TimeToEvent => MetricKind::Proportion,
             KpiKind::Mean => MetricKind::Mean,
             KpiKind::Ratio => MetricKind::Ratio,
         };
@@ -226,6 +238,7 @@ pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
         shifts,
         warnings,
         switched_variant_rows,
+        survival: SurvivalAcc::default(),
     })
 }
 
@@ -272,6 +285,11 @@ pub(super) fn data_warnings(
     warnings
 }
 
+/// The group of each segment, in the order `prepare` lists the segments.
+fn segment_groups(rows: &Rows, config: &EvalConfig) -> Vec<u32> {
+    (0..config.segment_columns.len()).flat_map(|j| rows.segment_groups[j].iter().copied()).collect()
+}
+
 fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
     let moments = |m: &Option<crate::analyze::Moments>| {
         m.as_ref()
@@ -287,28 +305,43 @@ fn variant_is_finite(v: &crate::analyze::Variant) -> bool {
 #[inline(never)]
 pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evaluation> {
     let Prepared {
-        kpis: inputs, steps, segments: segment_inputs, rows, control, shifts, mut warnings, quality, ..
+        kpis: inputs,
+        steps,
+        segments: segment_inputs,
+        rows,
+        control,
+        shifts,
+        mut warnings,
+        quality,
+        survival,
+        switched_variant_rows: _,
     } = prepared;
+    // One KPI in one group (0 = the whole test): `analyze`, or the survival analysis.
+    let analyze_kpi = |i: usize, group: u32, input: &AnalyzeInput| match config.kpis[i].kind {
+        KpiKind::TimeToEvent => survival.analyze(i, group, input, &config.kpis[i]).map(|(r, t)| (r, Some(t))),
+        _ => analyze_shifted(input, shifts[i][0]).map(|r| (r, None)),
+    };
     let mut kpis = Vec::with_capacity(inputs.len());
     for (i, (spec, input)) in config.kpis.iter().zip(&inputs).enumerate() {
         let fail = |e: KpilabError| {
             KpilabError::new(e.code, format!("kpis[{i}]"), format!("KPI \"{}\": {}", spec.name, e.message))
         };
-        let result = analyze_shifted(input, shifts[i][0]).map_err(fail)?;
+        let (result, time_to_event) = analyze_kpi(i, 0, input).map_err(fail)?;
         let steps = step_results(spec, &steps[i]).map_err(fail)?;
-        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps });
+        kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps, time_to_event });
     }
 
     // Each segment is analysed on its own rows with the same settings; one that
     // cannot be (e.g. a variant without users there) is left out with a warning.
     let mut segments = Vec::with_capacity(segment_inputs.len());
-    'segments: for (column, value, inputs, seg_steps) in segment_inputs {
+    'segments: for (s, (column, value, inputs, seg_steps)) in segment_inputs.into_iter().enumerate() {
         let mut seg_kpis = Vec::with_capacity(inputs.len());
-        for (((spec, input), shift), steps) in config.kpis.iter().zip(&inputs).zip(&shifts).zip(&seg_steps) {
-            let analyzed = analyze_shifted(input, shift[0]).and_then(|r| Ok((r, step_results(spec, steps)?)));
+        let group = survival.segment_groups.get(s).copied().unwrap_or(0);
+        for (i, ((spec, input), steps)) in config.kpis.iter().zip(&inputs).zip(&seg_steps).enumerate() {
+            let analyzed = analyze_kpi(i, group, input).and_then(|r| Ok((r, step_results(spec, steps)?)));
             match analyzed {
-                Ok((result, steps)) => {
-                    seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps })
+                Ok(((result, time_to_event), steps)) => {
+                    seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps, time_to_event })
                 }
                 Err(e) => {
                     warnings.push(Warning {

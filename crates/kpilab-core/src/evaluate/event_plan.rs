@@ -9,6 +9,7 @@
 
 use super::event_types::{Aggregate, Cap, RatioPart};
 use super::filter::{Filter, Matcher};
+use super::time_to_event;
 use super::types::{EvalConfig, KpiKind, KpiSpec};
 use crate::csv::{DAY_US, HOUR_US};
 use crate::error::{KpilabError, Result};
@@ -36,6 +37,9 @@ pub(crate) struct Measure {
     pub state: usize,
     /// A funnel step: the funnel keeps the state.
     pub funnel_step: bool,
+    /// A time-to-event KPI's converting event: the state keeps the µs from
+    /// exposure to the first counted row (NaN until then).
+    pub first_time: bool,
 }
 
 impl Measure {
@@ -73,6 +77,14 @@ pub(crate) enum EventKpi {
         ordered: bool,
         slots: Vec<usize>,
         state: usize,
+    },
+    /// Slots `[duration in unit, 0/1 converted]`; censored users get the end of
+    /// their observation (capped at `window_us`).
+    TimeToEvent {
+        measure: usize,
+        slots: [usize; 2],
+        window_us: Option<i64>,
+        unit_us: f64,
     },
 }
 
@@ -151,6 +163,7 @@ impl EventPlan {
             KpiKind::Mean => "mean",
             KpiKind::Ratio => "ratio",
             KpiKind::Funnel => "funnel",
+            KpiKind::TimeToEvent => "timeToEvent",
         };
         if k.threshold.is_some() && k.kind != KpiKind::Conversion {
             return Err(not_for("threshold", "conversion"));
@@ -311,6 +324,30 @@ impl EventPlan {
                 let slots = [self.slot(false), self.slot(false)];
                 EventKpi::Ratio { parts, slots, cap: k.cap }
             }
+            KpiKind::TimeToEvent => {
+                if config.timestamp_column.is_none() {
+                    return Err(KpilabError::invalid(
+                        "timestampColumn",
+                        format!(
+                            "KPI \"{}\": an event-level time to convert needs timestampColumn (the time of each row)",
+                            k.name
+                        ),
+                    ));
+                }
+                if k.where_.is_none() || column.is_some() || k.event_column.is_some() {
+                    return Err(KpilabError::invalid(
+                        at("where"),
+                        format!(
+                            "KPI \"{}\": with event-level rows a timeToEvent KPI is defined by `where` (the converting event) alone; per-user `column` + `eventColumn` need one row per user and no §4 fields",
+                            k.name
+                        ),
+                    ));
+                }
+                let measure = self.measure(format!("kpis[{i}]"), kpi_filter, Aggregate::Min, None, false, window_us);
+                self.measures[measure].first_time = true;
+                let slots = [self.slot(false), self.slot(true)];
+                EventKpi::TimeToEvent { measure, slots, window_us, unit_us: time_to_event::unit_us(k.unit) }
+            }
             KpiKind::Funnel => {
                 let steps = match &k.steps {
                     Some(s) if !s.is_empty() && s.len() <= MAX_STEPS => s,
@@ -355,6 +392,7 @@ impl EventPlan {
                         window_us,
                         state,
                         funnel_step: true,
+                        first_time: false,
                     });
                 }
                 let slots = (0..steps.len()).map(|_| self.slot(true)).collect();
@@ -384,6 +422,7 @@ impl EventPlan {
             window_us,
             state,
             funnel_step: false,
+            first_time: false,
         });
         self.measures.len() - 1
     }

@@ -211,12 +211,19 @@ impl Events {
     fn count<'a>(&mut self, user: u32, time: i64, field: &impl Fn(usize) -> &'a [u8]) {
         self.seen(time);
         let n = self.plan.state_init.len();
+        let exposed = self.exposed_at[user as usize];
         let state = &mut self.state[user as usize * n..(user as usize + 1) * n];
         let columns = self.columns.as_ref().expect("header read");
         let mut outside = false;
         for (m, plan) in self.plan.measures.iter().enumerate() {
             match self.hits[m] {
                 OUTSIDE => outside = true,
+                // Time to convert: the first counted row at or after exposure.
+                COUNTED if plan.first_time && state[plan.state].is_nan() && time >= exposed => {
+                    state[plan.state] = time.saturating_sub(exposed) as f64;
+                }
+                // A time to convert keeps its first row only.
+                COUNTED if plan.first_time => {}
                 COUNTED if !plan.funnel_step => {
                     let s = &mut state[plan.state];
                     let x = self.values[m];
@@ -280,6 +287,8 @@ impl Events {
         let n = self.plan.state_init.len();
         let mut values = vec![0.0; self.plan.slots.len()];
         let included = |u: usize| self.flags[u] == EXPOSED;
+        let last = self.last_time.unwrap_or(0);
+        let observed = |u: usize| last.saturating_sub(self.exposed_at[u]);
         // Caps: one per capped slot, from the pooled values of included users.
         let mut caps: Vec<(usize, &str, f64, usize, u64)> = Vec::new();
         for (k, kpi) in self.plan.kpis.iter().enumerate() {
@@ -300,7 +309,7 @@ impl Events {
                         let mut pool: Vec<f64> = (0..users)
                             .filter(|&u| included(u))
                             .map(|u| {
-                                self.plan.values(&self.state[u * n..(u + 1) * n], &mut values);
+                                self.plan.values(&self.state[u * n..(u + 1) * n], observed(u), &mut values);
                                 values[slot]
                             })
                             .collect();
@@ -325,7 +334,7 @@ impl Events {
                     self.quality.users_window_open += 1.0;
                 }
             }
-            self.plan.values(&self.state[u * n..(u + 1) * n], &mut values);
+            self.plan.values(&self.state[u * n..(u + 1) * n], observed(u), &mut values);
             for (slot, _, cap, _, above) in caps.iter_mut() {
                 if values[*slot] > *cap {
                     values[*slot] = *cap;
@@ -347,8 +356,9 @@ impl Events {
 }
 
 impl EventPlan {
-    /// A user's value slots from their state.
-    fn values(&self, state: &[f64], out: &mut [f64]) {
+    /// A user's value slots from their state; `observed_us`: from their exposure
+    /// to the data's last timestamp (where a time to convert is censored).
+    fn values(&self, state: &[f64], observed_us: i64, out: &mut [f64]) {
         let agg = |m: usize| {
             let x = state[self.measures[m].state];
             if x.is_nan() {
@@ -366,6 +376,17 @@ impl EventPlan {
                 EventKpi::Ratio { parts, slots, .. } => {
                     out[slots[0]] = agg(parts[0]);
                     out[slots[1]] = agg(parts[1]);
+                }
+                EventKpi::TimeToEvent { measure, slots: [time, event], window_us, unit_us } => {
+                    let first = state[self.measures[*measure].state];
+                    let converted = !first.is_nan();
+                    let us = if converted {
+                        first
+                    } else {
+                        window_us.map_or(observed_us, |w| w.min(observed_us)).max(0) as f64
+                    };
+                    out[*time] = us / unit_us;
+                    out[*event] = if converted { 1.0 } else { 0.0 };
                 }
                 EventKpi::Funnel { ordered, slots, state: at, .. } => {
                     for (j, &slot) in slots.iter().enumerate() {

@@ -5,6 +5,7 @@
 use super::types::{EvalConfig, KpiKind, KpiSpec};
 use crate::error::{KpilabError, Result};
 use crate::evaluate::event_plan::{is_event_level, EventKpi, EventPlan};
+use crate::evaluate::time_to_event;
 use crate::validate;
 
 /// A header column read as a number by at least one KPI.
@@ -41,6 +42,11 @@ pub(crate) enum KpiTerms {
         numerator: [usize; 2],
         denominator: [usize; 2],
         cross: usize,
+    },
+    /// Value slots of the duration and the 0/1 event (`time_to_event.rs`); no sums.
+    TimeToEvent {
+        time: usize,
+        event: usize,
     },
 }
 
@@ -156,6 +162,7 @@ impl Layout {
             if let Some(m) = k.non_inferiority_margin {
                 validate::non_negative(&format!("kpis[{i}].nonInferiorityMargin"), m)?;
             }
+            time_to_event::validate_spec(k, i)?;
             if event_level {
                 continue;
             }
@@ -202,6 +209,11 @@ impl Layout {
                         cross: layout.term(Term::Product(a, b)),
                     }
                 }
+                KpiKind::TimeToEvent => {
+                    let time = layout.value(k, i, "column", k.column.as_deref(), false)?;
+                    let event = layout.value(k, i, "eventColumn", k.event_column.as_deref(), true)?;
+                    KpiTerms::TimeToEvent { time, event }
+                }
                 KpiKind::Funnel => unreachable!("a funnel is event level"),
             };
             layout.kpis.push(terms);
@@ -241,6 +253,9 @@ impl Layout {
                     self.steps[i] = steps;
                     KpiTerms::Conversion { conversions: last }
                 }
+                EventKpi::TimeToEvent { slots: [time, event], .. } => {
+                    KpiTerms::TimeToEvent { time: *time, event: *event }
+                }
             };
             self.kpis.push(terms);
         }
@@ -256,6 +271,7 @@ impl Layout {
                 KpiKind::Mean => "a mean",
                 KpiKind::Ratio => "a ratio",
                 KpiKind::Funnel => "a funnel",
+                KpiKind::TimeToEvent => "a timeToEvent",
             };
             return Err(KpilabError::invalid(
                 field,

@@ -16,6 +16,8 @@
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
 //!   aggregates per user), `percentile` (caps), `presets` (`kpiPresets`)
+//! - time to convert (§5): `time_to_event` (counts per time per arm, the
+//!   `analyze`-shaped comparison)
 mod accumulate;
 pub mod aggregates;
 #[cfg(test)]
@@ -38,6 +40,7 @@ mod slice_tests;
 mod sum;
 #[cfg(test)]
 mod tests;
+mod time_to_event;
 mod types;
 
 pub use aggregates::{evaluate_aggregates, evaluate_aggregates_csv, Aggregates};

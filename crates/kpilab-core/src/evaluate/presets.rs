@@ -21,6 +21,7 @@ pub const PRESET_NAMES: &[&str] = &[
     "trialToPaid",
     "qualifiedLeadRate",
     "refundRate",
+    "timeToConvert",
     "checkoutFunnel",
 ];
 
@@ -147,6 +148,16 @@ pub fn kpi_preset(name: &str, options: &PresetOptions) -> Result<KpiSpec> {
         "refundRate" => {
             ("refund rate", KpiRole::Guardrail, KpiSpec { higher_is_better: false, ..conversion(is(&event("refund"))) })
         }
+        // Time from exposure to the first purchase (SDK.md §5); sooner is better.
+        "timeToConvert" => (
+            "time to convert",
+            KpiRole::Primary,
+            KpiSpec {
+                where_: Some(purchase),
+                higher_is_better: false,
+                ..KpiSpec::new("", KpiRole::Primary, KpiKind::TimeToEvent)
+            },
+        ),
         "checkoutFunnel" => {
             let names = options.steps.clone().unwrap_or_else(|| {
                 ["view_item", "add_to_cart", "begin_checkout", "purchase"].map(String::from).to_vec()
@@ -213,6 +224,8 @@ mod tests {
         let activation = kpi_preset("activation", &PresetOptions { days: Some(3.0), ..Default::default() }).unwrap();
         assert_eq!(activation.window, Some(KpiWindow { days: Some(3.0), hours: None }));
         assert!(!kpi_preset("refundRate", &PresetOptions::default()).unwrap().higher_is_better);
+        let ttc = kpi_preset("timeToConvert", &PresetOptions::default()).unwrap();
+        assert_eq!((ttc.kind, ttc.higher_is_better), (KpiKind::TimeToEvent, false));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 mod merge;
 
 use super::accumulate::Accumulator;
-use super::layout::{Columns, Layout};
+use super::layout::{Columns, KpiTerms, Layout};
+use super::time_to_event::SurvivalAcc;
 use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
 use crate::csv::labels::{Labels, UserIds, Vacant};
 use crate::csv::number::parse_number;
@@ -121,6 +122,8 @@ pub(crate) struct Rows {
     pub segment_groups: Vec<Vec<u32>>,
     group_count: u32,
     pub acc: Accumulator,
+    /// Time-to-event KPIs: counts per time (fed wherever `acc` is).
+    pub survival: SurvivalAcc,
     pub users: Option<Users>,
     /// Event-level rules (SDK.md §4), instead of `users`.
     pub events: Option<Events>,
@@ -137,7 +140,14 @@ impl Rows {
         let segments = config.segment_columns.len();
         let events = layout.events.clone().map(|plan| Events::new(plan, config));
         let layout_is_plain = events.is_none();
+        let mut survival = SurvivalAcc::default();
+        for (i, k) in layout.kpis.iter().enumerate() {
+            if let KpiTerms::TimeToEvent { time, event } = *k {
+                survival.track(i, time, event);
+            }
+        }
         Rows {
+            survival,
             events,
             acc: Accumulator::new(&layout.terms, layout.values.iter().map(|v| !v.conversion).collect()),
             values: vec![0.0; layout.values.len()],
@@ -166,7 +176,10 @@ impl Rows {
             self.tally.read += 1;
             match (&mut self.users, self.columns.as_ref().and_then(|c| c.user)) {
                 (Some(users), Some(user)) => users.add(rec.field(user), variant, &self.groups, &self.values),
-                _ => self.acc.add(variant, &self.groups, &self.values),
+                _ => {
+                    self.acc.add(variant, &self.groups, &self.values);
+                    self.survival.add(variant, &self.groups, &self.values);
+                }
             }
             return Ok(());
         }
@@ -230,7 +243,10 @@ impl Rows {
         let cols = self.columns.as_ref().expect("header read");
 
         match &mut self.users {
-            None => self.acc.add(variant, &self.groups, &self.values),
+            None => {
+                self.acc.add(variant, &self.groups, &self.values);
+                self.survival.add(variant, &self.groups, &self.values);
+            }
             Some(users) => {
                 let user = rec.field(cols.user.expect("userColumn resolved"));
                 users.insert(vacant.expect("looked up above"), user, variant, &self.groups, &self.values);
@@ -380,12 +396,13 @@ impl Rows {
     /// and capped, so conversions never exceed users).
     pub fn fold_users(&mut self) {
         if let Some(events) = &mut self.events {
-            let acc = &mut self.acc;
+            let (acc, survival) = (&mut self.acc, &mut self.survival);
             let mut groups = vec![0];
             events.fold(|variant, segment_groups, values| {
                 groups.truncate(1);
                 groups.extend_from_slice(segment_groups);
                 acc.add(variant, &groups, values);
+                survival.add(variant, &groups, values);
             });
             return;
         }
@@ -407,6 +424,7 @@ impl Rows {
             groups.push(0);
             groups.extend_from_slice(&users.groups[u * s..(u + 1) * s]);
             self.acc.add(variant, &groups, values);
+            self.survival.add(variant, &groups, values);
         }
         self.users = Some(Users { switched_variant: users.switched_variant, ..Users::default() });
     }

@@ -11,6 +11,7 @@ use crate::evaluate::event_types::{
     Aggregate, Cap, DataQuality, Exposure, FunnelStep, KpiWindow, RatioPart, StepResult,
 };
 use crate::evaluate::filter::Filter;
+use crate::survival::{TimeToEventResult, TimeUnit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,6 +37,8 @@ pub enum KpiKind {
     Ratio,
     /// Event-level steps: the share of exposed users reaching each.
     Funnel,
+    /// Time to convert: Kaplan-Meier per arm, the RMST difference as the verdict.
+    TimeToEvent,
 }
 
 /// One KPI. In TypeScript this is `KpiSpecFields` (every field of every kind); the
@@ -71,6 +74,7 @@ pub struct KpiSpec {
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub covariate: Option<String>,
     /// Default true; false when a decrease is good (bounce rate, refund rate).
+    /// timeToEvent KPIs: always false (converting sooner is better).
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub higher_is_better: bool,
@@ -106,6 +110,20 @@ pub struct KpiSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub ordered: Option<bool>,
+    /// Time-to-event KPIs, per user: the 0/1 column next to the duration `column`
+    /// (1 = converted at that time, 0 = censored: still waiting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub event_column: Option<String>,
+    /// Time-to-event KPIs: the unit of durations and results (default days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub unit: Option<TimeUnit>,
+    /// Time-to-event KPIs: tau of the restricted mean, in `unit`; default the
+    /// smallest over arms of each arm's largest observed time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub horizon: Option<f64>,
 }
 
 strict!(KpiSpec; Serialize);
@@ -130,6 +148,9 @@ impl KpiSpec {
             cap: None,
             steps: None,
             ordered: None,
+            event_column: None,
+            unit: None,
+            horizon: None,
         }
     }
 }
@@ -263,6 +284,11 @@ pub struct KpiResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub steps: Option<Vec<StepResult>>,
+    /// Time-to-event KPIs: the curves, medians, RMST and tests (`result` holds
+    /// the RMST comparison in `analyze`'s shape, for the decision rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub time_to_event: Option<TimeToEventResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -51,6 +51,9 @@ fn kpi_values(i: usize, spec: &KpiSpec) -> Result<KpiValues> {
         cap,
         steps,
         ordered,
+        event_column: _,
+        unit: _,
+        horizon: _,
     } = spec;
     check_name(&format!("kpis[{i}].name"), name)?;
     // The event-level fields (SDK.md §4): not in SQL yet.
@@ -97,6 +100,7 @@ fn kpi_values(i: usize, spec: &KpiSpec) -> Result<KpiValues> {
         }
         KpiKind::Ratio => vec![part("numerator", numerator)?, part("denominator", denominator)?],
         KpiKind::Funnel => return Err(unsupported(i, "kind", "funnels")),
+        KpiKind::TimeToEvent => return Err(unsupported(i, "kind", "time-to-event KPIs (counts per time unit)")),
     };
     Ok(KpiValues { values })
 }

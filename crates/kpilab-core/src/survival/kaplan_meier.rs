@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 const REACHED_SLACK: f64 = 1e-12;
 
 /// Events and censorings per distinct time of one arm (times >= 0).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SurvivalCounts {
     /// Key: the time's bit pattern, which orders non-negative floats as their values.
     by_time: BTreeMap<u64, (u64, u64)>,

@@ -173,7 +173,7 @@ pub fn analyze_survival(arms: &[SurvivalArmInput], options: &SurvivalOptions) ->
     for j in (0..arms.len()).filter(|&j| j != control) {
         comparisons.push(compare(arms, &variants, control, j, options, &mut warnings)?);
     }
-    let result = TimeToEventResult { horizon: tau, variants, comparisons, warnings };
+    let result = TimeToEventResult { horizon: tau, unit: options.unit, variants, comparisons, warnings };
     if !all_finite(&result) {
         return Err(KpilabError::no_solution(
             "variants",

@@ -171,6 +171,8 @@ pub struct TimeToEventComparison {
 pub struct TimeToEventResult {
     /// tau used for every RMST.
     pub horizon: f64,
+    /// The unit of every time (as given; default days).
+    pub unit: TimeUnit,
     pub variants: Vec<SurvivalArm>,
     /// Non-control variants in input order, each against the control.
     pub comparisons: Vec<TimeToEventComparison>,
