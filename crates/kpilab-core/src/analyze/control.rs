@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::types::Warning;
-use super::WarningCode;
 
 /// Names that mark a control, compared trimmed and case-insensitively.
 pub const CONTROL_NAMES: [&str; 9] = ["control", "baseline", "original", "default", "a", "0", "v0", "off", "false"];
@@ -54,13 +53,7 @@ pub fn choose_control<S: AsRef<str>>(names: &[S], given: Option<&str>) -> Option
 
 /// `CONTROL_ASSUMED`: what was taken as the control and how to say otherwise.
 pub fn control_assumed(name: &str, field: &str) -> Warning {
-    Warning {
-        code: WarningCode::ControlAssumed,
-        message: format!(
-            "No variant is named like a control (control, baseline, original, default, A, 0, v0, off, false), \
-             so the first one, \"{name}\", was used as the control. If that is wrong, set `{field}` to the control's name."
-        ),
-    }
+    super::warning_text::control_assumed(name, field)
 }
 
 #[cfg(test)]

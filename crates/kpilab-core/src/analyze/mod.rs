@@ -19,6 +19,7 @@ mod sequential;
 pub(crate) mod srm;
 mod types;
 mod warning_code;
+pub(crate) mod warning_text;
 
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ mod tests;
 pub use control::{choose_control, control_assumed, ChosenBy, ControlInfo, CONTROL_NAMES};
 pub use types::*;
 pub use warning_code::WarningCode;
+use warning_text as text;
 
 use std::collections::HashSet;
 
@@ -148,29 +150,20 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
     let any_covariate = missing.len() < input.variants.len();
     if input.metric != MetricKind::Mean {
         if requested == Some(true) || any_covariate {
-            warnings.push(warning(WarningCode::CupedSkipped, "CUPED (variance reduction with pre-period data) only applies to mean metrics such as revenue per user, so it was not used."));
+            warnings.push(text::cuped_not_a_mean());
         }
         return Ok(raw.to_vec());
     }
     if !missing.is_empty() {
         if requested == Some(true) || any_covariate {
-            warnings.push(warning(
-                WarningCode::CupedSkipped,
-                format!(
-                    "CUPED was not applied because pre-period data is missing for {}; results are correct but less precise.",
-                    quoted_list(&missing)
-                ),
-            ));
+            warnings.push(text::cuped_missing(&missing));
         }
         return Ok(raw.to_vec());
     }
     match cuped::adjust(&input.variants, raw)? {
         Ok(adjusted) => Ok(adjusted),
         Err(cuped::Skipped::ConstantCovariate) => {
-            warnings.push(warning(
-                WarningCode::CupedSkipped,
-                "CUPED was not applied because the pre-period value is the same for every user, so it cannot explain any variation.",
-            ));
+            warnings.push(text::cuped_constant_covariate());
             Ok(raw.to_vec())
         }
     }
@@ -282,14 +275,6 @@ fn apply_corrections(comparisons: &mut [Comparison], opts: &AnalysisOptions) {
     }
 }
 
-fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
-    Warning { code, message: message.into() }
-}
-
-fn quoted_list(names: &[&str]) -> String {
-    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
-}
-
 fn add_data_warnings(
     input: &AnalyzeInput,
     raw: &[Arm],
@@ -299,43 +284,23 @@ fn add_data_warnings(
 ) {
     for (v, arm) in input.variants.iter().zip(raw) {
         if arm.n < SMALL_ARM {
-            warnings.push(warning(
-                WarningCode::LowSample,
-                format!("Variant \"{}\" has only {} users; with fewer than {SMALL_ARM} per variant the results are unreliable. Keep the test running.", v.name, arm.n),
-            ));
+            warnings.push(text::low_sample(&v.name, arm.n, SMALL_ARM));
         }
     }
     for (v, arm) in input.variants.iter().zip(raw) {
         if input.metric == MetricKind::Proportion && arm.var == 0.0 {
-            let what = if arm.mean == 0.0 { "has no conversions (0 %)" } else { "converted every user (100 %)" };
-            warnings.push(warning(
-                WarningCode::DegenerateArm,
-                format!("Variant \"{}\" {what}, so the normal approximation has no spread to work with: its interval is not evidence. Collect more data.", v.name),
-            ));
+            warnings.push(text::degenerate_arm(&v.name, arm.mean != 0.0));
         } else if input.metric != MetricKind::Proportion && arm.var == 0.0 {
-            warnings.push(warning(
-                WarningCode::NoVariation,
-                format!("Variant \"{}\" shows the same value for every user, so its uncertainty cannot be estimated and intervals may look too narrow. Collect more data.", v.name),
-            ));
+            warnings.push(text::no_variation(&v.name));
         }
     }
     if comparisons.iter().any(|c| c.relative_lift.is_none()) {
-        warnings.push(warning(
-            WarningCode::ZeroControlMean,
-            format!("The control \"{}\" averages 0, so a relative (percent) lift cannot be computed; use the absolute lift.", input.variants[control].name),
-        ));
+        warnings.push(text::zero_control_mean(&input.variants[control].name));
     }
     let unbounded: Vec<&str> =
         comparisons.iter().filter(|c| c.relative_ci == Some([None, None])).map(|c| c.variant.as_str()).collect();
     if !unbounded.is_empty() {
-        warnings.push(warning(
-            WarningCode::RelativeCiUnbounded,
-            format!(
-                "The control \"{}\" is measured too imprecisely for a bounded percent interval ({}): its own interval reaches 0, so any relative lift fits the data. Use the absolute lift and its interval, or collect more data.",
-                input.variants[control].name,
-                quoted_list(&unbounded)
-            ),
-        ));
+        warnings.push(text::relative_ci_unbounded(&input.variants[control].name, &unbounded));
     }
 }
 
@@ -350,18 +315,7 @@ fn srm_warning(input: &AnalyzeInput, users: &[f64], weights: &[f64], p: f64) -> 
     let expected: Vec<String> = weights.iter().map(|w| percent(w / weight_total)).collect();
     let counts: Vec<String> = users.iter().map(|u| format!("{u}")).collect();
     let names: Vec<&str> = input.variants.iter().map(|v| v.name.as_str()).collect();
-    let p_text = if p < 1e-4 { "p < 0.0001".to_string() } else { format!("p = {p:.4}") };
-    warning(
-        WarningCode::Srm,
-        format!(
-            "Sample ratio mismatch: users split {} ({}) across {} but {} was expected ({p_text}). \
-             Assignment or tracking is probably broken, so these results may be biased; fix the cause before deciding.",
-            counts.join(" / "),
-            observed.join(" / "),
-            quoted_list(&names),
-            expected.join(" / "),
-        ),
-    )
+    text::srm(&counts, &observed, &expected, &names, p)
 }
 
 /// Last line of defence for the "never NaN/Infinity" contract: inputs so extreme

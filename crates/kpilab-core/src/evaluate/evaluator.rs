@@ -13,7 +13,7 @@ use super::time_to_event::SurvivalAcc;
 use super::types::{
     EvalConfig, Evaluation, KpiKind, KpiResult, KpiSpec, Progress, RevenueImpact, RowReport, SegmentResult,
 };
-use crate::analyze::WarningCode;
+use crate::analyze::warning_text as text;
 use crate::analyze::{
     analyze_shifted, choose_control, control_assumed, AnalysisOptions, AnalyzeInput, ChosenBy, ControlInfo, MetricKind,
     Warning,
@@ -256,31 +256,13 @@ pub(super) fn data_warnings(
     let comparisons = segments * (variants - 1);
     if comparisons > MANY_SEGMENT_COMPARISONS {
         let alpha = config.analysis.options.alpha;
-        warnings.push(Warning {
-            code: WarningCode::ManySegments,
-            message: format!(
-                "{comparisons} segment comparisons ({segments} segments × {} treatments): at alpha = {alpha} about {:.1} per KPI will look significant by chance alone; treat segment results as exploratory or confirm them in a follow-up test",
-                variants - 1,
-                comparisons as f64 * alpha
-            ),
-        });
+        warnings.push(text::many_segments(comparisons, segments, variants - 1, alpha));
     }
     if switched > 0 {
-        warnings.push(Warning {
-            code: WarningCode::UserInSeveralVariants,
-            message: format!(
-                "{switched} rows name a different variant than their user's first row; those rows were counted for the first row's variant (check the assignment)"
-            ),
-        });
+        warnings.push(text::user_in_several_variants(switched));
     }
     if quality.multi_variant_users > 0.0 {
-        warnings.push(Warning {
-            code: WarningCode::SampleContamination,
-            message: format!(
-                "{} users were exposed in one variant and later seen in another; they are left out of every arm (check the assignment: a user must stay in one variant)",
-                quality.multi_variant_users
-            ),
-        });
+        warnings.push(text::sample_contamination(quality.multi_variant_users));
     }
     warnings
 }
@@ -344,13 +326,7 @@ pub(super) fn evaluate(prepared: Prepared, config: &EvalConfig) -> Result<Evalua
                     seg_kpis.push(KpiResult { name: spec.name.clone(), role: spec.role, result, steps, time_to_event })
                 }
                 Err(e) => {
-                    warnings.push(Warning {
-                        code: WarningCode::SegmentSkipped,
-                        message: format!(
-                            "segment {column} = \"{value}\" left out: KPI \"{}\": {}",
-                            spec.name, e.message
-                        ),
-                    });
+                    warnings.push(text::segment_skipped(&column, &value, &spec.name, &e.message));
                     continue 'segments;
                 }
             }
@@ -405,10 +381,7 @@ fn revenue_impact(
             (impact.annual.is_finite() && impact.ci.iter().all(|x| x.is_finite())).then_some(impact)
         }
         _ => {
-            warnings.push(Warning {
-                code: WarningCode::RevenueImpactOneSided,
-                message: format!("no revenue projection for \"{name}\": a one-sided test has an unbounded interval"),
-            });
+            warnings.push(text::revenue_impact_one_sided(name));
             None
         }
     }
@@ -431,19 +404,8 @@ pub(super) fn likely_typos(names: &[String], users: &[f64]) -> Vec<Warning> {
             .filter(|&(d, _, _)| d <= 2)
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         if let Some((_, _, j)) = close {
-            let keep: Vec<String> =
-                names.iter().enumerate().filter(|&(k, _)| k != i).map(|(_, n)| format!("\"{n}\"")).collect();
-            warnings.push(Warning {
-                code: WarningCode::VariantLikelyTypo,
-                message: format!(
-                    "variant \"{name}\" has only {} users (under 1 % of the largest arm) and its name is close to \"{}\": \
-                     probably a typo in the data. Fix those rows, or evaluate only the real arms with \
-                     analysis.variants, e.g. [{}].",
-                    users[i],
-                    names[j],
-                    keep.join(", ")
-                ),
-            });
+            let keep: Vec<&str> = names.iter().enumerate().filter(|&(k, _)| k != i).map(|(_, n)| n.as_str()).collect();
+            warnings.push(text::variant_likely_typo(name, users[i], &names[j], &keep));
         }
     }
     warnings

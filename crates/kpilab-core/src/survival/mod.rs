@@ -22,7 +22,8 @@ pub use types::*;
 use std::collections::HashSet;
 
 use crate::analyze::fieller::{relative_set, MeanAndVariance};
-use crate::analyze::{choose_control, control_assumed, ChosenBy, Verdict, Warning, WarningCode};
+use crate::analyze::warning_text as text;
+use crate::analyze::{choose_control, control_assumed, ChosenBy, Verdict, Warning};
 use crate::common::Alternative;
 use crate::error::{KpilabError, Result};
 use crate::special::normal::{normal_cdf, normal_isf, normal_sf};
@@ -160,13 +161,7 @@ pub fn analyze_survival(arms: &[SurvivalArmInput], options: &SurvivalOptions) ->
     let tables: Vec<_> = arms.iter().map(|a| kaplan_meier::kaplan_meier(&a.counts, band_z)).collect();
     let variants: Vec<SurvivalArm> = arms.iter().zip(&tables).map(|(a, rows)| summarize(a, rows, tau)).collect();
     for v in variants.iter().filter(|v| v.users < SMALL_ARM) {
-        warnings.push(Warning {
-            code: WarningCode::LowSample,
-            message: format!(
-                "Variant \"{}\" has only {} users; with fewer than {SMALL_ARM} per variant the results are unreliable. Keep the test running.",
-                v.name, v.users
-            ),
-        });
+        warnings.push(text::low_sample(&v.name, v.users as f64, SMALL_ARM as f64));
     }
 
     let mut comparisons = Vec::new();
@@ -275,13 +270,7 @@ fn compare(
     };
     let mv = |v: &SurvivalArm| MeanAndVariance { mean: v.rmst, var: v.rmst_variance };
     let relative_ci = relative_set(mv(a), mv(b), q, options.alternative).unwrap_or_else(|| {
-        warnings.push(Warning {
-            code: WarningCode::RelativeCiUnbounded,
-            message: format!(
-                "The control's restricted mean time is too uncertain for a bounded relative interval for \"{}\"; read the absolute difference instead.",
-                b.name
-            ),
-        });
+        warnings.push(text::relative_rmst_unbounded(&b.name));
         [None, None]
     });
     let significant = p_value < alpha;
