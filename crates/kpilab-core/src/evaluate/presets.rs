@@ -198,6 +198,7 @@ fn conversion(filter: Filter) -> KpiSpec {
 mod tests {
     use super::*;
     use crate::evaluate::{evaluate_csv, EvalConfig};
+    use kpilab_test_support::assert_close;
 
     #[test]
     fn every_preset_is_a_valid_kpi_and_serializes_as_the_contract() {
@@ -241,7 +242,7 @@ mod tests {
         let ev = evaluate_csv(data.as_bytes(), &config).unwrap();
         let check = |k: usize, want: [f64; 2]| {
             for (arm, w) in ev.kpis[k].result.variants.iter().zip(want) {
-                assert!((arm.mean - w).abs() < 1e-12, "{}: {} vs {w}", ev.kpis[k].name, arm.mean);
+                assert_close!(arm.mean, w, 0.0, 1e-12, strict, "{}", ev.kpis[k].name);
             }
         };
         check(0, [0.5, 2.0 / 3.0]);

@@ -7,6 +7,7 @@ use super::evaluator::{CsvEvaluator, Prepared};
 use super::types::*;
 use crate::analyze::{analyze_shifted, AnalyzeInput, ChosenBy, ControlInfo, Moments, Variant};
 use crate::error::{ErrorCode, KpilabError, Result};
+use kpilab_test_support::assert_close;
 
 const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
     {"name":"conversion","role":"primary","kind":"conversion","column":"converted"},
@@ -407,7 +408,7 @@ fn golden_case_moments_match_the_reference_sums() {
 
 fn assert_variant_close(a: &Variant, b: &Variant, ctx: &str) {
     let close = |x: Option<f64>, y: Option<f64>, what: &str| match (x, y) {
-        (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-13 * y.abs() + 1e-12, "{ctx} {what}: {x} vs {y}"),
+        (Some(x), Some(y)) => assert_close!(x, y, 1e-13, 1e-12, "{ctx} {what}"),
         (x, y) => assert_eq!(x, y, "{ctx} {what}"),
     };
     let moments = |x: Option<Moments>, y: Option<Moments>, what: &str| {
@@ -680,7 +681,7 @@ fn check_shifted_variance(base: i128, spread: i128, scale: f64, decimals: usize,
         let got = &e.kpis[0].result.variants[arm];
         let var_err = (got.std_dev * got.std_dev - var).abs() / var;
         assert!(var_err <= rel, "base {base}: variance {} vs exact {var} (rel {var_err:e})", got.std_dev.powi(2));
-        assert!((got.mean - mean).abs() <= 4.0 * f64::EPSILON * mean.abs(), "base {base}: mean {} vs {mean}", got.mean);
+        assert_close!(got.mean, mean, 4.0 * f64::EPSILON, 0.0, "base {base}: mean");
     }
 }
 
