@@ -9,6 +9,9 @@ use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::*;
 use serde_json::{json, Value};
 
+mod case_check;
+use case_check::{check_value, lookup};
+
 /// The repo's own copy: a clone tests with nothing beside it.
 fn repo_cases() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/cases.json")
@@ -65,41 +68,6 @@ fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
             out(evaluate_csv(data.as_bytes(), &parse(&input["config"])?))
         }
         other => Err(format!("unknown fn {other}")),
-    }
-}
-
-/// Resolves `comparisons[0].relativeCi[1]` (or `$`) inside `root`; `None` when absent.
-fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
-    if path == "$" {
-        return Some(root);
-    }
-    let mut cur = root;
-    for part in path.split('.') {
-        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-        if !key.is_empty() {
-            cur = cur.get(key)?;
-        }
-        for idx in rest.split('[').filter(|s| !s.is_empty()) {
-            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
-        }
-    }
-    Some(cur)
-}
-
-fn check_value(path: &str, expected: &Value, actual: Option<&Value>, tol: &Value) -> Option<String> {
-    let actual = actual.filter(|a| !a.is_null());
-    match (expected, actual) {
-        (Value::Null, None) => None,
-        (Value::Null, Some(a)) => Some(format!("{path}: expected absent, got {a}")),
-        (_, None) => Some(format!("{path}: expected {expected}, got nothing")),
-        (Value::Number(e), Some(Value::Number(a))) => {
-            let (e, a) = (e.as_f64().unwrap(), a.as_f64().unwrap());
-            let exact = expected.is_i64() || expected.is_u64();
-            let bound = tol["abs"].as_f64().unwrap() + tol["rel"].as_f64().unwrap() * e.abs();
-            let ok = if exact { a == e } else { (a - e).abs() <= bound };
-            (!ok).then(|| format!("{path}: expected {e:e}, got {a:e} (diff {:e}, allowed {bound:e})", (a - e).abs()))
-        }
-        (e, Some(a)) => (e != a).then(|| format!("{path}: expected {e}, got {a}")),
     }
 }
 

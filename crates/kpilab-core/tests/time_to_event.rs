@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use kpilab_core::*;
 use serde_json::{json, Value};
 
+mod case_check;
+use case_check::{check_value, lookup};
+
 fn load_cases() -> Vec<Value> {
     load("cases.json")
 }
@@ -31,43 +34,12 @@ fn call(name: &str, input: &Value) -> std::result::Result<Value, String> {
     }
 }
 
-fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut cur = root;
-    for part in path.split('.') {
-        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
-        if !key.is_empty() {
-            cur = cur.get(key)?;
-        }
-        for idx in rest.split('[').filter(|s| !s.is_empty()) {
-            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
-        }
-    }
-    Some(cur)
-}
-
 /// The case's tolerance for `path`: the `tolPaths` entry whose fragment the path contains, else `tol`.
 fn tolerance<'a>(case: &'a Value, path: &str) -> &'a Value {
     case["tolPaths"]
         .as_object()
         .and_then(|m| m.iter().find(|(frag, _)| path.contains(frag.as_str())).map(|(_, t)| t))
         .unwrap_or(&case["tol"])
-}
-
-fn check_value(path: &str, expected: &Value, actual: Option<&Value>, tol: &Value) -> Option<String> {
-    let actual = actual.filter(|a| !a.is_null());
-    match (expected, actual) {
-        (Value::Null, None) => None,
-        (Value::Null, Some(a)) => Some(format!("{path}: expected absent, got {a}")),
-        (_, None) => Some(format!("{path}: expected {expected}, got nothing")),
-        (Value::Number(e), Some(Value::Number(a))) => {
-            let (e_f, a_f) = (e.as_f64().unwrap(), a.as_f64().unwrap());
-            let exact = expected.is_i64() || expected.is_u64();
-            let bound = tol["abs"].as_f64().unwrap() + tol["rel"].as_f64().unwrap() * e_f.abs();
-            let ok = if exact { a_f == e_f } else { (a_f - e_f).abs() <= bound };
-            (!ok).then(|| format!("{path}: expected {e_f:e}, got {a_f:e} (allowed {bound:e})"))
-        }
-        (e, Some(a)) => (e != a).then(|| format!("{path}: expected {e}, got {a}")),
-    }
 }
 
 #[test]
