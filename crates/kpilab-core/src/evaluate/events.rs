@@ -14,6 +14,7 @@ use rustc_hash::FxBuildHasher;
 use super::event_plan::{EventColumns, EventKpi, EventPlan, MAX_DISTINCT};
 use super::event_types::{Aggregate, CappedValue, DataQuality};
 use super::percentile::percentile;
+use super::rows::show;
 use super::types::EvalConfig;
 use crate::csv::number::parse_number;
 use crate::csv::{parse_timestamp, TimestampUnit};
@@ -401,17 +402,5 @@ impl EventPlan {
                 }
             }
         }
-    }
-}
-
-/// A field for an error message: quoted, lossy UTF-8, at most 40 characters.
-fn show(field: &[u8]) -> String {
-    let text = String::from_utf8_lossy(field);
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() {
-        format!("\"{head}…\"")
-    } else {
-        format!("\"{head}\"")
     }
 }

@@ -448,7 +448,7 @@ fn utf8(bytes: &[u8]) -> &str {
 }
 
 /// A field for an error message: quoted, lossy UTF-8, at most 40 characters.
-fn show(field: &[u8]) -> String {
+pub(super) fn show(field: &[u8]) -> String {
     let text = String::from_utf8_lossy(field);
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(40).collect();
