@@ -5,9 +5,8 @@ use kpilab_core::plan::{
     plan_duration, plan_mde, plan_power, plan_sample_size, power_curve, DurationInput, DurationPlan, FixedSizeInput,
     MdePlan, PowerPoint,
 };
-use kpilab_core::KpilabError;
 
-use crate::state::planner_form::{input_id_for_path, PlannerForm};
+use crate::state::planner_form::{screen_error, PlannerForm};
 use crate::state::FieldError;
 
 /// Weeks shown in the MDE-by-duration table.
@@ -41,7 +40,7 @@ pub struct WeekMde {
 
 pub fn compute(form: &PlannerForm) -> Result<PlanResults, FieldError> {
     let input = form.to_duration_input()?;
-    let duration = plan_duration(&input).map_err(field_error)?;
+    let duration = plan_duration(&input).map_err(|e| screen_error(&e.field, &e.message))?;
 
     let arms = input.plan.variants.max(1) as f64;
     let plan_users_per_variant = duration.total_users / arms;
@@ -62,9 +61,4 @@ pub fn compute(form: &PlannerForm) -> Result<PlanResults, FieldError> {
     let events_needed = plan_sample_size(&input.plan).ok().and_then(|p| p.events_needed);
 
     Ok(PlanResults { input, duration, plan_users_per_variant, achieved_power, mde_by_week, curve, events_needed })
-}
-
-/// A core error placed next to the input its path names.
-fn field_error(e: KpilabError) -> FieldError {
-    FieldError { field: input_id_for_path(&e.field), message: e.message }
 }

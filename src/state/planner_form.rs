@@ -13,8 +13,9 @@ use yew::Reducible;
 use kpilab_core::evaluate::KpiKind;
 
 use crate::models::plan_file::Guardrail;
-use crate::state::number::{parse_margin, parse_number, NumberError};
+use crate::state::number::{parse_margin, parse_number, parse_percent, read_number, NumberError, NumberKind, Reading};
 use crate::state::FieldError;
+use crate::text::format::{group_thousands, percent, trimmed, PercentStyle};
 
 /// Every planner field, keyed like the URL query (see `url_state`).
 #[derive(Debug, Clone, PartialEq)]
@@ -100,25 +101,26 @@ impl GuardrailDraft {
 
 impl Default for PlannerForm {
     /// The example from the issue: 5 % conversion, +10 % relative, 2,000 users a day.
+    /// Rates, effects, alpha, power and the traffic share are typed in percent.
     fn default() -> Self {
         PlannerForm {
             metric: "proportion".into(),
-            baseline: "0.05".into(),
+            baseline: "5".into(),
             mean: "50".into(),
             std_dev: "30".into(),
-            control_event_rate: "0.35".into(),
+            control_event_rate: "35".into(),
             hazard_ratio: "0.7".into(),
-            mde: "0.1".into(),
+            mde: "10".into(),
             mde_type: "relative".into(),
-            alpha: "0.05".into(),
-            power: "0.8".into(),
+            alpha: "5".into(),
+            power: "80".into(),
             alternative: "two-sided".into(),
             variants: "2".into(),
             allocation: String::new(),
             correction: "none".into(),
             method: "pooled".into(),
             daily_users: "2000".into(),
-            traffic_fraction: "1".into(),
+            traffic_fraction: "100".into(),
             card: PlanCardText::default(),
         }
     }
@@ -230,7 +232,15 @@ impl PlannerForm {
             "controlEventRate" => self.control_event_rate = value,
             "hazardRatio" => self.hazard_ratio = value,
             "mde" => self.mde = value,
-            "mdeType" => self.mde_type = value,
+            "mdeType" => {
+                // The effect keeps its meaning: +8 % relative of 3.2 % becomes 0.256 points.
+                if value != self.mde_type {
+                    if let Some(converted) = self.converted_mde(&value) {
+                        self.mde = converted;
+                    }
+                }
+                self.mde_type = value;
+            }
             "alpha" => self.alpha = value,
             "power" => self.power = value,
             "alternative" => self.alternative = value,
@@ -285,55 +295,295 @@ impl PlannerForm {
         }
     }
 
-    /// Parses every field; the first unreadable one is reported against its input.
-    /// Range checks are the core's job (its errors carry the field path).
+    /// The unit shown in a field ("%", "points"), None for plain numbers.
+    pub fn unit_for(&self, id: &str) -> Option<&'static str> {
+        match id {
+            "baseline" | "controlEventRate" | "alpha" | "power" | "trafficFraction" => Some("%"),
+            "mde" if self.mde_type != "absolute" => Some("%"),
+            "mde" if !self.is_mean() => Some("points"),
+            _ => None,
+        }
+    }
+
+    /// Whether the field's text is in percent (or percentage points).
+    pub fn is_percent_field(&self, id: &str) -> bool {
+        self.unit_for(id).is_some()
+    }
+
+    /// The effect re-expressed for `to` ("relative"/"absolute"), None when it cannot be.
+    fn converted_mde(&self, to: &str) -> Option<String> {
+        if self.is_time_to_event() || !matches!(to, "relative" | "absolute") {
+            return None;
+        }
+        // The base in the effect's unit: the rate in percent, or the mean.
+        let base = if self.is_mean() { parse_number(&self.mean).ok()? } else { parse_percent(&self.baseline).ok()? };
+        let mde = if self.is_percent_field("mde") { parse_percent(&self.mde) } else { parse_number(&self.mde) }.ok()?;
+        let converted = if to == "absolute" {
+            base * mde / 100.0
+        } else {
+            if base == 0.0 {
+                return None;
+            }
+            mde / base * 100.0
+        };
+        converted.is_finite().then(|| typed_number(converted))
+    }
+
+    /// A count field that could mean two numbers ("12.000" visitors), to ask about.
+    pub fn ambiguity(&self) -> Option<Ambiguity> {
+        [("dailyUsers", &self.daily_users, "visitors"), ("variants", &self.variants, "arms")].into_iter().find_map(
+            |(field, text, noun)| match read_number(text, NumberKind::Count) {
+                Ok(Reading::Ambiguous { grouped, decimal }) => {
+                    Some(Ambiguity { field, text: text.trim().to_string(), grouped, decimal, noun })
+                }
+                _ => None,
+            },
+        )
+    }
+
+    /// Parses every field; the first unreadable or out-of-range one is reported
+    /// against its input, in the words on the screen. Percent fields become the
+    /// core's shares here (3.2 -> 0.032).
     pub fn to_duration_input(&self) -> Result<DurationInput, FieldError> {
         let metric = if self.is_mean() {
-            PlanMetric::Mean { mean: number("mean", &self.mean)?, std_dev: number("stdDev", &self.std_dev)? }
+            let std_dev = number("stdDev", &self.std_dev)?;
+            if std_dev <= 0.0 {
+                return Err(FieldError::new("stdDev", "Standard deviation must be more than 0."));
+            }
+            PlanMetric::Mean { mean: number("mean", &self.mean)?, std_dev }
         } else if self.is_time_to_event() {
+            let hazard_ratio = number("hazardRatio", &self.hazard_ratio)?;
+            if hazard_ratio <= 0.0 || hazard_ratio == 1.0 {
+                return Err(FieldError::new(
+                    "hazardRatio",
+                    "Hazard ratio to detect must be above 0 and not 1 (0.7 = converting 30 % slower).",
+                ));
+            }
             PlanMetric::TimeToEvent {
-                control_event_rate: number("controlEventRate", &self.control_event_rate)?,
-                hazard_ratio: number("hazardRatio", &self.hazard_ratio)?,
+                control_event_rate: share("controlEventRate", &self.control_event_rate, "35")?,
+                hazard_ratio,
             }
         } else {
-            PlanMetric::Proportion { baseline: number("baseline", &self.baseline)? }
+            PlanMetric::Proportion { baseline: share("baseline", &self.baseline, "3.2")? }
         };
+        let mde_type: MdeType = self.mde_type.parse().unwrap_or(MdeType::Relative);
+        let mde = if self.is_time_to_event() { None } else { Some(self.effect(&metric, mde_type)?) };
+        let alpha = share("alpha", &self.alpha, "5")?;
+        let power = share("power", &self.power, "80")?;
+        let variants = count("variants", &self.variants)?;
+        if variants.fract() != 0.0 || !(2.0..=1000.0).contains(&variants) {
+            return Err(FieldError::new(
+                "variants",
+                "Number of arms: enter a whole number from 2 to 1,000 (2 = control + one variant).",
+            ));
+        }
+        let variants = variants as u32;
+        let allocation = allocation(&self.allocation)?;
+        if let Some(weights) = &allocation {
+            if weights.len() != variants as usize || weights.iter().any(|w| *w <= 0.0) {
+                return Err(FieldError::new(
+                    "allocation",
+                    format!(
+                        "Allocation: enter {variants} positive weights, one per arm, control first (e.g. {}), or leave it empty.",
+                        vec!["1"; variants.min(4) as usize].join(",")
+                    ),
+                ));
+            }
+        }
         let plan = PlanInput {
             metric,
-            // A time-to-event plan's effect is the hazard ratio.
-            mde: if self.is_time_to_event() { None } else { Some(number("mde", &self.mde)?) },
+            mde,
+            mde_type,
+            alpha,
+            power,
             // The selects offer the core's names; anything else (an old link) is the default.
-            mde_type: self.mde_type.parse().unwrap_or(MdeType::Relative),
-            alpha: number("alpha", &self.alpha)?,
-            power: number("power", &self.power)?,
             alternative: self.alternative.parse().unwrap_or(Alternative::TwoSided),
-            variants: whole_number("variants", &self.variants)?,
-            allocation: allocation(&self.allocation)?,
+            variants,
+            allocation,
             correction: self.correction.parse().unwrap_or(PlanCorrection::None),
             method: self.method.parse().unwrap_or(PlanMethod::Pooled),
         };
-        Ok(DurationInput {
-            plan,
-            daily_users: number("dailyUsers", &self.daily_users)?,
-            traffic_fraction: number("trafficFraction", &self.traffic_fraction)?,
-        })
+        let daily_users = count("dailyUsers", &self.daily_users)?;
+        if daily_users <= 0.0 {
+            return Err(FieldError::new("dailyUsers", "Daily users must be more than 0."));
+        }
+        let traffic_fraction = number("trafficFraction", &self.traffic_fraction)?;
+        if !(traffic_fraction > 0.0 && traffic_fraction <= 100.0) {
+            return Err(FieldError::new(
+                "trafficFraction",
+                "Share of traffic in the test must be more than 0 and at most 100 %.",
+            ));
+        }
+        Ok(DurationInput { plan, daily_users, traffic_fraction: traffic_fraction / 100.0 })
+    }
+
+    /// The effect in the core's unit, with the checks a marketer can act on.
+    fn effect(&self, metric: &PlanMetric, mde_type: MdeType) -> Result<f64, FieldError> {
+        let typed = number("mde", &self.mde)?;
+        if typed == 0.0 {
+            return Err(FieldError::new("mde", "Minimum detectable effect must not be 0: a test cannot detect no change."));
+        }
+        let mde = if self.is_percent_field("mde") { typed / 100.0 } else { typed };
+        let (before, after) = match (*metric, mde_type) {
+            (PlanMetric::Proportion { baseline }, MdeType::Relative) => (baseline, baseline * (1.0 + mde)),
+            (PlanMetric::Proportion { baseline }, MdeType::Absolute) => (baseline, baseline + mde),
+            (PlanMetric::Mean { mean, .. }, MdeType::Relative) => (mean, mean * (1.0 + mde)),
+            (PlanMetric::Mean { mean, .. }, MdeType::Absolute) => (mean, mean + mde),
+            (PlanMetric::TimeToEvent { .. }, _) => return Ok(mde),
+        };
+        if matches!(metric, PlanMetric::Proportion { .. }) && !(after > 0.0 && after < 1.0) {
+            return Err(FieldError::new(
+                "mde",
+                format!(
+                    "Minimum detectable effect: the variant would convert at {}, outside 0 to 100 %; enter a smaller effect.",
+                    percent(after, PercentStyle::Share)
+                ),
+            ));
+        }
+        let alternative: Alternative = self.alternative.parse().unwrap_or(Alternative::TwoSided);
+        match alternative {
+            Alternative::Greater if after < before => Err(FieldError::new(
+                "mde",
+                "Minimum detectable effect: the test is \"One-sided: better\" but this effect lowers the KPI; enter a positive effect or choose \"One-sided: worse\".",
+            )),
+            Alternative::Less if after > before => Err(FieldError::new(
+                "mde",
+                "Minimum detectable effect: the test is \"One-sided: worse\" but this effect raises the KPI; enter a negative effect or choose \"One-sided: better\".",
+            )),
+            _ => Ok(mde),
+        }
     }
 }
 
-/// A numeric field, or the message for its input.
-fn number(field: &str, text: &str) -> Result<f64, FieldError> {
-    parse_number(text).map_err(|e| match e {
-        NumberError::Empty => FieldError::new(field, "Enter a number."),
-        NumberError::Unreadable => FieldError::new(field, format!("\"{}\" is not a number.", text.trim())),
-    })
+/// "12.000" in a count field: 12,000 or 12?
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ambiguity {
+    /// The input's id.
+    pub field: &'static str,
+    pub text: String,
+    /// Read with a thousands dot…
+    pub grouped: f64,
+    /// …or with a decimal point.
+    pub decimal: f64,
+    /// What is counted ("visitors").
+    pub noun: &'static str,
 }
 
-fn whole_number(field: &str, text: &str) -> Result<u32, FieldError> {
-    let x = number(field, text)?;
-    if x.fract() == 0.0 && (0.0..=1000.0).contains(&x) {
-        Ok(x as u32)
+/// The label of each planning input, as on the screen; messages name fields by it.
+pub fn label_for(id: &str) -> &'static str {
+    match id {
+        "metric" => "KPI type",
+        "baseline" => "Baseline conversion rate",
+        "mean" => "Current mean",
+        "stdDev" => "Standard deviation",
+        "controlEventRate" => "Control: share converting during the test",
+        "hazardRatio" => "Hazard ratio to detect",
+        "mde" => "Minimum detectable effect",
+        "mdeType" => "Effect is",
+        "alpha" => "Significance level (α)",
+        "power" => "Power",
+        "alternative" => "Test",
+        "variants" => "Number of arms",
+        "allocation" => "Allocation",
+        "correction" => "Multiple comparisons",
+        "method" => "Method",
+        "dailyUsers" => "Daily users",
+        "trafficFraction" => "Share of traffic in the test",
+        _ => "",
+    }
+}
+
+/// The core's names in its messages, and the words on the screen for them
+/// (longest first, so "metric.baseline" goes before "baseline").
+const CORE_WORDS: &[(&str, &str)] = &[
+    ("metric.baseline", "the baseline conversion rate"),
+    ("metric.stdDev", "the standard deviation"),
+    ("metric.mean", "the current mean"),
+    ("metric.controlEventRate", "the control's share converting"),
+    ("metric.hazardRatio", "the hazard ratio"),
+    ("metric.kind", "the KPI type"),
+    ("controlEventRate", "the control's share converting"),
+    ("hazardRatio", "the hazard ratio"),
+    ("trafficFraction", "the share of traffic in the test"),
+    ("dailyUsers", "daily users"),
+    ("usersPerVariant", "users per variant"),
+    ("stdDev", "the standard deviation"),
+    ("mdeType", "\"Effect is\""),
+    ("planSampleSize", "the sample size"),
+    ("planDuration", "the duration"),
+    ("planPower", "the power"),
+    ("planMde", "the detectable effect"),
+];
+
+/// A core error next to the input its path names, in the words on the screen:
+/// the label first, and none of the core's field names in the text.
+pub fn screen_error(path: &str, message: &str) -> FieldError {
+    let id = input_id_for_path(path);
+    let mut text = message.to_string();
+    for (core, screen) in CORE_WORDS {
+        text = text.replace(core, screen);
+    }
+    let label = label_for(&id);
+    if label.is_empty() {
+        FieldError::new("", text)
     } else {
-        Err(FieldError::new(field, "Enter a whole number of arms (2 = control + one variant)."))
+        FieldError::new(&id, format!("{label}: {text}"))
+    }
+}
+
+/// A number as it would be typed: at most 10 significant digits, no trailing zeros.
+pub fn typed_number(x: f64) -> String {
+    let magnitude = if x == 0.0 { 0 } else { x.abs().log10().floor() as i32 };
+    let decimals = (9 - magnitude).clamp(0, 15) as usize;
+    trimmed(x, decimals)
+}
+
+/// A numeric field, or the message for its input (named by its label).
+fn number(field: &str, text: &str) -> Result<f64, FieldError> {
+    let value = if matches!(field, "baseline" | "controlEventRate" | "alpha" | "power" | "trafficFraction" | "mde") {
+        parse_percent(text)
+    } else {
+        parse_number(text)
+    };
+    value.map_err(|e| unreadable(field, text, e))
+}
+
+fn unreadable(field: &str, text: &str, e: NumberError) -> FieldError {
+    let label = label_for(field);
+    match e {
+        NumberError::Empty => FieldError::new(field, format!("{label}: enter a number.")),
+        NumberError::Unreadable => FieldError::new(field, format!("{label}: \"{}\" is not a number.", text.trim())),
+    }
+}
+
+/// A percent field as the core's share, checked to be strictly between 0 and 100 %.
+fn share(field: &str, text: &str, example: &str) -> Result<f64, FieldError> {
+    let x = number(field, text)?;
+    if x > 0.0 && x < 100.0 {
+        Ok(x / 100.0)
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("{} must be between 0 and 100 % (in percent, e.g. {example}).", label_for(field)),
+        ))
+    }
+}
+
+/// A count: "12,000", "12 000", "12.000,5"; an ambiguous "12.000" waits for the answer.
+fn count(field: &str, text: &str) -> Result<f64, FieldError> {
+    match read_number(text, NumberKind::Count) {
+        Ok(Reading::Value(x)) => Ok(x),
+        Ok(Reading::Ambiguous { grouped, decimal }) => Err(FieldError::new(
+            field,
+            format!(
+                "{}: is \"{}\" {} or {}? Choose below.",
+                label_for(field),
+                text.trim(),
+                group_thousands(grouped),
+                typed_number(decimal)
+            ),
+        )),
+        Err(e) => Err(unreadable(field, text, e)),
     }
 }
 
@@ -365,6 +615,15 @@ mod tests {
     use super::*;
     use kpilab_test_support::assert_close;
 
+    /// The issue's plan, typed as a marketer would.
+    fn checkout() -> PlannerForm {
+        let mut f = PlannerForm::default();
+        f.set("baseline", "3.2".into());
+        f.set("mde", "8".into());
+        f.set("dailyUsers", "12,000".into());
+        f
+    }
+
     #[test]
     fn core_paths_map_to_input_ids() {
         assert_eq!(input_id_for_path("metric.baseline"), "baseline");
@@ -376,18 +635,83 @@ mod tests {
     }
 
     #[test]
-    fn numbers_accept_separators_and_percent() {
-        assert_eq!(number("x", "2,000").unwrap(), 2000.0);
-        assert_close!(number("x", "5%").unwrap(), 0.05, 0.0, 1e-15, strict);
-        assert!(number("x", "abc").is_err());
-        assert!(number("x", "").is_err());
+    fn percent_fields_are_percent() {
+        let input = checkout().to_duration_input().unwrap();
+        assert_eq!(input.plan.metric, PlanMetric::Proportion { baseline: 0.032 });
+        assert_close!(input.plan.mde.unwrap(), 0.08, 0.0, 1e-15, strict);
+        assert_close!(input.plan.alpha, 0.05, 0.0, 1e-15, strict);
+        assert_close!(input.plan.power, 0.8, 0.0, 1e-15, strict);
+        assert_eq!(input.daily_users, 12000.0);
+        assert_eq!(input.traffic_fraction, 1.0);
+        let mut f = checkout();
+        f.set("baseline", "3,2 %".into());
+        assert_eq!(f.to_duration_input().unwrap().plan.metric, PlanMetric::Proportion { baseline: 0.032 });
+    }
+
+    #[test]
+    fn the_effect_type_switch_converts_the_value() {
+        let mut f = checkout();
+        f.set("mdeType", "absolute".into());
+        assert_eq!(f.mde, "0.256");
+        assert_eq!(f.unit_for("mde"), Some("points"));
+        f.set("mdeType", "relative".into());
+        assert_eq!(f.mde, "8");
+        f.set("metric", "mean".into());
+        f.set("mdeType", "absolute".into());
+        assert_eq!(f.mde, "4"); // 8 % of 50
+        assert_eq!(f.unit_for("mde"), None);
+    }
+
+    #[test]
+    fn an_ambiguous_count_is_asked_about() {
+        let mut f = checkout();
+        f.set("dailyUsers", "12.000".into());
+        let a = f.ambiguity().unwrap();
+        assert_eq!((a.field, a.grouped, a.decimal), ("dailyUsers", 12000.0, 12.0));
+        assert_eq!(f.to_duration_input().unwrap_err().field, "dailyUsers");
+        f.set("dailyUsers", "12.000,5".into());
+        assert_eq!(f.ambiguity(), None);
+    }
+
+    #[test]
+    fn messages_name_the_label() {
+        let cases = [
+            ("baseline", "0"),
+            ("baseline", "abc"),
+            ("mde", "0"),
+            ("mde", "5000"),
+            ("alpha", "100"),
+            ("power", ""),
+            ("variants", "1"),
+            ("allocation", "1,2,3"),
+            ("dailyUsers", "-5"),
+            ("trafficFraction", "150"),
+        ];
+        for (id, text) in cases {
+            let mut f = checkout();
+            f.set(id, text.into());
+            let e = f.to_duration_input().unwrap_err();
+            assert_eq!(e.field, id, "{id}={text}");
+            assert!(e.message.contains(label_for(id)), "{id}={text}: {}", e.message);
+        }
+        let e = screen_error("metric.baseline", "metric.baseline must be in (0, 1)");
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("baseline", "Baseline conversion rate: the baseline conversion rate must be in (0, 1)"));
+        assert_eq!(screen_error("trafficFraction", "trafficFraction too big").message, "Share of traffic in the test: the share of traffic in the test too big");
+    }
+
+    #[test]
+    fn typed_numbers() {
+        assert_eq!(typed_number(0.032 * 8.0), "0.256");
+        assert_eq!(typed_number(0.256 / 3.2 * 100.0), "8");
+        assert_eq!(typed_number(12000.0), "12000");
+        assert_eq!(typed_number(0.0), "0");
     }
 
     #[test]
     fn time_to_event_plans_take_a_hazard_ratio() {
         let mut f = PlannerForm::default();
         f.set("metric", "timeToEvent".into());
-        f.set("controlEventRate", "0.35".into());
+        f.set("controlEventRate", "35".into());
         f.set("hazardRatio", "0.7".into());
         let input = f.to_duration_input().unwrap();
         assert_eq!(input.plan.metric, PlanMetric::TimeToEvent { control_event_rate: 0.35, hazard_ratio: 0.7 });

@@ -1,19 +1,27 @@
 //! The whole plan in the URL query, so a link reproduces it on any static server.
 //!
-//! Planning keys are the SDK's PlanInput names flattened:
-//! `metric=proportion&baseline=0.05&mde=0.1&mdeType=relative&alpha=0.05&power=0.8&alternative=two-sided&variants=2&method=pooled&dailyUsers=2000&trafficFraction=1`
+//! Planning keys are the SDK's PlanInput names flattened, the values as typed
+//! (rates, effects, alpha, power and the traffic share in percent), after the
+//! format's version `v=2`:
+//! `v=2&metric=proportion&baseline=5&mde=10&mdeType=relative&alpha=5&power=80&alternative=two-sided&variants=2&method=pooled&dailyUsers=2000&trafficFraction=100`
 //! (`mean`/`stdDev` for metric=mean, `allocation=2,1,1`, `correction=bonferroni`).
+//! A link without `v` is version 1, from before percents: its values are the
+//! SDK's shares (`baseline=0.05`) and are turned into percents as it is read.
 //! The plan card adds `hypothesis`, `kpiName`, `kpiColumn`, `win`, `loss`,
 //! `inconclusive` and one `guardrail=name~kind~higher|lower~margin` per guardrail.
 //! Pure string work (no DOM), so it is unit-tested natively.
 
 use kpilab_core::evaluate::KpiKind;
 
-use crate::state::planner_form::{GuardrailDraft, PlannerForm};
+use crate::state::number::parse_number;
+use crate::state::planner_form::{typed_number, GuardrailDraft, PlannerForm};
+
+/// The query format written by `to_query`; links without `v` are version 1 (shares).
+pub const FORMAT_VERSION: &str = "2";
 
 /// PlannerForm -> "metric=proportion&baseline=0.05&…" (no leading '?').
 pub fn to_query(form: &PlannerForm) -> String {
-    let mut pairs: Vec<(&str, String)> = vec![("metric", form.metric.clone())];
+    let mut pairs: Vec<(&str, String)> = vec![("v", FORMAT_VERSION.into()), ("metric", form.metric.clone())];
     if form.is_mean() {
         pairs.push(("mean", form.mean.clone()));
         pairs.push(("stdDev", form.std_dev.clone()));
@@ -65,18 +73,40 @@ pub fn from_query(query: &str) -> PlannerForm {
     let mut form = PlannerForm::default();
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut guardrails = Vec::new();
+    let mut version = "1".to_string();
+    let mut values = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
         match decode(key).as_str() {
             "guardrail" => guardrails.push(guardrail_from_text(&value)),
-            known => {
-                form.set(known, value);
-            }
+            "v" => version = value,
+            known => values.push((known.to_string(), value)),
+        }
+    }
+    // The metric and the effect's type first: whether "mde" is a percent depends on them.
+    values.sort_by_key(|(key, _)| !matches!(key.as_str(), "metric" | "mdeType"));
+    for (key, value) in values {
+        let legacy = version == "1" && form.is_percent_field(&key);
+        // Set directly: `set("mdeType")` would convert an effect not read yet.
+        let value = if legacy { share_to_percent(&value) } else { value };
+        if key == "mdeType" {
+            form.mde_type = value;
+        } else {
+            form.set(&key, value);
         }
     }
     form.card.guardrails = guardrails;
     form
+}
+
+/// A version-1 value, a share ("0.032"), as the percent typed today ("3.2");
+/// an unreadable one stays as it was, for its field to flag.
+fn share_to_percent(value: &str) -> String {
+    match parse_number(value) {
+        Ok(x) => typed_number(x * 100.0),
+        Err(_) => value.to_string(),
+    }
 }
 
 fn guardrail_to_text(g: &GuardrailDraft) -> String {
@@ -139,8 +169,28 @@ mod tests {
     fn default_plan_matches_the_issue_example() {
         assert_eq!(
             to_query(&PlannerForm::default()),
-            "metric=proportion&baseline=0.05&mde=0.1&mdeType=relative&alpha=0.05&power=0.8&alternative=two-sided&variants=2&method=pooled&dailyUsers=2000&trafficFraction=1"
+            "v=2&metric=proportion&baseline=5&mde=10&mdeType=relative&alpha=5&power=80&alternative=two-sided&variants=2&method=pooled&dailyUsers=2000&trafficFraction=100"
         );
+        assert_eq!(from_query(&to_query(&PlannerForm::default())), PlannerForm::default());
+    }
+
+    #[test]
+    fn version_1_links_of_shares_open_the_same_plan() {
+        let old = from_query("?metric=proportion&baseline=0.032&mde=0.08&mdeType=relative&alpha=0.05&power=0.8&alternative=two-sided&variants=2&method=pooled&dailyUsers=12000&trafficFraction=0.5");
+        assert_eq!((old.baseline.as_str(), old.mde.as_str()), ("3.2", "8"));
+        assert_eq!((old.alpha.as_str(), old.power.as_str(), old.traffic_fraction.as_str()), ("5", "80", "50"));
+        assert_eq!(old.daily_users, "12000");
+        let input = old.to_duration_input().unwrap();
+        assert_eq!(input.plan.metric, kpilab_core::plan::PlanMetric::Proportion { baseline: 0.032 });
+        assert_eq!(input.traffic_fraction, 0.5);
+        // An absolute effect on a rate was a share too (0.01 = one point); on a mean it is the mean's unit.
+        let points = from_query("mdeType=absolute&mde=0.00256&baseline=0.032");
+        assert_eq!(points.mde, "0.256");
+        let mean = from_query("metric=mean&mean=50&stdDev=30&mdeType=absolute&mde=2.5");
+        assert_eq!(mean.mde, "2.5");
+        // Version 2 is read as typed.
+        assert_eq!(from_query("v=2&baseline=3.2&mde=8").baseline, "3.2");
+        assert_eq!(from_query("v=2&baseline=3.2&mde=8").mde, "8");
     }
 
     #[test]
