@@ -22,6 +22,18 @@ pub struct TextFieldProps {
     pub inputmode: AttrValue,
     #[prop_or_default]
     pub multiline: bool,
+    /// The unit shown inside the field ("%", "points"); the label says it in words.
+    #[prop_or_default]
+    pub unit: Option<AttrValue>,
+}
+
+/// A unit as a screen reader should say it.
+fn unit_words(unit: &str) -> &str {
+    match unit {
+        "%" => "percent",
+        "points" => "percentage points",
+        other => other,
+    }
 }
 
 #[function_component(TextField)]
@@ -48,9 +60,20 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 placeholder={props.placeholder.clone()} aria-invalid={invalid} aria-describedby={described_by} {oninput} />
         }
     };
+    let control = match &props.unit {
+        Some(unit) => html! {
+            <div class="with-unit">{ control }<span class="unit" aria-hidden="true">{ unit.clone() }</span></div>
+        },
+        None => control,
+    };
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "has-error"))}>
-            <label for={props.id.clone()}>{ props.label.clone() }</label>
+            <label for={props.id.clone()}>
+                { props.label.clone() }
+                if let Some(unit) = &props.unit {
+                    <span class="visually-hidden">{ format!(" (in {})", unit_words(unit)) }</span>
+                }
+            </label>
             { control }
             if let Some(error) = &props.error {
                 <p class="field-error" id={error_id} role="alert">{ error.clone() }</p>

@@ -14,7 +14,8 @@ use crate::components::plan_inputs::PlanInputs;
 use crate::components::result_card::ResultCard;
 use crate::models::plan_results::{compute, PlanResults};
 use crate::services::browser;
-use crate::state::planner_form::{FormEdit, PlannerState};
+use crate::state::planner_form::{label_for, FormEdit, PlannerState};
+use crate::text::format::{group_thousands, weeks};
 use crate::state::url_state;
 
 #[derive(Properties, PartialEq)]
@@ -37,7 +38,9 @@ pub fn planner(props: &PlannerProps) -> Html {
             *last_good.borrow_mut() = Some(Rc::new(results.clone()));
         }
     }
-    let shown = last_good.borrow().clone();
+    // "12.000" visitors: no plan at all until the question is answered.
+    let ambiguity = form.ambiguity();
+    let shown = if ambiguity.is_some() { None } else { last_good.borrow().clone() };
     let error = outcome.as_ref().as_ref().err().cloned();
     let stale = error.is_some();
 
@@ -67,8 +70,9 @@ pub fn planner(props: &PlannerProps) -> Html {
                 </div>
                 <CopyButton id="copy-link" label="Copy link" text={page_url} />
             </div>
+            <PlanSummary results={shown.clone()} stale={stale} waiting={ambiguity.as_ref().map(|a| AttrValue::from(label_for(a.field)))} />
             <div class="planner-grid">
-                <PlanInputs form={form.clone()} error={error.clone()} on_edit={on_edit.clone()} />
+                <PlanInputs form={form.clone()} error={error.clone()} on_edit={on_edit.clone()} results={shown.clone()} />
                 <div class="planner-results">
                     if let Some(results) = shown.clone() {
                         <ResultCard results={results.clone()} stale={stale} kpi_name={kpi_name.clone()} />
@@ -81,7 +85,11 @@ pub fn planner(props: &PlannerProps) -> Html {
                     } else {
                         <section class="card result-card">
                             <h2>{ "Plan" }</h2>
-                            <p class="muted">{ "Fix the highlighted field to see the plan." }</p>
+                            if let Some(a) = &ambiguity {
+                                <p class="muted">{ format!("Answer the question at {} to see the plan.", label_for(a.field)) }</p>
+                            } else {
+                                <p class="muted">{ "Fix the highlighted field to see the plan." }</p>
+                            }
                         </section>
                     }
                 </div>
@@ -89,6 +97,40 @@ pub fn planner(props: &PlannerProps) -> Html {
             if let Some(results) = shown {
                 <PlanCard form={form.clone()} results={results} stale={stale} on_edit={on_edit} />
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PlanSummaryProps {
+    results: Option<Rc<PlanResults>>,
+    stale: bool,
+    /// The label of a field whose question is open.
+    waiting: Option<AttrValue>,
+}
+
+/// The answer in one line, stuck to the top of a phone's screen above the form
+/// (style.css hides it where the results sit beside the form).
+#[function_component(PlanSummary)]
+fn plan_summary(props: &PlanSummaryProps) -> Html {
+    let body = match (&props.waiting, &props.results) {
+        (Some(label), _) => html! { <span>{ format!("Answer the question at {label} to see the plan.") }</span> },
+        (None, Some(r)) => {
+            let d = &r.duration;
+            let control = d.users_per_variant.first().copied().unwrap_or(f64::NAN);
+            let unequal = d.users_per_variant.iter().any(|n| *n != control);
+            html! { <>
+                <span><strong data-testid="summary-users">{ group_thousands(control) }</strong>
+                    { if unequal { " users in control" } else { " users per variant" } }</span>
+                <span><strong data-testid="summary-days">{ group_thousands(d.days) }</strong>
+                    { format!(" days ({})", weeks(d.weeks)) }</span>
+            </> }
+        }
+        (None, None) => html! { <span>{ "Fix the highlighted field to see the plan." }</span> },
+    };
+    html! {
+        <div class={classes!("plan-summary", props.stale.then_some("stale"))} data-testid="plan-summary">
+            { body }
         </div>
     }
 }

@@ -378,6 +378,15 @@ impl PlannerForm {
             ));
         }
         let variants = variants as u32;
+        // The core's check, in percent: power must exceed the one tail's significance level.
+        let comparisons = if self.correction == "bonferroni" { f64::from(variants - 1) } else { 1.0 };
+        let tail = alpha / comparisons / if self.alternative == "two-sided" { 2.0 } else { 1.0 };
+        if power <= tail {
+            return Err(FieldError::new(
+                "power",
+                format!("Power must be above {} (the significance level per tail); 80 is usual.", percent(tail, PercentStyle::Share)),
+            ));
+        }
         let allocation = allocation(&self.allocation)?;
         if let Some(weights) = &allocation {
             if weights.len() != variants as usize || weights.iter().any(|w| *w <= 0.0) {
@@ -438,6 +447,12 @@ impl PlannerForm {
                     "Minimum detectable effect: the variant would convert at {}, outside 0 to 100 %; enter a smaller effect.",
                     percent(after, PercentStyle::Share)
                 ),
+            ));
+        }
+        if matches!(metric, PlanMetric::Mean { mean, .. } if *mean == 0.0) && mde_type == MdeType::Relative {
+            return Err(FieldError::new(
+                "mean",
+                "Current mean is 0, so a relative effect means nothing: set \"Effect is\" to Absolute and type the change in the KPI's unit.",
             ));
         }
         let alternative: Alternative = self.alternative.parse().unwrap_or(Alternative::TwoSided);
@@ -682,6 +697,7 @@ mod tests {
             ("mde", "5000"),
             ("alpha", "100"),
             ("power", ""),
+            ("power", "2"),
             ("variants", "1"),
             ("allocation", "1,2,3"),
             ("dailyUsers", "-5"),

@@ -38,6 +38,24 @@ test("the planner has no WCAG 2.1 AA violations", async () => {
   await page.close();
 });
 
+test("the planner's new parts (units, explanations open, the 12.000 question, the phone summary) have no violations", async () => {
+  const { page, problems } = await open("/");
+  await page.getByTestId("users-per-variant").waitFor();
+  await page.getByTestId("method-help").locator("summary").click();
+  await page.getByTestId("correction-help").locator("summary").click();
+  assert.deepEqual(await violations(page), [], "explanations open");
+  await page.locator("#dailyUsers").fill("12.000");
+  await page.getByTestId("ambiguity").waitFor();
+  assert.deepEqual(await violations(page), [], "the question shown");
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.deepEqual(await violations(page), [], "at 390 px");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await violations(page), [], "dark, 390 px");
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a result page has no WCAG 2.1 AA violations, and the focus is on the decision", async () => {
   const { page, problems } = await open("/?view=evaluate");
   await page.getByTestId("try-sample").click();

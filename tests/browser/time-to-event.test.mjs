@@ -120,7 +120,8 @@ test("the planner's time-to-convert plan gives lifelines' users per variant and 
   await page.locator("#metric").selectOption("timeToEvent");
   for (const id of ["tte-plan-001", "tte-plan-003"]) {
     const c = cases.find((x) => x.id === id);
-    await page.locator("#controlEventRate").fill(String(c.input.metric.controlEventRate));
+    // The planner takes the rate in percent (0.35 -> "35").
+    await page.locator("#controlEventRate").fill(String(+(c.input.metric.controlEventRate * 100).toPrecision(12)));
     await page.locator("#hazardRatio").fill(String(c.input.metric.hazardRatio));
     const users = c.expect["usersPerVariant[0]"].toLocaleString("en-US");
     await page.getByTestId("users-per-variant").filter({ hasText: new RegExp(`^${users}$`) }).waitFor({ timeout: 10_000 });
