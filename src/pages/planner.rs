@@ -117,6 +117,7 @@ fn plan_summary(props: &PlanSummaryProps) -> Html {
         (Some(label), _) => html! { <span>{ format!("Answer the question at {label} to see the plan.") }</span> },
         (None, Some(r)) => {
             let d = &r.duration;
+            let note = if props.stale { html! { <span class="summary-note">{ "last valid plan — fix the highlighted field" }</span> } } else { html! {} };
             let control = d.users_per_variant.first().copied().unwrap_or(f64::NAN);
             let unequal = d.users_per_variant.iter().any(|n| *n != control);
             html! { <>
@@ -124,12 +125,14 @@ fn plan_summary(props: &PlanSummaryProps) -> Html {
                     { if unequal { " users in control" } else { " users per variant" } }</span>
                 <span><strong data-testid="summary-days">{ group_thousands(d.days) }</strong>
                     { format!(" days ({})", weeks(d.weeks)) }</span>
+                { note }
             </> }
         }
         (None, None) => html! { <span>{ "Fix the highlighted field to see the plan." }</span> },
     };
     html! {
-        <div class={classes!("plan-summary", props.stale.then_some("stale"))} data-testid="plan-summary">
+        // Not `.stale` (half opacity): this line must stay readable; it says it is old instead.
+        <div class={classes!("plan-summary", (props.stale && props.waiting.is_none() && props.results.is_some()).then_some("outdated"))} data-testid="plan-summary">
             { body }
         </div>
     }

@@ -51,6 +51,14 @@ test("the planner's new parts (units, explanations open, the 12.000 question, th
   assert.deepEqual(await violations(page), [], "at 390 px");
   await page.emulateMedia({ colorScheme: "dark" });
   assert.deepEqual(await violations(page), [], "dark, 390 px");
+  // Answered, then an invalid field: the summary shows the last valid plan, readable.
+  await page.getByTestId("ambiguity-grouped").click();
+  await page.locator("#baseline").fill("abc");
+  await page.locator("#baseline-error").waitFor();
+  await page.locator(".plan-summary.outdated").waitFor();
+  assert.deepEqual(await violations(page), [], "an invalid field, 390 px, dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.deepEqual(await violations(page), [], "an invalid field, 390 px");
   assert.deepEqual(await cspViolations(page), []);
   assert.deepEqual(problems, []);
   await page.close();
