@@ -42,15 +42,15 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
     let baseline = share_of(&form.baseline);
     let baseline_hint = hint(baseline.map(|b| format!("= {} of users convert today", percent(b, Share))));
     let mde_hint = hint(parse_percent(&form.mde).ok().map(|m| mde_hint(form, m, baseline)));
-    let alpha_hint = hint(share_of(&form.alpha).map(|a| format!("= {} confidence; 5 is usual", percent(1.0 - a, Share))));
-    let power_hint = hint(share_of(&form.power).map(|p| format!("finds a real effect {} of the time", percent(p, Share))));
+    let alpha_hint =
+        hint(share_of(&form.alpha).map(|a| format!("= {} confidence; 5 is usual", percent(1.0 - a, Share))));
+    let power_hint =
+        hint(share_of(&form.power).map(|p| format!("finds a real effect {} of the time", percent(p, Share))));
     let daily_hint =
         hint(parse_number(&form.daily_users).ok().map(|d| format!("= {} visitors a day", group_thousands(d))));
-    let traffic_hint = hint(share_of(&form.traffic_fraction).map(|f| {
-        match parse_number(&form.daily_users) {
-            Ok(d) => format!("= {} of {} users a day enter the test", group_thousands(d * f), group_thousands(d)),
-            Err(_) => format!("= {} of the users enter the test", percent(f, Share)),
-        }
+    let traffic_hint = hint(share_of(&form.traffic_fraction).map(|f| match parse_number(&form.daily_users) {
+        Ok(d) => format!("= {} of {} users a day enter the test", group_thousands(d * f), group_thousands(d)),
+        Err(_) => format!("= {} of the users enter the test", percent(f, Share)),
     }));
     let general_error = props.error.as_ref().filter(|e| e.field.is_empty());
     let ambiguity = form.ambiguity();
@@ -185,8 +185,19 @@ fn mde_hint(form: &PlannerForm, typed: f64, baseline: Option<f64>) -> String {
     if form.is_mean() {
         let mean = parse_number(&form.mean).ok();
         return match (absolute, mean) {
-            (true, Some(m)) => format!("= {} → {} ({}{} in the mean)", trimmed(m, 4), trimmed(m + typed, 4), sign(typed), trimmed(typed.abs(), 4)),
-            (false, Some(m)) => format!("= {} → {} ({})", trimmed(m, 4), trimmed(m * (1.0 + typed / 100.0), 4), percent(typed / 100.0, Change)),
+            (true, Some(m)) => format!(
+                "= {} → {} ({}{} in the mean)",
+                trimmed(m, 4),
+                trimmed(m + typed, 4),
+                sign(typed),
+                trimmed(typed.abs(), 4)
+            ),
+            (false, Some(m)) => format!(
+                "= {} → {} ({})",
+                trimmed(m, 4),
+                trimmed(m * (1.0 + typed / 100.0), 4),
+                percent(typed / 100.0, Change)
+            ),
             (true, None) => format!("= {}{} in the mean", sign(typed), trimmed(typed.abs(), 4)),
             (false, None) => format!("= {} relative to the mean", percent(typed / 100.0, Change)),
         };
@@ -200,7 +211,12 @@ fn mde_hint(form: &PlannerForm, typed: f64, baseline: Option<f64>) -> String {
             sign(typed),
             typed_number(typed.abs())
         ),
-        (false, Some(b)) => format!("= {} → {} ({} of the baseline)", percent(b, Share), percent(b * (1.0 + share), Share), percent(share, Change)),
+        (false, Some(b)) => format!(
+            "= {} → {} ({} of the baseline)",
+            percent(b, Share),
+            percent(b * (1.0 + share), Share),
+            percent(share, Change)
+        ),
         (true, None) => format!("= {}{} percentage points", sign(typed), typed_number(typed.abs())),
         (false, None) => format!("= {} relative to the baseline", percent(share, Change)),
     }
@@ -262,7 +278,9 @@ fn choice_effect(sizes: Option<&[ChoiceSize]>, value: &str, chosen: &str, subjec
     let size_of = |v: &str| sizes.and_then(|s| s.iter().find(|c| c.value == v)).and_then(|c| c.users_per_variant);
     match (size_of(value), size_of(chosen)) {
         (Some(n), _) if value == chosen => format!("Your choice: {} users per variant.", group_thousands(n)),
-        (Some(n), Some(mine)) if n == mine => format!("{subject} would ask the same {} users per variant.", group_thousands(n)),
+        (Some(n), Some(mine)) if n == mine => {
+            format!("{subject} would ask the same {} users per variant.", group_thousands(n))
+        }
         (Some(n), Some(mine)) => format!(
             "{subject} would ask {} users {} per variant ({}).",
             group_thousands((n - mine).abs()),

@@ -131,6 +131,9 @@ mod tests {
         assert_eq!(sizes[0], ("pooled", Some(77062.0)));
         assert_eq!(sizes[1], ("unpooled", Some(77059.0)));
         assert_eq!(sizes[2], ("evan-miller", Some(77062.0 - 2011.0)));
-        assert_eq!(r.by_correction[0].users_per_variant, r.by_correction[1].users_per_variant, "2 arms: nothing to correct");
+        assert_eq!(
+            r.by_correction[0].users_per_variant, r.by_correction[1].users_per_variant,
+            "2 arms: nothing to correct"
+        );
     }
 }

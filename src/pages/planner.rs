@@ -15,8 +15,8 @@ use crate::components::result_card::ResultCard;
 use crate::models::plan_results::{compute, PlanResults};
 use crate::services::browser;
 use crate::state::planner_form::{label_for, FormEdit, PlannerState};
-use crate::text::format::{group_thousands, weeks};
 use crate::state::url_state;
+use crate::text::format::{group_thousands, weeks};
 
 #[derive(Properties, PartialEq)]
 pub struct PlannerProps {
@@ -117,7 +117,11 @@ fn plan_summary(props: &PlanSummaryProps) -> Html {
         (Some(label), _) => html! { <span>{ format!("Answer the question at {label} to see the plan.") }</span> },
         (None, Some(r)) => {
             let d = &r.duration;
-            let note = if props.stale { html! { <span class="summary-note">{ "last valid plan — fix the highlighted field" }</span> } } else { html! {} };
+            let note = if props.stale {
+                html! { <span class="summary-note">{ "last valid plan — fix the highlighted field" }</span> }
+            } else {
+                html! {}
+            };
             let control = d.users_per_variant.first().copied().unwrap_or(f64::NAN);
             let unequal = d.users_per_variant.iter().any(|n| *n != control);
             html! { <>

@@ -34,7 +34,10 @@ pub enum NumberKind {
 pub enum Reading {
     Value(f64),
     /// "12.000" in a count: 12,000 with a thousands dot, or 12 with a decimal point.
-    Ambiguous { grouped: f64, decimal: f64 },
+    Ambiguous {
+        grouped: f64,
+        decimal: f64,
+    },
 }
 
 /// Reads `text` (no unit) by the module's rules. Never NaN or infinite.
@@ -70,7 +73,8 @@ pub fn read_number(text: &str, kind: NumberKind) -> Result<Reading, NumberError>
         }
         _ => {
             // Both marks: the last one is the decimal mark and appears once.
-            let (decimal_mark, group_mark) = if cleaned.rfind('.') > cleaned.rfind(',') { ('.', ',') } else { (',', '.') };
+            let (decimal_mark, group_mark) =
+                if cleaned.rfind('.') > cleaned.rfind(',') { ('.', ',') } else { (',', '.') };
             if cleaned.matches(decimal_mark).count() != 1 {
                 return Err(NumberError::Unreadable);
             }
@@ -194,10 +198,7 @@ mod tests {
             read_number("12.000", NumberKind::Count),
             Ok(Reading::Ambiguous { grouped: 12000.0, decimal: 12.0 })
         );
-        assert_eq!(
-            read_number("1.500", NumberKind::Count),
-            Ok(Reading::Ambiguous { grouped: 1500.0, decimal: 1.5 })
-        );
+        assert_eq!(read_number("1.500", NumberKind::Count), Ok(Reading::Ambiguous { grouped: 1500.0, decimal: 1.5 }));
         assert_eq!(parse_number("12.000"), Ok(12.0));
     }
 

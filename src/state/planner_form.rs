@@ -384,7 +384,10 @@ impl PlannerForm {
         if power <= tail {
             return Err(FieldError::new(
                 "power",
-                format!("Power must be above {} (the significance level per tail); 80 is usual.", percent(tail, PercentStyle::Share)),
+                format!(
+                    "Power must be above {} (the significance level per tail); 80 is usual.",
+                    percent(tail, PercentStyle::Share)
+                ),
             ));
         }
         let allocation = allocation(&self.allocation)?;
@@ -430,7 +433,10 @@ impl PlannerForm {
     fn effect(&self, metric: &PlanMetric, mde_type: MdeType) -> Result<f64, FieldError> {
         let typed = number("mde", &self.mde)?;
         if typed == 0.0 {
-            return Err(FieldError::new("mde", "Minimum detectable effect must not be 0: a test cannot detect no change."));
+            return Err(FieldError::new(
+                "mde",
+                "Minimum detectable effect must not be 0: a test cannot detect no change.",
+            ));
         }
         let mde = if self.is_percent_field("mde") { typed / 100.0 } else { typed };
         let (before, after) = match (*metric, mde_type) {
@@ -711,8 +717,14 @@ mod tests {
             assert!(e.message.contains(label_for(id)), "{id}={text}: {}", e.message);
         }
         let e = screen_error("metric.baseline", "metric.baseline must be in (0, 1)");
-        assert_eq!((e.field.as_str(), e.message.as_str()), ("baseline", "Baseline conversion rate: the baseline conversion rate must be in (0, 1)"));
-        assert_eq!(screen_error("trafficFraction", "trafficFraction too big").message, "Share of traffic in the test: the share of traffic in the test too big");
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("baseline", "Baseline conversion rate: the baseline conversion rate must be in (0, 1)")
+        );
+        assert_eq!(
+            screen_error("trafficFraction", "trafficFraction too big").message,
+            "Share of traffic in the test: the share of traffic in the test too big"
+        );
     }
 
     #[test]
