@@ -389,6 +389,7 @@ test("an ambiguous count (\"12.000\" visitors) asks instead of guessing", async 
   assert.match(await question.textContent(), /did you mean 12,000 visitors or 12 visitors\?/);
   assert.equal(await page.getByTestId("users-per-variant").count(), 0, "no plan until answered");
   assert.match(await page.getByTestId("plan-summary").textContent(), /Answer the question at Daily users/);
+  await page.locator("fieldset").filter({ has: page.locator("#dailyUsers") }).screenshot({ path: join(OUT_DIR, "planner-question.png") });
   await page.getByRole("button", { name: "12,000 visitors", exact: true }).click();
   await question.waitFor({ state: "detached" });
   assert.equal(await page.locator("#dailyUsers").inputValue(), "12000");
