@@ -31,8 +31,11 @@ pub struct PlanInputsProps {
 pub fn plan_inputs(props: &PlanInputsProps) -> Html {
     let form = &props.form;
     // The error message for one input, if the current error names it.
+    let ambiguity = form.ambiguity();
+    let asked = |id: &str| ambiguity.as_ref().is_some_and(|a| a.field == id);
+    // The error message for one input, if the current error names it (an open question is not an error).
     let error_for = |id: &str| -> Option<AttrValue> {
-        props.error.as_ref().filter(|e| e.field == id).map(|e| AttrValue::from(e.message.clone()))
+        props.error.as_ref().filter(|e| e.field == id && !asked(id)).map(|e| AttrValue::from(e.message.clone()))
     };
     let set = |key: &'static str| props.on_edit.reform(move |value: String| FormEdit::Set(key, value));
     let hint = |text: Option<String>| text.map(AttrValue::from);
@@ -46,14 +49,22 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
         hint(share_of(&form.alpha).map(|a| format!("= {} confidence; 5 is usual", percent(1.0 - a, Share))));
     let power_hint =
         hint(share_of(&form.power).map(|p| format!("finds a real effect {} of the time", percent(p, Share))));
-    let daily_hint =
-        hint(parse_number(&form.daily_users).ok().map(|d| format!("= {} visitors a day", group_thousands(d))));
-    let traffic_hint = hint(share_of(&form.traffic_fraction).map(|f| match parse_number(&form.daily_users) {
-        Ok(d) => format!("= {} of {} users a day enter the test", group_thousands(d * f), group_thousands(d)),
-        Err(_) => format!("= {} of the users enter the test", percent(f, Share)),
+    // Counts as the plan reads them; None while "12.000" waits for its answer.
+    let daily = form
+        .to_duration_input()
+        .map(|i| i.daily_users)
+        .ok()
+        .or_else(|| (!asked("dailyUsers")).then(|| parse_number(&form.daily_users).ok()).flatten());
+    let daily_hint = hint(if asked("dailyUsers") {
+        Some("which one? see the question below".into())
+    } else {
+        daily.map(|d| format!("= {} visitors a day", group_thousands(d)))
+    });
+    let traffic_hint = hint(share_of(&form.traffic_fraction).map(|f| match daily {
+        Some(d) => format!("= {} of {} users a day enter the test", group_thousands(d * f), group_thousands(d)),
+        None => format!("= {} of the users enter the test", percent(f, Share)),
     }));
     let general_error = props.error.as_ref().filter(|e| e.field.is_empty());
-    let ambiguity = form.ambiguity();
     let question = |field: &str| -> Html {
         match &ambiguity {
             Some(a) if a.field == field => ambiguity_question(a, &props.on_edit),
@@ -143,7 +154,8 @@ pub fn plan_inputs(props: &PlanInputsProps) -> Html {
                 <legend>{ "Arms" }</legend>
                 <div class="row">
                     <TextField id="variants" label={label_for("variants")} value={form.variants.clone()} oninput={set("variants")}
-                        error={error_for("variants")} hint="including the control" inputmode="numeric" />
+                        error={error_for("variants")} inputmode="numeric"
+                        hint={if asked("variants") { "which one? see the question below" } else { "including the control" }} />
                     <TextField id="allocation" label={label_for("allocation")} value={form.allocation.clone()} oninput={set("allocation")}
                         error={error_for("allocation")} hint="optional weights, control first: 50,50 or 2,1,1; empty = equal" placeholder="equal" />
                 </div>
