@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::worker::protocol::{AggregatesRequest, WorkerReport};
+use crate::worker::protocol::{WorkerReport, EVALUATE_AGGREGATES, TO_SQL};
 
 /// The loader Trunk writes for the worker binary (as services::csv_job).
 const WORKER_SCRIPT: &str = "./worker_loader.js";
@@ -58,17 +58,21 @@ impl AggregatesJob {
         Ok(AggregatesJob { worker, waiting, on_report, _on_message: on_message, _on_error: on_error })
     }
 
-    /// Posts `request` (now, or once the worker is ready); its answer goes to `on_report`.
-    pub fn ask(&self, request: &AggregatesRequest) {
-        // Plain objects (as worker::post): maps as JS objects, which the worker's serde reads.
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-        let message = match serde::Serialize::serialize(request, &serializer) {
-            Ok(message) => message,
-            Err(e) => return self.on_report.emit(failed(&format!("Unreadable settings: {e}"))),
-        };
+    /// Evaluates aggregates (CSV text) for `config` (`share::config_object`): one `Done` or `Failed`.
+    pub fn evaluate(&self, config: &JsValue, aggregates: &str) {
+        self.ask(js_sys::Array::of3(&EVALUATE_AGGREGATES.into(), config, &aggregates.into()).into());
+    }
+
+    /// The warehouse query for `config` in `dialect` on `table`: one `Sql` or `Failed`.
+    pub fn sql(&self, config: &JsValue, dialect: &str, table: &str) {
+        self.ask(js_sys::Array::of4(&TO_SQL.into(), config, &dialect.into(), &table.into()).into());
+    }
+
+    /// Posts `request` now, or once the worker is ready.
+    fn ask(&self, request: JsValue) {
         match self.waiting.borrow_mut().as_mut() {
-            Some(waiting) => waiting.push(message),
-            None => send(&self.worker, &message, &self.on_report),
+            Some(waiting) => waiting.push(request),
+            None => send(&self.worker, &request, &self.on_report),
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn run() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(async move {
             let request = event.data();
-            let report = if !request.is_array() {
+            let report = if Array::from(&request).get(0).is_string() {
                 aggregates::answer(request)
             } else {
                 match evaluate(request).await {

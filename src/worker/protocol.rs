@@ -5,10 +5,10 @@
 //! worker -> page: `Ready`, then `Progress`… and one `Done` or `Failed`.
 //!
 //! The aggregates path (SDK.md §6, worker::aggregates): the page may instead post
-//! `AggregatesRequest`s (plain objects, any number, after `Ready`); each gets one
-//! `Done`, `Sql` or `Failed`, in order.
+//! requests named by a string first (`EVALUATE_AGGREGATES`, `TO_SQL`; any number,
+//! after `Ready`); each gets one `Done`, `Sql` or `Failed`, in order.
 
-use kpilab_core::evaluate::{EvalConfig, Evaluation};
+use kpilab_core::evaluate::Evaluation;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,12 +36,9 @@ pub enum WorkerReport {
     },
 }
 
-/// Jobs of the aggregates path (worker::aggregates): no file, so many per worker.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum AggregatesRequest {
-    /// The evaluation of aggregates given as CSV text (a query's result, a shared link's).
-    Evaluate { config: Box<EvalConfig>, aggregates: String },
-    /// `to_sql` of the config for a dialect (`Dialect::from_name`) and a table.
-    Sql { config: Box<EvalConfig>, dialect: String, table: String },
-}
+/// The aggregates path's jobs (worker::aggregates), posted as arrays so the config
+/// is read by the same deserializer as the CSV job's (no second copy in the wasm):
+/// `["evaluate", config, aggregatesCsv]` (a query's result, a shared link's) or
+/// `["sql", config, dialect, table]` (`Dialect::from_name`).
+pub const EVALUATE_AGGREGATES: &str = "evaluate";
+pub const TO_SQL: &str = "sql";
