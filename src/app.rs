@@ -76,8 +76,8 @@ pub fn app() -> Html {
             <header class="site-header">
                 <a class="brand" href="./" aria-label="kpilab home">{ "kpilab" }</a>
                 <nav aria-label="Views">
-                    <a href={plan_href} aria-current={current(!evaluate)} data-testid="nav-plan">{ "Plan" }</a>
-                    <a href={evaluate_href} aria-current={current(evaluate)} data-testid="nav-evaluate">{ "Evaluate" }</a>
+                    <a href={plan_href} aria-current={current(!evaluate && shared.is_none())} data-testid="nav-plan">{ "Plan" }</a>
+                    <a href={evaluate_href} aria-current={current(evaluate && shared.is_none())} data-testid="nav-evaluate">{ "Evaluate" }</a>
                 </nav>
             </header>
             <main id="main">
