@@ -4,12 +4,22 @@
 //! `/` is the planner; `?view=evaluate` the evaluator (plain links: any static server works).
 //! Both links carry the plan's query (state::url_state), so Plan → Evaluate → Plan keeps
 //! the plan; the Evaluate form keeps itself in session storage (state::eval_session).
+//! A `#share=…` fragment (services::share) shows the shared result instead, whatever the query.
 
 use yew::prelude::*;
 
+use wasm_bindgen::prelude::*;
+
+use crate::components::share_view::SharedView;
 use crate::pages::evaluate::Evaluate;
 use crate::pages::planner::Planner;
 use crate::services::browser;
+use crate::services::share;
+
+/// location.hash ("" when none).
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
 
 /// True when the address asks for the Evaluate view.
 pub fn is_evaluate_view(query: &str) -> bool {
@@ -45,6 +55,19 @@ pub fn app() -> Html {
         let plan = plan.clone();
         Callback::from(move |query: String| plan.set(query))
     };
+    // A share link pasted into this tab changes only the fragment: follow it.
+    let hash = use_state_eq(location_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let on_change = Closure::<dyn FnMut()>::new(move || hash.set(location_hash()));
+            if let Some(w) = web_sys::window() {
+                w.set_onhashchange(Some(on_change.as_ref().unchecked_ref()));
+            }
+            on_change.forget(); // lives as long as the page
+        });
+    }
+    let shared = share::is_share_fragment(&hash).then(|| AttrValue::from((*hash).clone()));
     let (plan_href, evaluate_href) = view_links(&plan);
     let current = |on: bool| on.then_some("page");
     html! {
@@ -53,12 +76,18 @@ pub fn app() -> Html {
             <header class="site-header">
                 <a class="brand" href="./" aria-label="kpilab home">{ "kpilab" }</a>
                 <nav aria-label="Views">
-                    <a href={plan_href} aria-current={current(!evaluate)} data-testid="nav-plan">{ "Plan" }</a>
-                    <a href={evaluate_href} aria-current={current(evaluate)} data-testid="nav-evaluate">{ "Evaluate" }</a>
+                    <a href={plan_href} aria-current={current(!evaluate && shared.is_none())} data-testid="nav-plan">{ "Plan" }</a>
+                    <a href={evaluate_href} aria-current={current(evaluate && shared.is_none())} data-testid="nav-evaluate">{ "Evaluate" }</a>
                 </nav>
             </header>
             <main id="main">
-                if evaluate { <Evaluate /> } else { <Planner on_query={on_query} /> }
+                if let Some(fragment) = shared {
+                    <SharedView fragment={fragment} />
+                } else if evaluate {
+                    <Evaluate />
+                } else {
+                    <Planner on_query={on_query} />
+                }
             </main>
             <footer class="site-footer">
                 <p>{ "Everything is computed in your browser. No data leaves this page: no tracking, no server, no cookies." }</p>

@@ -15,5 +15,7 @@ pub mod plan_inputs;
 pub mod result_card;
 pub mod row_report;
 pub mod segment_table;
+pub mod share_results;
+pub mod share_view;
 pub mod time_to_event_results;
 pub mod totals_input;

@@ -1,7 +1,9 @@
 //! The Evaluate view: a CSV in (dropped, picked or the sample), columns mapped on
 //! their own (or by hand, or from the plan file), evaluated by kpilab_core in a
 //! worker, and the decision with its evidence out. Per-variant totals can be
-//! pasted instead of a file. Nothing leaves the page. This page only wires the
+//! pasted instead of a file, or the warehouse can compute the aggregates
+//! (pages::warehouse). A finished run can be shared by link (components::share_results).
+//! Nothing leaves the page. This page only wires the
 //! state (state::eval_state) and the services to the components.
 
 use std::rc::Rc;
@@ -20,13 +22,16 @@ use crate::components::decision_card::DecisionCard;
 use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
 use crate::components::segment_table::SegmentTable;
+use crate::components::share_results::ShareResults;
 use crate::components::totals_input::TotalsInput;
 use crate::models::auto_map;
 use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
 use crate::models::plan_file::PlanFile;
+use crate::pages::warehouse::Warehouse;
 use crate::services::csv_job::CsvJob;
 use crate::services::files::{self, SAMPLE_URL};
 use crate::services::session;
+use crate::services::share::SharedResult;
 use crate::state::eval_form::EvalEdit;
 use crate::state::eval_session::{self, KeptForm};
 use crate::state::eval_state::{Action, EvalState, Phase, Source};
@@ -42,15 +47,22 @@ pub fn evaluate() -> Html {
         ..EvalState::default()
     });
     let job = use_mut_ref(|| None::<CsvJob>);
-    let totals_mode = use_state(|| false);
+    let mode = use_state(|| Mode::Rows);
+    // The finished run's config and aggregates, for its share link.
+    let shared = use_state(|| None::<Rc<SharedResult>>);
 
     // Starts the worker on `blob`; reports flow into the reducer.
     let start: Rc<dyn Fn(Blob, EvalConfig)> = {
-        let (dispatcher, job) = (state.dispatcher(), job.clone());
+        let (dispatcher, job, shared) = (state.dispatcher(), job.clone(), shared.clone());
         Rc::new(move |blob: Blob, config: EvalConfig| {
+            shared.set(None);
             let on_report = {
-                let (dispatcher, job) = (dispatcher.clone(), job.clone());
+                let (dispatcher, job, shared, config) =
+                    (dispatcher.clone(), job.clone(), shared.clone(), config.clone());
                 Callback::from(move |report: WorkerReport| {
+                    if let WorkerReport::Done { aggregates, .. } = &report {
+                        shared.set(Some(Rc::new(SharedResult::new(&config, aggregates.clone()))));
+                    }
                     let finished = matches!(report, WorkerReport::Done { .. } | WorkerReport::Failed { .. });
                     dispatcher.dispatch(Action::Report(report));
                     if finished {
@@ -173,9 +185,18 @@ pub fn evaluate() -> Html {
             dispatcher.dispatch(Action::Cancelled);
         })
     };
-    let set_mode = |totals: bool| {
-        let totals_mode = totals_mode.clone();
-        Callback::from(move |_: MouseEvent| totals_mode.set(totals))
+    let set_mode = |to: Mode| {
+        let mode = mode.clone();
+        Callback::from(move |_: MouseEvent| mode.set(to))
+    };
+    // Column names typed in the warehouse tab: a header-only preview maps them as a file's.
+    let on_columns = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |names: String| {
+            if !names.trim().is_empty() {
+                dispatcher.dispatch(Action::Previewed(csv_preview::preview(format!("{names}\n").as_bytes(), true)));
+            }
+        })
     };
 
     let running = matches!(state.phase, Phase::Running { .. });
@@ -192,11 +213,18 @@ pub fn evaluate() -> Html {
                 </div>
             </div>
             <div class="tabs" role="tablist" aria-label="Data source">
-                <button type="button" role="tab" aria-selected={(!*totals_mode).to_string()} onclick={set_mode(false)}>{ "Row-level CSV" }</button>
-                <button type="button" role="tab" aria-selected={totals_mode.to_string()} data-testid="totals-tab" onclick={set_mode(true)}>{ "Per-variant totals" }</button>
+                <button type="button" role="tab" aria-selected={(*mode == Mode::Rows).to_string()} onclick={set_mode(Mode::Rows)}>{ "Row-level CSV" }</button>
+                <button type="button" role="tab" aria-selected={(*mode == Mode::Totals).to_string()} data-testid="totals-tab" onclick={set_mode(Mode::Totals)}>{ "Per-variant totals" }</button>
+                <button type="button" role="tab" aria-selected={(*mode == Mode::Warehouse).to_string()} data-testid="warehouse-tab" onclick={set_mode(Mode::Warehouse)}>{ "Query your warehouse" }</button>
             </div>
-            if *totals_mode {
+            if *mode == Mode::Totals {
                 <TotalsInput />
+            } else if *mode == Mode::Warehouse {
+                <Warehouse form={state.form.clone()} mapped={preview_ok.is_some()} on_columns={on_columns}
+                    mapper={if preview_ok.is_some() { html! {
+                        <ColumnMapper form={state.form.clone()} columns={columns.clone()} issue={state.issue.clone()}
+                            on_edit={on_edit.clone()} on_plan_file={on_plan_file.clone()} plan_note={state.plan_note.clone()} />
+                    } } else { html! {} }} />
             } else {
                 <div class="planner-grid">
                     <div class="evaluate-setup">
@@ -215,7 +243,7 @@ pub fn evaluate() -> Html {
                         }
                     </div>
                     <div class="planner-results">
-                        { results(&state, preview_ok, on_cancel) }
+                        { results(&state, preview_ok, on_cancel, (*shared).clone()) }
                     </div>
                 </div>
             }
@@ -223,7 +251,20 @@ pub fn evaluate() -> Html {
     }
 }
 
-fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callback<()>) -> Html {
+/// The Evaluate view's data sources (its tabs).
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Rows,
+    Totals,
+    Warehouse,
+}
+
+fn results(
+    state: &EvalState,
+    preview: Option<Rc<CsvPreview>>,
+    on_cancel: Callback<()>,
+    shared: Option<Rc<SharedResult>>,
+) -> Html {
     let source_name = AttrValue::from(state.source.as_ref().map(|s| s.name.clone()).unwrap_or_default());
     let total = state.source.as_ref().map(|s| s.size).unwrap_or(0.0);
     html! {
@@ -236,6 +277,9 @@ fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callba
                 Phase::Done { evaluation, kinds } => html! {
                     <>
                         <DecisionCard evaluation={evaluation.clone()} source={source_name} />
+                        if let Some(shared) = shared {
+                            <ShareResults shared={shared} />
+                        }
                         <DataQualityPanel evaluation={evaluation.clone()} />
                         <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds.clone()} />
                         <SegmentTable segments={Rc::new(evaluation.segments.clone())} />

@@ -1,8 +1,10 @@
 //! Browser I/O: the address bar and downloads (`browser`), the clipboard,
 //! reading files and the sample data (`files`), the tab's session storage (`session`), and the CSV job in the worker
-//! (`csv_job`). Each degrades quietly instead of panicking (a panic kills the wasm).
+//! (`csv_job`); the worker's aggregates jobs (`aggregates_job`) and share links (`share`). Each degrades quietly instead of panicking (a panic kills the wasm).
+pub mod aggregates_job;
 pub mod browser;
 pub mod clipboard;
 pub mod csv_job;
 pub mod files;
 pub mod session;
+pub mod share;

@@ -121,7 +121,7 @@ impl Reducible for EvalState {
                 (WorkerReport::Progress { bytes, rows }, Phase::Running { started_ms, .. }) => {
                     s.phase = Phase::Running { started_ms: *started_ms, bytes, rows };
                 }
-                (WorkerReport::Done { evaluation }, Phase::Running { .. }) => {
+                (WorkerReport::Done { evaluation, .. }, Phase::Running { .. }) => {
                     let kinds = s.form.kpis.iter().map(|k| (k.name.trim().to_string(), k.kind)).collect();
                     s.phase = Phase::Done { evaluation: Rc::new(*evaluation), kinds: Rc::new(kinds) };
                 }

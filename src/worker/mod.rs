@@ -2,8 +2,9 @@
 //! page's thread, so a 1 GB file keeps the page responsive. Built by Trunk as a
 //! worker (index.html, `data-type="worker"`, entry src/bin/worker.rs); cancelled
 //! by `Worker.terminate()`. `protocol` holds the messages it exchanges with the
-//! page (services::csv_job).
+//! page (services::csv_job); `aggregates` answers the jobs without a file (SDK.md §6).
 
+pub mod aggregates;
 pub mod protocol;
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -23,9 +24,14 @@ pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(async move {
-            let report = match evaluate(event.data()).await {
-                Ok(evaluation) => WorkerReport::Done { evaluation: Box::new(evaluation) },
-                Err(failed) => failed,
+            let request = event.data();
+            let report = if Array::from(&request).get(0).is_string() {
+                aggregates::answer(request)
+            } else {
+                match evaluate(request).await {
+                    Ok((evaluation, aggregates)) => WorkerReport::Done { evaluation: Box::new(evaluation), aggregates },
+                    Err(failed) => failed,
+                }
             };
             post(&report);
         });
@@ -35,7 +41,8 @@ pub fn run() {
     post(&WorkerReport::Ready);
 }
 
-async fn evaluate(request: JsValue) -> Result<Evaluation, WorkerReport> {
+/// The CSV job: its evaluation and its aggregates (CSV text) for a shared link.
+async fn evaluate(request: JsValue) -> Result<(Evaluation, String), WorkerReport> {
     let request: Array = request.dyn_into().map_err(|_| failed("", "The page sent the worker a malformed job."))?;
     let config: EvalConfig =
         serde_wasm_bindgen::from_value(request.get(0)).map_err(|e| failed("", &format!("Unreadable settings: {e}")))?;
@@ -65,7 +72,10 @@ async fn evaluate(request: JsValue) -> Result<Evaluation, WorkerReport> {
         }
     }
     report_progress(&evaluator);
-    evaluator.finish().map_err(|e| failed(&e.field, &e.message))
+    let finished = evaluator.end().map_err(|e| failed(&e.field, &e.message))?;
+    let aggregates = finished.aggregates().to_csv();
+    let evaluation = finished.evaluate().map_err(|e| failed(&e.field, &e.message))?;
+    Ok((evaluation, aggregates))
 }
 
 fn report_progress(evaluator: &CsvEvaluator) {
@@ -73,11 +83,11 @@ fn report_progress(evaluator: &CsvEvaluator) {
     post(&WorkerReport::Progress { bytes: p.bytes, rows: p.rows });
 }
 
-fn failed(field: &str, message: &str) -> WorkerReport {
+pub(crate) fn failed(field: &str, message: &str) -> WorkerReport {
     WorkerReport::Failed { field: field.into(), message: message.into() }
 }
 
-fn post(report: &WorkerReport) {
+pub(crate) fn post(report: &WorkerReport) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // Plain objects: maps as JS objects, not Map (structured clone handles both, the page expects objects).
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);

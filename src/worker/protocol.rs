@@ -3,6 +3,10 @@
 //!
 //! page -> worker: `[config: EvalConfig, data: Blob]`, once, after `Ready`.
 //! worker -> page: `Ready`, then `Progress`… and one `Done` or `Failed`.
+//!
+//! The aggregates path (SDK.md §6, worker::aggregates): the page may instead post
+//! requests named by a string first (`EVALUATE_AGGREGATES`, `TO_SQL`; any number,
+//! after `Ready`); each gets one `Done`, `Sql` or `Failed`, in order.
 
 use kpilab_core::evaluate::Evaluation;
 use serde::{Deserialize, Serialize};
@@ -18,6 +22,12 @@ pub enum WorkerReport {
     },
     Done {
         evaluation: Box<Evaluation>,
+        /// The run's aggregates as CSV text (`Aggregates::to_csv`): what a shared link carries.
+        aggregates: String,
+    },
+    /// The warehouse query asked for by `AggregatesRequest::Sql`.
+    Sql {
+        sql: String,
     },
     /// `field` is the core's path of the problem ("" when not about a setting).
     Failed {
@@ -25,3 +35,10 @@ pub enum WorkerReport {
         message: String,
     },
 }
+
+/// The aggregates path's jobs (worker::aggregates), posted as arrays so the config
+/// is read by the same deserializer as the CSV job's (no second copy in the wasm):
+/// `["evaluate", config, aggregatesCsv]` (a query's result, a shared link's) or
+/// `["sql", config, dialect, table]` (`Dialect::from_name`).
+pub const EVALUATE_AGGREGATES: &str = "evaluate";
+pub const TO_SQL: &str = "sql";
