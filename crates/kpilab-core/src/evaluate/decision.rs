@@ -321,6 +321,7 @@ mod tests {
             comparisons,
             srm: Srm { chi_square: 1.0, p_value: srm_p, mismatch: srm_p < 0.001 },
             warnings: vec![],
+            cuped: None,
         }
     }
 
