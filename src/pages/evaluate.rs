@@ -16,7 +16,7 @@ use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
 use crate::components::csv_progress::CsvProgress;
 use crate::components::data_quality::DataQualityPanel;
-use crate::components::decision_card::DecisionCard;
+use crate::components::decision_card::{DecisionCard, DecisionSummary};
 use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
 use crate::components::segment_table::SegmentTable;
@@ -24,6 +24,7 @@ use crate::components::totals_input::TotalsInput;
 use crate::models::auto_map;
 use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
 use crate::models::plan_file::PlanFile;
+use crate::models::result_context::ResultContext;
 use crate::services::csv_job::CsvJob;
 use crate::services::files::{self, SAMPLE_URL};
 use crate::services::session;
@@ -32,6 +33,7 @@ use crate::state::eval_session::{self, KeptForm};
 use crate::state::eval_state::{Action, EvalState, Phase, Source};
 use crate::state::FieldError;
 use crate::text::format::megabytes;
+use crate::text::report::interval_level;
 use crate::worker::protocol::WorkerReport;
 
 #[function_component(Evaluate)]
@@ -43,11 +45,16 @@ pub fn evaluate() -> Html {
     });
     let job = use_mut_ref(|| None::<CsvJob>);
     let totals_mode = use_state(|| false);
+    // The loaded plan, for runs started from callbacks made before it was loaded.
+    let plan = use_mut_ref(|| None::<Rc<PlanFile>>);
+    *plan.borrow_mut() = state.plan.clone();
 
-    // Starts the worker on `blob`; reports flow into the reducer.
+    // Starts the worker on `blob` (KPIs added after a loaded plan made exploratory);
+    // reports flow into the reducer.
     let start: Rc<dyn Fn(Blob, EvalConfig)> = {
-        let (dispatcher, job) = (state.dispatcher(), job.clone());
+        let (dispatcher, job, plan) = (state.dispatcher(), job.clone(), plan.clone());
         Rc::new(move |blob: Blob, config: EvalConfig| {
+            let context = Rc::new(ResultContext::prepare(config, plan.borrow().clone()));
             let on_report = {
                 let (dispatcher, job) = (dispatcher.clone(), job.clone());
                 Callback::from(move |report: WorkerReport| {
@@ -60,10 +67,10 @@ pub fn evaluate() -> Html {
                     }
                 })
             };
-            match CsvJob::start(blob, &config, on_report) {
+            match CsvJob::start(blob, &context.config, on_report) {
                 Ok(new_job) => {
                     *job.borrow_mut() = Some(new_job);
-                    dispatcher.dispatch(Action::Started(js_sys::Date::now()));
+                    dispatcher.dispatch(Action::Started(js_sys::Date::now(), context));
                 }
                 Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
             }
@@ -198,7 +205,7 @@ pub fn evaluate() -> Html {
             if *totals_mode {
                 <TotalsInput />
             } else {
-                <div class="planner-grid">
+                <div class={classes!("planner-grid", matches!(state.phase, Phase::Done { .. }).then_some("has-result"))}>
                     <div class="evaluate-setup">
                         <CsvDrop on_file={on_file} on_sample={on_sample} chosen={chosen} />
                         if let Some(Err(e)) = &state.preview {
@@ -233,11 +240,15 @@ fn results(state: &EvalState, preview: Option<Rc<CsvPreview>>, on_cancel: Callba
                     <CsvProgress bytes={*bytes} total_bytes={total} rows={*rows}
                         elapsed_ms={js_sys::Date::now() - started_ms} on_cancel={on_cancel} />
                 },
-                Phase::Done { evaluation, kinds } => html! {
+                Phase::Done { evaluation, context } => html! {
                     <>
-                        <DecisionCard evaluation={evaluation.clone()} source={source_name} />
+                        <DecisionSummary evaluation={evaluation.clone()} />
+                        <DecisionCard evaluation={evaluation.clone()} source={source_name} context={context.clone()} />
                         <DataQualityPanel evaluation={evaluation.clone()} />
-                        <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds.clone()} />
+                        <KpiResults kpis={Rc::new(evaluation.kpis.clone())}
+                            kinds={Rc::new(context.config.kpis.iter().map(|k| (k.name.clone(), k.kind)).collect::<Vec<_>>())}
+                            exploratory={Rc::new(context.exploratory.clone())}
+                            level={interval_level(context.config.analysis.options.alpha)} />
                         <SegmentTable segments={Rc::new(evaluation.segments.clone())} />
                         <RowReportView rows={evaluation.rows.clone()} />
                     </>
