@@ -68,7 +68,7 @@ fn change_cells(kind: Option<KpiKind>, c: &Comparison, level: &str) -> Html {
                 <span class="sub" data-testid="absolute-difference">{ absolute_difference(kind, c) }</span>
                 <span class="sub" title={format!("{level} interval of the relative lift")}>{ relative_ci(c) }</span>
             </td>
-            <td data-label="Evidence">
+            <td class="evidence" data-label="Evidence">
                 { verdict_badge(c.verdict) }
                 <span class="sub">{ evidence(c) }</span>
             </td>

@@ -106,6 +106,9 @@ pub fn totals_input() -> Html {
                             (AttrValue::from("less"), AttrValue::from("One-sided: the variant is lower")),
                         ]} />
                 </div>
+                // Its own element: a changing number of KPIs must not re-create the fields above
+                // (the textarea would lose the focus while typing).
+                <div class="totals-kpis">
                 { for kpi_rows.iter().enumerate().map(|(i, kpi)| {
                     let (role, higher) = settings.role_of(i, &kpi.name);
                     let on_role = {
@@ -144,6 +147,7 @@ pub fn totals_input() -> Html {
                         </div>
                     }
                 }) }
+                </div>
                 if let Some(e) = analysis_error {
                     <p class="form-error" role="alert" data-testid="totals-error">{ e }</p>
                 }
