@@ -177,6 +177,10 @@ test("a loaded plan: a KPI added after it is exploratory and cannot decide; days
   assert.ok(Math.abs(Number(shown[1]) - reduction * 100) <= 0.05 + 1e-9, `${shown[1]} % vs ${reduction}`);
   assert.match(words, /revenue per user: a guardrail that may get up to 5\s% worse/);
   assert.match(words, /average order value was not in the plan/);
+  // Every column of the KPI and segment tables is on screen at 1280 px.
+  assert.ok(await tableFits(page), "KPI table fits at 1280 px");
+  const segmentsFit = await page.locator('[aria-label="Segments (table)"]').evaluate((box) => box.scrollWidth <= box.clientWidth + 1);
+  assert.ok(segmentsFit, "segment table fits at 1280 px");
   await page.screenshot({ path: join(OUT_DIR, "results-plan-1280.png"), fullPage: true });
   await done();
 });
