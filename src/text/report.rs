@@ -203,6 +203,10 @@ pub fn evidence(c: &Comparison) -> String {
     }
 }
 
+fn arm_users(result: &AnalyzeResult, name: &str) -> f64 {
+    result.variants.iter().find(|a| a.name == name).map(|a| a.users).unwrap_or(f64::NAN)
+}
+
 fn arm_mean(result: &AnalyzeResult, name: &str) -> f64 {
     result.variants.iter().find(|a| a.name == name).map(|a| a.mean).unwrap_or(f64::NAN)
 }
@@ -258,16 +262,19 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
 }
 
 fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
-    md.push_str("| KPI | Role | Variant | Control | Variant value | Relative lift | 95 % CI | Evidence | Verdict |\n|---|---|---|---|---|---|---|---|---|\n");
+    md.push_str("| KPI | Role | Variant | Control | Variant value | Users (control / variant) | Difference | Relative lift | Interval | Evidence | Verdict |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for k in kpis {
         for c in &k.result.comparisons {
             md.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} |\n",
                 md_text(&k.name),
                 k.role.as_str(),
                 md_text(&c.variant),
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
+                group_thousands(arm_users(&k.result, &c.control)),
+                group_thousands(arm_users(&k.result, &c.variant)),
+                trimmed(c.absolute_lift, 4),
                 relative_lift(c),
                 relative_ci(c),
                 evidence(c),
@@ -279,7 +286,7 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
 
 /// Every comparison as a CSV row; segment columns empty for all users.
 pub fn csv(evaluation: &Evaluation) -> String {
-    let mut out = String::from("segment_column,segment_value,kpi,role,variant,control,control_mean,variant_mean,absolute_lift,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,verdict\n");
+    let mut out = String::from("segment_column,segment_value,kpi,role,variant,control,control_mean,variant_mean,absolute_lift,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,verdict,control_users,variant_users\n");
     let all = std::iter::once(("", "", &evaluation.kpis));
     let segments = evaluation.segments.iter().map(|s| (s.column.as_str(), s.value.as_str(), &s.kpis));
     for (column, value, kpis) in all.chain(segments) {
@@ -303,6 +310,8 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     num(c.adjusted_p_value),
                     num(c.chance_to_beat_control),
                     c.verdict.as_str().into(),
+                    num(Some(arm_users(&k.result, &c.control))),
+                    num(Some(arm_users(&k.result, &c.variant))),
                 ];
                 out.push_str(&cells.join(","));
                 out.push('\n');
@@ -418,6 +427,36 @@ mod tests {
         );
         assert!(md.contains("Data: \\[data\\]\\(http://x.example\\).csv"), "{md}");
         assert!(!md.contains("<b>") && !md.contains("](http"));
+    }
+
+    #[test]
+    fn arms_differences_and_words() {
+        let arm =
+            ArmSummary { name: "control".into(), users: 25018.0, mean: 741.0 / 25018.0, std_dev: 0.17, ci: [0.0, 1.0] };
+        assert_eq!(arm_counts(Some(KpiKind::Conversion), &arm), "741 / 25,018");
+        assert_eq!(arm_counts(Some(KpiKind::Mean), &arm), "sd 0.17 · 25,018 users");
+        let e = evaluation();
+        let c = &e.kpis[0].result.comparisons[0];
+        let points = absolute_difference(Some(KpiKind::Conversion), c);
+        assert!(points.ends_with("\u{a0}pts"), "{points}");
+        assert_eq!(interval_level(0.1), "90\u{a0}%");
+
+        let config: EvalConfig = serde_json::from_str(
+            r#"{"variantColumn":"variant","kpis":[{"name":"conversion rate","role":"primary","kind":"conversion","column":"converted"}],
+                "analysis":{"alpha":0.1,"alternative":"greater","correction":"holm"}}"#,
+        )
+        .unwrap();
+        let ctx = ResultContext::of_config(config);
+        let words = adjustments(&e, &ctx).join("\n");
+        assert!(words.contains("Holm's correction is set, but with one variant"), "{words}");
+        assert!(words.contains("One-sided test: only an increase"), "{words}");
+        assert!(words.contains("α = 0.1: intervals are at 90"), "{words}");
+
+        let mut open = e.clone();
+        open.decision.verdict = DecisionVerdict::Inconclusive;
+        assert!(next_step(&open, &ctx).unwrap().contains("without a planned size"));
+        open.decision.verdict = DecisionVerdict::Ship;
+        assert_eq!(next_step(&open, &ctx), None);
     }
 
     #[test]
