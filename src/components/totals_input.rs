@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use kpilab_core::common::Alternative;
-use kpilab_core::evaluate::KpiRole;
+use kpilab_core::evaluate::{KpiKind, KpiRole};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -101,9 +101,9 @@ pub fn totals_input() -> Html {
                     <SelectField id="totals-alternative" label="Test" value={alternative_value(settings.alternative)}
                         onchange={on_alternative}
                         options={vec![
-                            (AttrValue::from("two-sided"), AttrValue::from("Two-sided: a change either way")),
-                            (AttrValue::from("greater"), AttrValue::from("One-sided: the variant is higher")),
-                            (AttrValue::from("less"), AttrValue::from("One-sided: the variant is lower")),
+                            (AttrValue::from("two-sided"), AttrValue::from("Two-sided (either way)")),
+                            (AttrValue::from("greater"), AttrValue::from("One-sided: higher")),
+                            (AttrValue::from("less"), AttrValue::from("One-sided: lower")),
                         ]} />
                 </div>
                 // Its own element: a changing number of KPIs must not re-create the fields above
@@ -132,7 +132,7 @@ pub fn totals_input() -> Html {
                     let higher_id = format!("totals-kpi-{i}-higher");
                     html! {
                         <div class="totals-kpi" data-testid="totals-kpi">
-                            <span class="kpi-label">{ format!("{} ({})", kpi.name, kpi.kind().as_str()) }</span>
+                            <span class="kpi-label">{ format!("{} ({})", kpi.name, if kpi.kind() == KpiKind::Conversion { "a rate" } else { "an average" }) }</span>
                             <SelectField id={format!("totals-kpi-{i}-role")} label={format!("Role of {}", kpi.name)} value={role_value(role)}
                                 onchange={on_role}
                                 options={vec![
@@ -153,12 +153,14 @@ pub fn totals_input() -> Html {
                 }
             </section>
             if let Ok((evaluation, context)) = &*outcome {
+                <div class="totals-results">
                 // The card says a sample ratio mismatch, as for a file.
                 <DecisionSummary evaluation={evaluation.clone()} />
                 <DecisionCard evaluation={evaluation.clone()} source="totals" context={context.clone()} focus=false />
                 <KpiResults kpis={Rc::new(evaluation.kpis.clone())}
                     kinds={Rc::new(context.config.kpis.iter().map(|k| (k.name.clone(), k.kind)).collect::<Vec<_>>())}
                     level={interval_level(context.config.analysis.options.alpha)} />
+                </div>
             }
         </div>
     }
