@@ -4,28 +4,34 @@
 
 use std::rc::Rc;
 
-use kpilab_core::evaluate::{Evaluation, KpiKind};
+use kpilab_core::evaluate::Evaluation;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::components::data_quality::DataQualityPanel;
-use crate::components::decision_card::DecisionCard;
+use crate::components::decision_card::{DecisionCard, DecisionSummary};
 use crate::components::kpi_results::KpiResults;
 use crate::components::row_report::RowReportView;
 use crate::components::segment_table::SegmentTable;
 use crate::components::share_results::ShareResults;
+use crate::models::result_context::ResultContext;
 use crate::services::aggregates_job::AggregatesJob;
 use crate::services::share::SharedResult;
+use crate::text::report::interval_level;
 use crate::worker::protocol::WorkerReport;
 
-/// The result page's cards (as the Evaluate view shows them); `kinds`: each KPI's name and kind.
-pub fn result_page(evaluation: &Rc<Evaluation>, kinds: Vec<(String, KpiKind)>, source: &str) -> Html {
-    let kinds = Rc::new(kinds);
+/// The result page's cards, as the Evaluate view shows them after a run; `share` sits under the decision.
+pub fn result_page(evaluation: &Rc<Evaluation>, context: &Rc<ResultContext>, source: &str, share: Html) -> Html {
+    let kinds = context.config.kpis.iter().map(|k| (k.name.clone(), k.kind)).collect::<Vec<_>>();
     html! {
         <>
-            <DecisionCard evaluation={evaluation.clone()} source={AttrValue::from(source.to_string())} />
+            <DecisionSummary evaluation={evaluation.clone()} />
+            <DecisionCard evaluation={evaluation.clone()} source={AttrValue::from(source.to_string())} context={context.clone()} />
+            { share }
             <DataQualityPanel evaluation={evaluation.clone()} />
-            <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds} />
+            <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={Rc::new(kinds)}
+                exploratory={Rc::new(context.exploratory.clone())}
+                level={interval_level(context.config.analysis.options.alpha)} />
             <SegmentTable segments={Rc::new(evaluation.segments.clone())} />
             <RowReportView rows={evaluation.rows.clone()} />
         </>
@@ -36,7 +42,7 @@ pub fn result_page(evaluation: &Rc<Evaluation>, kinds: Vec<(String, KpiKind)>, s
 #[derive(Clone, PartialEq)]
 enum Opened {
     Reading,
-    Done(Rc<SharedResult>, Rc<Evaluation>),
+    Done(Rc<SharedResult>, Rc<ResultContext>, Rc<Evaluation>),
     Failed(String),
 }
 
@@ -63,9 +69,14 @@ pub fn shared_view(props: &SharedViewProps) -> Html {
                 let on_report = {
                     let (opened, shared) = (opened.clone(), shared.clone());
                     Callback::from(move |report: WorkerReport| match report {
-                        WorkerReport::Done { evaluation, .. } => {
-                            opened.set(Opened::Done(shared.clone(), Rc::new(*evaluation)))
-                        }
+                        WorkerReport::Done { evaluation, .. } => match shared.eval_config() {
+                            Ok(config) => opened.set(Opened::Done(
+                                shared.clone(),
+                                Rc::new(ResultContext::of_config(config)),
+                                Rc::new(*evaluation),
+                            )),
+                            Err(message) => opened.set(Opened::Failed(message)),
+                        },
                         WorkerReport::Failed { message, .. } => opened.set(Opened::Failed(format!(
                             "This share link's result could not be computed again: {message}"
                         ))),
@@ -94,11 +105,8 @@ pub fn shared_view(props: &SharedViewProps) -> Html {
             <div class="planner-results">
                 { match &*opened {
                     Opened::Reading => html! { <section class="card"><p class="muted" role="status">{ "Reading the link…" }</p></section> },
-                    Opened::Done(shared, evaluation) => html! {
-                        <>
-                            { result_page(evaluation, shared.kinds(), "shared-result") }
-                            <ShareResults shared={shared.clone()} />
-                        </>
+                    Opened::Done(shared, context, evaluation) => html! {
+                        result_page(evaluation, context, "shared-result", html! { <ShareResults shared={shared.clone()} /> })
                     },
                     Opened::Failed(message) => html! {
                         <section class="card">

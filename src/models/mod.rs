@@ -7,4 +7,5 @@ pub mod csv_preview;
 pub mod event_file;
 pub mod plan_file;
 pub mod plan_results;
+pub mod result_context;
 pub mod totals;

@@ -155,6 +155,60 @@ impl PlanFile {
     }
 }
 
+/// Guardrails beyond which a plan gets the gentle focus warning.
+pub const MAX_GUARDRAILS: usize = 3;
+
+impl PlanFile {
+    /// The KPI names decided before the test: the primary, then the guardrails.
+    pub fn kpi_names(&self) -> Vec<&str> {
+        std::iter::once(self.primary_kpi.name.trim()).chain(self.guardrails.iter().map(|g| g.name.trim())).collect()
+    }
+
+    /// Whether the KPI named `name` was decided in this plan (names compared trimmed).
+    pub fn has_kpi(&self, name: &str) -> bool {
+        self.kpi_names().contains(&name.trim())
+    }
+
+    /// The gentle warning for a plan that watches too much at once (playbooks: 1
+    /// primary, 2–4 supporting, 1–3 guardrails), with `primaries` primary KPIs
+    /// (the file has one; the Evaluate form may have more); None when focused.
+    pub fn focus_warning(&self, primaries: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        if primaries > 1 {
+            parts.push(format!("{primaries} primary KPIs"));
+        }
+        if self.guardrails.len() > MAX_GUARDRAILS {
+            parts.push(format!("{} guardrails", self.guardrails.len()));
+        }
+        (!parts.is_empty()).then(|| {
+            format!(
+                "This test watches {}. Each extra KPI is one more chance of a false alarm; playbooks suggest focusing on 1 primary KPI, 2–4 supporting ones and 1–3 guardrails.",
+                parts.join(" and ")
+            )
+        })
+    }
+
+    /// Days still needed until every arm has its planned users, at the plan's daily
+    /// traffic (`dailyUsers × trafficFraction`, split as the planned sizes are);
+    /// `observed` is per arm, control first. None when the plan has no traffic or the
+    /// arms do not match; 0 when every arm is there.
+    pub fn days_left(&self, observed: &[f64]) -> Option<f64> {
+        let per_day = self.daily_users * self.traffic_fraction;
+        let planned_total: f64 = self.users_per_variant.iter().sum();
+        if !(per_day > 0.0 && planned_total > 0.0) || observed.len() != self.users_per_variant.len() {
+            return None;
+        }
+        // Each arm fills at its planned share of the daily users; the slowest sets the pace.
+        let days = self
+            .users_per_variant
+            .iter()
+            .zip(observed)
+            .map(|(planned, seen)| (planned - seen).max(0.0) / (per_day * planned / planned_total))
+            .fold(0.0, f64::max);
+        days.is_finite().then(|| days.ceil())
+    }
+}
+
 fn or_dash(s: &str) -> &str {
     if s.trim().is_empty() {
         "—"
@@ -207,6 +261,29 @@ mod tests {
         let back = PlanFile::from_json(&json).unwrap();
         assert_eq!(back, file);
         assert!(matches!(back.plan.metric, PlanMetric::Proportion { .. }));
+    }
+
+    #[test]
+    fn kpis_of_the_plan_and_days_left() {
+        let file = sample();
+        assert_eq!(file.kpi_names(), ["conversion rate", "bounce rate"]);
+        assert!(file.has_kpi(" bounce rate") && !file.has_kpi("revenue"));
+        // 2,000 a day, 1,000 per arm: the control lacks 31,234 − 25,000 = 6,234 users → 6.234 days.
+        assert_eq!(file.days_left(&[25_000.0, 30_000.0]), Some(7.0));
+        assert_eq!(file.days_left(&[40_000.0, 31_234.0]), Some(0.0));
+        assert_eq!(file.days_left(&[1.0]), None, "arms do not match");
+        let half = PlanFile { traffic_fraction: 0.5, ..sample() };
+        assert_eq!(half.days_left(&[25_000.0, 30_000.0]), Some(13.0));
+    }
+
+    #[test]
+    fn a_plan_with_too_many_kpis_gets_a_gentle_warning() {
+        let mut file = sample();
+        assert_eq!(file.focus_warning(1), None);
+        assert!(file.focus_warning(2).unwrap().starts_with("This test watches 2 primary KPIs."));
+        file.guardrails = vec![file.guardrails[0].clone(); 4];
+        let warning = file.focus_warning(1).unwrap();
+        assert!(warning.contains("4 guardrails") && warning.contains("1–3 guardrails"), "{warning}");
     }
 
     #[test]

@@ -17,16 +17,13 @@ use crate::components::column_mapper::ColumnMapper;
 use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
 use crate::components::csv_progress::CsvProgress;
-use crate::components::data_quality::DataQualityPanel;
-use crate::components::decision_card::DecisionCard;
-use crate::components::kpi_results::KpiResults;
-use crate::components::row_report::RowReportView;
-use crate::components::segment_table::SegmentTable;
 use crate::components::share_results::ShareResults;
+use crate::components::share_view::result_page;
 use crate::components::totals_input::TotalsInput;
 use crate::models::auto_map;
 use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
 use crate::models::plan_file::PlanFile;
+use crate::models::result_context::ResultContext;
 use crate::pages::warehouse::Warehouse;
 use crate::services::csv_job::CsvJob;
 use crate::services::files::{self, SAMPLE_URL};
@@ -50,15 +47,20 @@ pub fn evaluate() -> Html {
     let mode = use_state(|| Mode::Rows);
     // The finished run's config and aggregates, for its share link.
     let shared = use_state(|| None::<Rc<SharedResult>>);
+    // The loaded plan, for runs started from callbacks made before it was loaded.
+    let plan = use_mut_ref(|| None::<Rc<PlanFile>>);
+    *plan.borrow_mut() = state.plan.clone();
 
-    // Starts the worker on `blob`; reports flow into the reducer.
+    // Starts the worker on `blob` (KPIs added after a loaded plan made exploratory);
+    // reports flow into the reducer.
     let start: Rc<dyn Fn(Blob, EvalConfig)> = {
-        let (dispatcher, job, shared) = (state.dispatcher(), job.clone(), shared.clone());
+        let (dispatcher, job, shared, plan) = (state.dispatcher(), job.clone(), shared.clone(), plan.clone());
         Rc::new(move |blob: Blob, config: EvalConfig| {
             shared.set(None);
+            let context = Rc::new(ResultContext::prepare(config, plan.borrow().clone()));
             let on_report = {
                 let (dispatcher, job, shared, config) =
-                    (dispatcher.clone(), job.clone(), shared.clone(), config.clone());
+                    (dispatcher.clone(), job.clone(), shared.clone(), context.config.clone());
                 Callback::from(move |report: WorkerReport| {
                     if let WorkerReport::Done { aggregates, .. } = &report {
                         shared.set(Some(Rc::new(SharedResult::new(&config, aggregates.clone()))));
@@ -72,10 +74,10 @@ pub fn evaluate() -> Html {
                     }
                 })
             };
-            match CsvJob::start(blob, &config, on_report) {
+            match CsvJob::start(blob, &context.config, on_report) {
                 Ok(new_job) => {
                     *job.borrow_mut() = Some(new_job);
-                    dispatcher.dispatch(Action::Started(js_sys::Date::now()));
+                    dispatcher.dispatch(Action::Started(js_sys::Date::now(), context));
                 }
                 Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
             }
@@ -226,7 +228,7 @@ pub fn evaluate() -> Html {
                             on_edit={on_edit.clone()} on_plan_file={on_plan_file.clone()} plan_note={state.plan_note.clone()} />
                     } } else { html! {} }} />
             } else {
-                <div class="planner-grid">
+                <div class={classes!("planner-grid", matches!(state.phase, Phase::Done { .. }).then_some("has-result"))}>
                     <div class="evaluate-setup">
                         <CsvDrop on_file={on_file} on_sample={on_sample} chosen={chosen} />
                         if let Some(Err(e)) = &state.preview {
@@ -274,18 +276,10 @@ fn results(
                     <CsvProgress bytes={*bytes} total_bytes={total} rows={*rows}
                         elapsed_ms={js_sys::Date::now() - started_ms} on_cancel={on_cancel} />
                 },
-                Phase::Done { evaluation, kinds } => html! {
-                    <>
-                        <DecisionCard evaluation={evaluation.clone()} source={source_name} />
-                        if let Some(shared) = shared {
-                            <ShareResults shared={shared} />
-                        }
-                        <DataQualityPanel evaluation={evaluation.clone()} />
-                        <KpiResults kpis={Rc::new(evaluation.kpis.clone())} kinds={kinds.clone()} />
-                        <SegmentTable segments={Rc::new(evaluation.segments.clone())} />
-                        <RowReportView rows={evaluation.rows.clone()} />
-                    </>
-                },
+                Phase::Done { evaluation, context } => result_page(evaluation, context, &source_name, match shared {
+                    Some(shared) => html! { <ShareResults shared={shared} /> },
+                    None => html! {},
+                }),
                 Phase::Failed(message) => html! {
                     <section class="card"><h2>{ "Could not evaluate" }</h2><p class="form-error" role="alert" data-testid="eval-error">{ message.clone() }</p></section>
                 },

@@ -15,6 +15,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
 use crate::components::share_results::ShareResults;
 use crate::components::share_view::result_page;
+use crate::models::result_context::ResultContext;
 use crate::services::aggregates_job::AggregatesJob;
 use crate::services::files;
 use crate::services::share::{config_object, SharedResult};
@@ -48,7 +49,7 @@ pub struct WarehouseProps {
 enum Outcome {
     None,
     Running,
-    Done(Rc<SharedResult>, Rc<Evaluation>),
+    Done(Rc<SharedResult>, Rc<ResultContext>, Rc<Evaluation>),
     Failed(String),
 }
 
@@ -101,11 +102,12 @@ pub fn warehouse(props: &WarehouseProps) -> Html {
                 Err(issue) => return outcome.set(Outcome::Failed(issue.message.clone())),
             };
             let shared = Rc::new(SharedResult::new(&config, text));
+            let context = Rc::new(ResultContext::of_config(config));
             let on_report = {
                 let (outcome, shared) = (outcome.clone(), shared.clone());
                 Callback::from(move |report: WorkerReport| match report {
                     WorkerReport::Done { evaluation, .. } => {
-                        outcome.set(Outcome::Done(shared.clone(), Rc::new(*evaluation)))
+                        outcome.set(Outcome::Done(shared.clone(), context.clone(), Rc::new(*evaluation)))
                     }
                     WorkerReport::Failed { message, .. } => outcome.set(Outcome::Failed(message)),
                     _ => {}
@@ -214,12 +216,8 @@ pub fn warehouse(props: &WarehouseProps) -> Html {
                 { match &*outcome {
                     Outcome::None => html! {},
                     Outcome::Running => html! { <section class="card"><p class="muted" role="status">{ "Evaluating…" }</p></section> },
-                    Outcome::Done(shared, evaluation) => html! {
-                        <>
-                            { result_page(evaluation, shared.kinds(), "warehouse-result") }
-                            <ShareResults shared={shared.clone()} />
-                        </>
-                    },
+                    Outcome::Done(shared, context, evaluation) => result_page(evaluation, context, "warehouse-result",
+                        html! { <ShareResults shared={shared.clone()} /> }),
                     Outcome::Failed(message) => html! {
                         <section class="card"><h2>{ "Could not evaluate" }</h2><p class="form-error" role="alert" data-testid="warehouse-error">{ message.clone() }</p></section>
                     },

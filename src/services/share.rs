@@ -9,10 +9,8 @@
 //! browser's too, and the config stays a JS object the worker reads (its serde
 //! code is already in the worker): no second config parser in the page's wasm.
 
-use std::str::FromStr;
-
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
-use kpilab_core::evaluate::{EvalConfig, KpiKind};
+use kpilab_core::evaluate::EvalConfig;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -67,14 +65,10 @@ impl SharedResult {
     }
 
     /// Each KPI's name and kind, as the result cards want them.
-    pub fn kinds(&self) -> Vec<(String, KpiKind)> {
-        let kpis = Reflect::get(&self.config, &"kpis".into()).map(|k| Array::from(&k)).unwrap_or_default();
-        kpis.iter()
-            .filter_map(|k| {
-                let field = |name: &str| Reflect::get(&k, &name.into()).ok().and_then(|v| v.as_string());
-                Some((field("name")?, KpiKind::from_str(&field("kind")?).ok()?))
-            })
-            .collect()
+    /// The config as the core's type, for the result page (the worker has checked it).
+    pub fn eval_config(&self) -> Result<EvalConfig, String> {
+        serde_wasm_bindgen::from_value(self.config.clone())
+            .map_err(|e| format!("This share link's settings are unreadable: {e}"))
     }
 
     /// `{"config": …, "aggregates": "…"}`.

@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
-use kpilab_core::evaluate::{Evaluation, KpiKind};
+use kpilab_core::evaluate::Evaluation;
 use web_sys::Blob;
 use yew::Reducible;
 
 use crate::models::auto_map;
 use crate::models::csv_preview::CsvPreview;
 use crate::models::plan_file::PlanFile;
+use crate::models::result_context::ResultContext;
 use crate::state::eval_form::{EvalEdit, EvalForm};
 use crate::state::eval_session::KeptForm;
 use crate::state::FieldError;
@@ -37,7 +38,8 @@ pub enum Phase {
     },
     Done {
         evaluation: Rc<Evaluation>,
-        kinds: Rc<Vec<(String, KpiKind)>>,
+        /// The settings it ran with, the plan and the KPIs added after it.
+        context: Rc<ResultContext>,
     },
     Failed(String),
 }
@@ -56,6 +58,8 @@ pub struct EvalState {
     /// The mapping kept from earlier in this tab (Evaluate → Plan → Evaluate): used
     /// instead of the automatic one for the next file that has its columns.
     pub kept: Option<KeptForm>,
+    /// The configuration of the run under way, for its result page.
+    pub running: Option<Rc<ResultContext>>,
 }
 
 /// What happened: the user's edits, the file's preview and the worker's reports.
@@ -65,8 +69,8 @@ pub enum Action {
     Edit(EvalEdit),
     /// Boxed: a plan file is much larger than the other actions.
     Plan(Result<Box<PlanFile>, String>),
-    /// The worker started, at this time (ms since the epoch).
-    Started(f64),
+    /// The worker started, at this time (ms since the epoch), on this configuration.
+    Started(f64, Rc<ResultContext>),
     Report(WorkerReport),
     Issue(FieldError),
     Cancelled,
@@ -108,13 +112,16 @@ impl Reducible for EvalState {
             }
             Action::Plan(Ok(plan)) => {
                 s.form.apply_plan(&plan);
-                s.plan_note = Some(Ok(plan_loaded_note(&plan)));
+                // A plan that watches too much gets its gentle warning right away.
+                let focus = plan.focus_warning(1).map(|w| format!(" {w}")).unwrap_or_default();
+                s.plan_note = Some(Ok(format!("{}{focus}", plan_loaded_note(&plan))));
                 s.plan = Some(Rc::new(*plan));
                 s.issue = None;
             }
             Action::Plan(Err(e)) => s.plan_note = Some(Err(e)),
-            Action::Started(started_ms) => {
+            Action::Started(started_ms, context) => {
                 s.phase = Phase::Running { started_ms, bytes: 0.0, rows: 0.0 };
+                s.running = Some(context);
                 s.issue = None;
             }
             Action::Report(report) => match (report, &s.phase) {
@@ -122,8 +129,10 @@ impl Reducible for EvalState {
                     s.phase = Phase::Running { started_ms: *started_ms, bytes, rows };
                 }
                 (WorkerReport::Done { evaluation, .. }, Phase::Running { .. }) => {
-                    let kinds = s.form.kpis.iter().map(|k| (k.name.trim().to_string(), k.kind)).collect();
-                    s.phase = Phase::Done { evaluation: Rc::new(*evaluation), kinds: Rc::new(kinds) };
+                    let context = s.running.take().unwrap_or_else(|| {
+                        Rc::new(ResultContext::of_config(kpilab_core::evaluate::EvalConfig::new("", Vec::new())))
+                    });
+                    s.phase = Phase::Done { evaluation: Rc::new(*evaluation), context };
                 }
                 (WorkerReport::Failed { field, message }, Phase::Running { .. }) => {
                     if !field.is_empty() {
@@ -151,9 +160,14 @@ mod tests {
         (*Rc::new(state).reduce(action)).clone()
     }
 
+    fn started(at_ms: f64) -> Action {
+        let config = kpilab_core::evaluate::EvalConfig::new("variant", Vec::new());
+        Action::Started(at_ms, Rc::new(ResultContext::of_config(config)))
+    }
+
     #[test]
     fn progress_then_failure_names_the_field() {
-        let s = reduce(EvalState::default(), Action::Started(1000.0));
+        let s = reduce(EvalState::default(), started(1000.0));
         let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 5.0, rows: 2.0 }));
         assert!(s.phase == Phase::Running { started_ms: 1000.0, bytes: 5.0, rows: 2.0 });
         let failed = WorkerReport::Failed { field: "kpis[0].column".into(), message: "no such column".into() };
@@ -185,7 +199,7 @@ mod tests {
 
     #[test]
     fn reports_after_cancel_are_ignored() {
-        let s = reduce(EvalState::default(), Action::Started(0.0));
+        let s = reduce(EvalState::default(), started(0.0));
         let s = reduce(s, Action::Cancelled);
         let s = reduce(s, Action::Report(WorkerReport::Progress { bytes: 9.0, rows: 9.0 }));
         assert!(s.phase == Phase::Setup);

@@ -2,10 +2,169 @@
 //! and a CSV of every comparison (all users, then each segment). Only presents
 //! numbers the core computed.
 
-use kpilab_core::analyze::{AnalyzeResult, Comparison};
-use kpilab_core::evaluate::{Evaluation, KpiResult};
+use kpilab_core::analyze::{AnalysisMethod, AnalyzeResult, ArmSummary, Comparison, Correction, WarningCode};
+use kpilab_core::common::Alternative;
+use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiKind, KpiResult, KpiRole};
 
-use crate::text::format::{group_thousands, p_value, percent, trimmed, PercentStyle};
+use crate::models::result_context::ResultContext;
+use crate::text::format::{group_thousands, p_value, percent, plain, trimmed, PercentStyle};
+
+/// Whether values of this kind are shares (written as percents, differences in points).
+fn is_share(kind: Option<KpiKind>) -> bool {
+    matches!(kind, Some(KpiKind::Conversion | KpiKind::Funnel))
+}
+
+/// What is behind an arm's value: "741 / 25,018" (conversions / users) for a
+/// share, "sd 12.4 · 25,018 users" for a mean, "25,018 users" otherwise. The
+/// conversions are the arm's rate times its users (a whole number).
+pub fn arm_counts(kind: Option<KpiKind>, arm: &ArmSummary) -> String {
+    match kind {
+        _ if is_share(kind) => {
+            format!("{} / {}", group_thousands((arm.mean * arm.users).round()), group_thousands(arm.users))
+        }
+        Some(KpiKind::Mean) => format!("sd {} · {} users", trimmed(arm.std_dev, 2), group_thousands(arm.users)),
+        _ => format!("{} users", group_thousands(arm.users)),
+    }
+}
+
+/// The absolute difference: "+0.27 pts" for shares (percentage points), "+1.23" for amounts.
+pub fn absolute_difference(kind: Option<KpiKind>, c: &Comparison) -> String {
+    let x = c.absolute_lift;
+    let sign = if x > 0.0 { "+" } else { "" };
+    if is_share(kind) {
+        format!("{sign}{}\u{a0}pts", trimmed(x * 100.0, 2))
+    } else {
+        format!("{sign}{}", trimmed(x, 2))
+    }
+}
+
+/// "95 %" for alpha 0.05: the level of the intervals shown.
+pub fn interval_level(alpha: f64) -> String {
+    percent(1.0 - alpha, PercentStyle::Share)
+}
+
+/// Every adjustment behind the numbers, in words: CUPED and how much variance it
+/// removed, a KPI's own warnings, the correction, the method, a one-sided test,
+/// guardrail margins, lower-is-better KPIs and KPIs added after the plan.
+pub fn adjustments(e: &Evaluation, ctx: &ResultContext) -> Vec<String> {
+    let options = &ctx.config.analysis.options;
+    let mut lines = Vec::new();
+    for k in &e.kpis {
+        if let Some(cuped) = k.result.cuped {
+            let covariate = ctx.spec(&k.name).and_then(|s| s.covariate.clone()).unwrap_or("the covariate".into());
+            lines.push(format!(
+                "{}: CUPED used each user's {covariate} from before the test to remove {} of the variance, so its interval is narrower; the values shown are the observed ones.",
+                k.name,
+                percent(cuped.variance_reduction, PercentStyle::Share)
+            ));
+        }
+        // SRM has its banner, an assumed control its line above.
+        for w in k.result.warnings.iter().filter(|w| !matches!(w.code, WarningCode::Srm | WarningCode::ControlAssumed))
+        {
+            let line = format!("{}: {}", k.name, w.message);
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    let treatments = e.kpis.first().map_or(0, |k| k.result.comparisons.len());
+    let correction = match options.correction {
+        Correction::None => None,
+        Correction::Holm => Some("Holm's correction"),
+        Correction::Bonferroni => Some("The Bonferroni correction"),
+        Correction::BenjaminiHochberg => Some("The Benjamini-Hochberg correction (false discovery rate)"),
+    };
+    if let Some(name) = correction {
+        lines.push(if treatments > 1 {
+            format!("{name} adjusts each KPI's p-values for the {treatments} variants compared with the control.")
+        } else {
+            format!("{name} is set, but with one variant against the control it changes nothing.")
+        });
+    }
+    match options.method {
+        AnalysisMethod::Frequentist => {}
+        AnalysisMethod::Sequential => lines.push(
+            "Sequential analysis: the p-values stay valid however often you look at the test, at the price of wider intervals.".into(),
+        ),
+        AnalysisMethod::Bayesian => lines.push(
+            "Bayesian analysis with flat priors: the evidence is each variant's chance to beat the control, not a p-value.".into(),
+        ),
+    }
+    match options.alternative {
+        Alternative::TwoSided => {}
+        Alternative::Greater => lines
+            .push("One-sided test: only an increase counts as evidence, so a drop is never called significant.".into()),
+        Alternative::Less => lines
+            .push("One-sided test: only a decrease counts as evidence, so a rise is never called significant.".into()),
+    }
+    if options.alpha != 0.05 {
+        lines.push(format!(
+            "Significance level α = {}: intervals are at {}.",
+            plain(options.alpha),
+            interval_level(options.alpha)
+        ));
+    }
+    for spec in &ctx.config.kpis {
+        if let (KpiRole::Guardrail, Some(m)) = (spec.role, spec.non_inferiority_margin) {
+            lines.push(format!(
+                "{}: a guardrail that may get up to {} worse before it blocks shipping (its non-inferiority margin).",
+                spec.name,
+                percent(m, PercentStyle::Share)
+            ));
+        }
+        if !spec.higher_is_better {
+            lines.push(format!("{}: lower is better, so a drop counts as better.", spec.name));
+        }
+    }
+    for name in &ctx.exploratory {
+        lines.push(format!(
+            "{name} was not in the plan: added after the plan — exploratory. It is reported but cannot decide ship or do-not-ship."
+        ));
+    }
+    lines
+}
+
+/// Per arm, control first, the primary KPI's users (for days left).
+fn observed_users(e: &Evaluation) -> Vec<f64> {
+    let Some(primary) = e.kpis.iter().find(|k| k.role == KpiRole::Primary) else { return Vec::new() };
+    let users = |name: &str| primary.result.variants.iter().find(|v| v.name == name).map_or(0.0, |v| v.users);
+    let control = primary.result.comparisons.first().map(|c| users(&c.control));
+    control.into_iter().chain(primary.result.comparisons.iter().map(|c| users(&c.variant))).collect()
+}
+
+/// What to do next when the answer is not ship or do-not-ship: days left at the
+/// plan's traffic, or what is needed to know it. None for ship / do-not-ship.
+pub fn next_step(e: &Evaluation, ctx: &ResultContext) -> Option<String> {
+    let planned = ctx.config.analysis.planned_users_per_variant;
+    match (e.decision.verdict, &ctx.plan) {
+        (DecisionVerdict::Ship | DecisionVerdict::DoNotShip, _) => None,
+        (DecisionVerdict::KeepRunning, Some(plan)) => Some(match plan.days_left(&observed_users(e)) {
+            Some(days) => format!(
+                "Keep the test running about {} more day{}: at the plan's {} users a day ({} of them in the test) every variant reaches its planned {} users.",
+                group_thousands(days),
+                if days == 1.0 { "" } else { "s" },
+                group_thousands(plan.daily_users),
+                percent(plan.traffic_fraction, PercentStyle::Share),
+                plan.users_per_variant.iter().map(|n| group_thousands(*n)).collect::<Vec<_>>().join(" / "),
+            ),
+            None => "Keep the test running until every variant has its planned users; the plan's daily users do not fit these variants, so the days left are unknown.".into(),
+        }),
+        (DecisionVerdict::KeepRunning, None) => Some(format!(
+            "Keep the test running until every variant has {} users. To see how many days that takes, load the plan file (it has the daily users).",
+            group_thousands(planned.unwrap_or(f64::NAN))
+        )),
+        (DecisionVerdict::Inconclusive, _) if planned.is_none() => Some(
+            "Next step: without a planned size the app cannot tell whether more users would settle it. Load the plan file, or type the planned users per variant, to see whether to keep running and for how many days.".into(),
+        ),
+        (DecisionVerdict::Inconclusive, plan) => {
+            let action = plan.as_ref().map(|p| p.actions.inconclusive.trim()).filter(|a| !a.is_empty());
+            Some(format!(
+                "Every variant has its planned users: the difference is smaller than the test was sized to detect.{}",
+                action.map(|a| format!(" The plan says: {a}")).unwrap_or_default()
+            ))
+        }
+    }
+}
 
 /// The relative lift, "+8.0 %", or "—" when there is none (zero control mean).
 pub fn relative_lift(c: &Comparison) -> String {
@@ -42,6 +201,10 @@ pub fn evidence(c: &Comparison) -> String {
         }
         _ => "—".into(),
     }
+}
+
+fn arm_users(result: &AnalyzeResult, name: &str) -> f64 {
+    result.variants.iter().find(|a| a.name == name).map(|a| a.users).unwrap_or(f64::NAN)
 }
 
 fn arm_mean(result: &AnalyzeResult, name: &str) -> f64 {
@@ -99,16 +262,19 @@ pub fn markdown(evaluation: &Evaluation, source: &str) -> String {
 }
 
 fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
-    md.push_str("| KPI | Role | Variant | Control | Variant value | Relative lift | 95 % CI | Evidence | Verdict |\n|---|---|---|---|---|---|---|---|---|\n");
+    md.push_str("| KPI | Role | Variant | Control | Variant value | Users (control / variant) | Difference | Relative lift | Interval | Evidence | Verdict |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for k in kpis {
         for c in &k.result.comparisons {
             md.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} |\n",
                 md_text(&k.name),
                 k.role.as_str(),
                 md_text(&c.variant),
                 trimmed(arm_mean(&k.result, &c.control), 4),
                 trimmed(arm_mean(&k.result, &c.variant), 4),
+                group_thousands(arm_users(&k.result, &c.control)),
+                group_thousands(arm_users(&k.result, &c.variant)),
+                trimmed(c.absolute_lift, 4),
                 relative_lift(c),
                 relative_ci(c),
                 evidence(c),
@@ -120,7 +286,7 @@ fn kpi_table(md: &mut String, kpis: &[KpiResult]) {
 
 /// Every comparison as a CSV row; segment columns empty for all users.
 pub fn csv(evaluation: &Evaluation) -> String {
-    let mut out = String::from("segment_column,segment_value,kpi,role,variant,control,control_mean,variant_mean,absolute_lift,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,verdict\n");
+    let mut out = String::from("segment_column,segment_value,kpi,role,variant,control,control_mean,variant_mean,absolute_lift,relative_lift,relative_ci_low,relative_ci_high,p_value,adjusted_p_value,chance_to_beat_control,verdict,control_users,variant_users\n");
     let all = std::iter::once(("", "", &evaluation.kpis));
     let segments = evaluation.segments.iter().map(|s| (s.column.as_str(), s.value.as_str(), &s.kpis));
     for (column, value, kpis) in all.chain(segments) {
@@ -144,6 +310,8 @@ pub fn csv(evaluation: &Evaluation) -> String {
                     num(c.adjusted_p_value),
                     num(c.chance_to_beat_control),
                     c.verdict.as_str().into(),
+                    num(Some(arm_users(&k.result, &c.control))),
+                    num(Some(arm_users(&k.result, &c.variant))),
                 ];
                 out.push_str(&cells.join(","));
                 out.push('\n');
@@ -259,6 +427,36 @@ mod tests {
         );
         assert!(md.contains("Data: \\[data\\]\\(http://x.example\\).csv"), "{md}");
         assert!(!md.contains("<b>") && !md.contains("](http"));
+    }
+
+    #[test]
+    fn arms_differences_and_words() {
+        let arm =
+            ArmSummary { name: "control".into(), users: 25018.0, mean: 741.0 / 25018.0, std_dev: 0.17, ci: [0.0, 1.0] };
+        assert_eq!(arm_counts(Some(KpiKind::Conversion), &arm), "741 / 25,018");
+        assert_eq!(arm_counts(Some(KpiKind::Mean), &arm), "sd 0.17 · 25,018 users");
+        let e = evaluation();
+        let c = &e.kpis[0].result.comparisons[0];
+        let points = absolute_difference(Some(KpiKind::Conversion), c);
+        assert!(points.ends_with("\u{a0}pts"), "{points}");
+        assert_eq!(interval_level(0.1), "90\u{a0}%");
+
+        let config: EvalConfig = serde_json::from_str(
+            r#"{"variantColumn":"variant","kpis":[{"name":"conversion rate","role":"primary","kind":"conversion","column":"converted"}],
+                "analysis":{"alpha":0.1,"alternative":"greater","correction":"holm"}}"#,
+        )
+        .unwrap();
+        let ctx = ResultContext::of_config(config);
+        let words = adjustments(&e, &ctx).join("\n");
+        assert!(words.contains("Holm's correction is set, but with one variant"), "{words}");
+        assert!(words.contains("One-sided test: only an increase"), "{words}");
+        assert!(words.contains("α = 0.1: intervals are at 90"), "{words}");
+
+        let mut open = e.clone();
+        open.decision.verdict = DecisionVerdict::Inconclusive;
+        assert!(next_step(&open, &ctx).unwrap().contains("without a planned size"));
+        open.decision.verdict = DecisionVerdict::Ship;
+        assert_eq!(next_step(&open, &ctx), None);
     }
 
     #[test]

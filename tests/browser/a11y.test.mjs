@@ -79,3 +79,22 @@ test("a result page has no WCAG 2.1 AA violations, and the focus is on the decis
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a result on a 390 px phone and the totals result have no WCAG 2.1 AA violations", async () => {
+  const { page, problems } = await open("/?view=evaluate");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId("try-sample").click();
+  await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === "decision-card");
+  assert.deepEqual(await violations(page), []);
+
+  await page.getByTestId("totals-tab").click();
+  await page.fill("#totals", "variant, users, orders, revenue mean, revenue sd\ncontrol, 5000, 500, 12.5, 30\ntreatment, 5000, 580, 12.1, 29");
+  await page.getByTestId("decision-card").waitFor();
+  // Typing totals keeps the focus in the field (the card does not take it).
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "totals");
+  assert.deepEqual(await violations(page), []);
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

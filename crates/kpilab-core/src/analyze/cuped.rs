@@ -35,8 +35,8 @@ fn covariate_of(v: &Variant, i: usize, n: f64) -> Result<(Moments, f64, f64)> {
 /// Adjusts every arm of a mean metric: theta = cov(Y, X)/var(X) over all users of
 /// all arms (n-1 denominators), arm mean -= theta·(x̄_arm - x̄_all), per-user
 /// variance vY + theta²·vX - 2·theta·cXY within the arm. `arms` holds the
-/// unadjusted arms (same order as `variants`).
-pub fn adjust(variants: &[Variant], arms: &[Arm]) -> Result<std::result::Result<Vec<Arm>, Skipped>> {
+/// unadjusted arms (same order as `variants`). Returns the adjusted arms and theta.
+pub fn adjust(variants: &[Variant], arms: &[Arm]) -> Result<std::result::Result<(Vec<Arm>, f64), Skipped>> {
     let covs =
         variants.iter().zip(arms).enumerate().map(|(i, (v, a))| covariate_of(v, i, a.n)).collect::<Result<Vec<_>>>()?;
     let n_all: f64 = arms.iter().map(|a| a.n).sum();
@@ -69,5 +69,17 @@ pub fn adjust(variants: &[Variant], arms: &[Arm]) -> Result<std::result::Result<
         }
         adjusted.push(Arm { n: arm.n, mean: arm.mean - theta * (c.sum / arm.n - x_bar_all), var: raw.max(0.0) });
     }
-    Ok(Ok(adjusted))
+    Ok(Ok((adjusted, theta)))
+}
+
+/// The share of the per-user variance CUPED removed, pooled over the arms with
+/// their n-1 weights (gbstats reports the same ratio per arm); clamped to [0, 1].
+pub fn variance_reduction(raw: &[Arm], adjusted: &[Arm]) -> f64 {
+    let pooled = |arms: &[Arm]| arms.iter().map(|a| (a.n - 1.0) * a.var).sum::<f64>();
+    let before = pooled(raw);
+    if before > 0.0 {
+        (1.0 - pooled(adjusted) / before).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }

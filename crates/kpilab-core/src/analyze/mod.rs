@@ -69,7 +69,7 @@ pub(crate) fn analyze_shifted(input: &AnalyzeInput, shift: f64) -> Result<Analyz
     }
 
     let mut warnings: Vec<Warning> = assumed.into_iter().collect();
-    let tested = cuped_arms(input, &raw, &mut warnings)?;
+    let (tested, cuped) = cuped_arms(input, &raw, &mut warnings)?;
     let variants = input.variants.iter().zip(&raw).map(|(v, arm)| summarize(input, &v.name, arm)).collect();
 
     let mut comparisons = Vec::new();
@@ -86,7 +86,7 @@ pub(crate) fn analyze_shifted(input: &AnalyzeInput, shift: f64) -> Result<Analyz
     if srm.mismatch {
         warnings.push(srm_warning(input, &users, &weights, srm.p_value));
     }
-    let result = AnalyzeResult { variants, comparisons, srm, warnings };
+    let result = AnalyzeResult { variants, comparisons, srm, warnings, cuped };
     ensure_finite(&result)?;
     Ok(result)
 }
@@ -141,10 +141,15 @@ fn control_index(input: &AnalyzeInput) -> Result<(usize, Option<Warning>)> {
 
 /// The arms the comparisons use: CUPED-adjusted when it applies (mean metric,
 /// every variant with a covariate, not switched off), else the raw arms.
-fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) -> Result<Vec<Arm>> {
+fn cuped_arms(
+    input: &AnalyzeInput,
+    raw: &[Arm],
+    warnings: &mut Vec<Warning>,
+) -> Result<(Vec<Arm>, Option<CupedSummary>)> {
+    let unadjusted = Ok((raw.to_vec(), None));
     let requested = input.options.cuped;
     if requested == Some(false) {
-        return Ok(raw.to_vec());
+        return unadjusted;
     }
     let missing: Vec<&str> = input.variants.iter().filter(|v| v.covariate.is_none()).map(|v| v.name.as_str()).collect();
     let any_covariate = missing.len() < input.variants.len();
@@ -152,19 +157,22 @@ fn cuped_arms(input: &AnalyzeInput, raw: &[Arm], warnings: &mut Vec<Warning>) ->
         if requested == Some(true) || any_covariate {
             warnings.push(text::cuped_not_a_mean());
         }
-        return Ok(raw.to_vec());
+        return unadjusted;
     }
     if !missing.is_empty() {
         if requested == Some(true) || any_covariate {
             warnings.push(text::cuped_missing(&missing));
         }
-        return Ok(raw.to_vec());
+        return unadjusted;
     }
     match cuped::adjust(&input.variants, raw)? {
-        Ok(adjusted) => Ok(adjusted),
+        Ok((adjusted, theta)) => {
+            let variance_reduction = cuped::variance_reduction(raw, &adjusted);
+            Ok((adjusted, Some(CupedSummary { theta, variance_reduction })))
+        }
         Err(cuped::Skipped::ConstantCovariate) => {
             warnings.push(text::cuped_constant_covariate());
-            Ok(raw.to_vec())
+            unadjusted
         }
     }
 }
@@ -333,6 +341,7 @@ fn ensure_finite(r: &AnalyzeResult) -> Result<()> {
         numbers
             .extend([c.p_value, c.adjusted_p_value, c.chance_to_beat_control, c.expected_loss].into_iter().flatten());
     }
+    numbers.extend(r.cuped.iter().flat_map(|c| [c.theta, c.variance_reduction]));
     if numbers.iter().all(|x| x.is_finite()) {
         Ok(())
     } else {

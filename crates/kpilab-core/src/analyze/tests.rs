@@ -326,6 +326,60 @@ fn cuped_default_on_off_and_missing() {
     assert_eq!(err(&input(MetricKind::Mean, vec![a, bad])), invalid("variants[1].covariate.crossSum"));
 }
 
+/// The variance reduction against a second route: the per-user adjusted values
+/// y - theta·(x - x̄) computed one by one, their within-arm variances pooled.
+#[test]
+fn cuped_reports_theta_and_the_variance_it_removed() {
+    let users = |arm: u64| -> Vec<(f64, f64)> {
+        (0..500u64)
+            .map(|i| {
+                let x = ((i * 37 + arm * 11) % 101) as f64 / 10.0;
+                let noise = ((i * 53 + 7) % 17) as f64 - 8.0;
+                (2.0 * x + noise + arm as f64, x)
+            })
+            .collect()
+    };
+    let arms = [users(0), users(1)];
+    let variant = |name: &str, u: &[(f64, f64)]| Variant {
+        name: name.into(),
+        users: u.len() as f64,
+        sum: Some(u.iter().map(|p| p.0).sum()),
+        sum_squares: Some(u.iter().map(|p| p.0 * p.0).sum()),
+        covariate: Some(Moments {
+            sum: u.iter().map(|p| p.1).sum(),
+            sum_squares: u.iter().map(|p| p.1 * p.1).sum(),
+            cross_sum: Some(u.iter().map(|p| p.0 * p.1).sum()),
+        }),
+        ..Variant::default()
+    };
+    let r =
+        analyze(&input(MetricKind::Mean, vec![variant("control", &arms[0]), variant("treatment", &arms[1])])).unwrap();
+    let cuped = r.cuped.expect("CUPED applied");
+
+    let all: Vec<(f64, f64)> = arms.concat();
+    let n = all.len() as f64;
+    let (my, mx) = (all.iter().map(|p| p.0).sum::<f64>() / n, all.iter().map(|p| p.1).sum::<f64>() / n);
+    let cov: f64 = all.iter().map(|p| (p.0 - my) * (p.1 - mx)).sum::<f64>() / (n - 1.0);
+    let var_x: f64 = all.iter().map(|p| (p.1 - mx).powi(2)).sum::<f64>() / (n - 1.0);
+    let theta = cov / var_x;
+    let within = |values: Vec<f64>| {
+        let m = values.iter().sum::<f64>() / values.len() as f64;
+        values.iter().map(|v| (v - m).powi(2)).sum::<f64>()
+    };
+    let (mut before, mut after) = (0.0, 0.0);
+    for arm in &arms {
+        before += within(arm.iter().map(|p| p.0).collect());
+        after += within(arm.iter().map(|p| p.0 - theta * (p.1 - mx)).collect());
+    }
+    assert_close!(cuped.theta, theta, 1e-9, 1e-12);
+    assert_close!(cuped.variance_reduction, 1.0 - after / before, 1e-9, 1e-12);
+    assert!(cuped.variance_reduction > 0.3, "x explains much of y here: {}", cuped.variance_reduction);
+
+    let mut off = input(MetricKind::Mean, vec![variant("control", &arms[0]), variant("treatment", &arms[1])]);
+    off.options.cuped = Some(false);
+    assert_eq!(analyze(&off).unwrap().cuped, None);
+}
+
 #[test]
 fn bayesian_significance_follows_chance() {
     let mut inp = two_props();

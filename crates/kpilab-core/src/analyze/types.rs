@@ -315,4 +315,20 @@ pub struct AnalyzeResult {
     pub comparisons: Vec<Comparison>,
     pub srm: Srm,
     pub warnings: Vec<Warning>,
+    /// Present when CUPED adjusted the comparisons (mean metrics with a covariate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub cuped: Option<CupedSummary>,
+}
+
+/// What CUPED did: the all-arm slope and the share of the per-user variance it removed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct CupedSummary {
+    /// theta = cov(Y, X) / var(X) over all users of all arms.
+    pub theta: f64,
+    /// 1 - Σ(n-1)·adjusted variance / Σ(n-1)·observed variance over the arms, in [0, 1]:
+    /// 0.3 = the intervals rest on 30 % less variance (about ρ² of metric and covariate).
+    pub variance_reduction: f64,
 }

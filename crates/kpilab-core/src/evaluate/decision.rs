@@ -35,7 +35,9 @@ struct TreatmentCall {
     reasons: Vec<String>,
 }
 
-pub(crate) fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAnalysis) -> Decision {
+/// The decision for `results` (one per spec, same order) under SDK.md §3's rule
+/// (module doc); `analysis` gives the planned size and the SRM threshold.
+pub fn decide(specs: &[KpiSpec], results: &[KpiResult], analysis: &EvalAnalysis) -> Decision {
     let Some(first_primary) = specs.iter().position(|k| k.role == KpiRole::Primary) else {
         return Decision {
             verdict: DecisionVerdict::Inconclusive,
@@ -321,6 +323,7 @@ mod tests {
             comparisons,
             srm: Srm { chi_square: 1.0, p_value: srm_p, mismatch: srm_p < 0.001 },
             warnings: vec![],
+            cuped: None,
         }
     }
 

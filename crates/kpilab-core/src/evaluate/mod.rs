@@ -44,6 +44,9 @@ mod time_to_event;
 mod types;
 
 pub use aggregates::{evaluate_aggregates, evaluate_aggregates_csv, Aggregates};
+/// The decision rule alone, for `analyze` results of each KPI (`results[i]` of
+/// `specs[i]`), e.g. per-variant totals typed in the app: no file needed.
+pub use decision::decide;
 pub use evaluator::CsvEvaluator;
 pub use rows::MAX_ROW_ERRORS;
 pub use types::*;

@@ -165,7 +165,7 @@ fn analyze_shape(r: &TimeToEventResult, arms: &[SurvivalArmInput], opts: &Analys
     let users: Vec<f64> = arms.iter().map(|a| a.counts.users() as f64).collect();
     let weights = validate::weights("expectedAllocation", opts.expected_allocation.as_deref(), users.len())?;
     let srm: Srm = srm::check(&users, &weights, opts.srm_alpha);
-    Ok(AnalyzeResult { variants, comparisons, srm, warnings: r.warnings.clone() })
+    Ok(AnalyzeResult { variants, comparisons, srm, warnings: r.warnings.clone(), cuped: None })
 }
 
 /// Checks a KPI's §5 fields (all kinds): `eventColumn`, `unit` and `horizon`
