@@ -33,6 +33,20 @@ impl SurvivalCounts {
         self.users += 1;
     }
 
+    /// Adds `events` conversions and `censored` censorings at `time` (finite, >= 0):
+    /// tied users at once, as the aggregates (SDK.md §6) carry them. The same as
+    /// `events + censored` calls of `add`.
+    pub fn add_counts(&mut self, time: f64, events: u64, censored: u64) {
+        if events + censored == 0 {
+            return;
+        }
+        let slot = self.by_time.entry((time + 0.0).to_bits()).or_insert((0, 0));
+        slot.0 += events;
+        slot.1 += censored;
+        self.events += events;
+        self.users += events + censored;
+    }
+
     pub fn users(&self) -> u64 {
         self.users
     }
