@@ -68,6 +68,67 @@ impl Dialect {
     pub fn literal(self, s: &str) -> String {
         format!("'{s}'")
     }
+
+    /// A cell as the CSV path's filters see it: its text, trimmed of spaces, null as ''.
+    pub fn cell_text(self, column: &str) -> String {
+        format!("COALESCE(TRIM(CAST({} AS {})), '')", self.ident(column), self.text())
+    }
+
+    /// `text` as a double, or null when it is not a number (never an error).
+    pub fn try_double(self, text: &str) -> String {
+        match self {
+            Dialect::Duckdb | Dialect::Spark => format!("TRY_CAST({text} AS DOUBLE)"),
+            Dialect::Snowflake => format!("TRY_TO_DOUBLE({text})"),
+            Dialect::Bigquery => format!("SAFE_CAST({text} AS FLOAT64)"),
+            Dialect::Clickhouse => format!("toFloat64OrNull({text})"),
+            // No TRY_CAST: a CASE guards the cast with the shape of a decimal number.
+            Dialect::Postgres => format!(
+                "CASE WHEN {text} ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN CAST({text} AS DOUBLE PRECISION) END"
+            ),
+        }
+    }
+
+    /// A typed TIMESTAMP column as whole microseconds since the epoch (UTC).
+    pub fn epoch_us(self, column: &str) -> String {
+        let c = self.ident(column);
+        match self {
+            Dialect::Duckdb => format!("epoch_us({c})"),
+            Dialect::Postgres => format!("CAST(ROUND(EXTRACT(EPOCH FROM {c}) * 1000000) AS BIGINT)"),
+            Dialect::Bigquery => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
+            Dialect::Snowflake => format!("DATE_PART(EPOCH_MICROSECOND, {c})"),
+            Dialect::Spark => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
+            Dialect::Clickhouse => format!("toUnixTimestamp64Micro(toDateTime64({c}, 6))"),
+        }
+    }
+
+    /// The `q`-quantile (0-1) of `x` by linear interpolation between closest ranks
+    /// (numpy's default, as `evaluate::percentile`): exact in every dialect.
+    /// BigQuery has it only as a window function: `over_all` marks that form.
+    pub fn percentile(self, x: &str, q: f64) -> (String, bool) {
+        match self {
+            Dialect::Duckdb => (format!("quantile_cont({x}, {q:?})"), false),
+            Dialect::Postgres | Dialect::Snowflake => {
+                (format!("PERCENTILE_CONT({q:?}) WITHIN GROUP (ORDER BY {x})"), false)
+            }
+            // Spark's `percentile` is exact (not `percentile_approx`), linear interpolation.
+            Dialect::Spark => (format!("PERCENTILE({x}, {q:?})"), false),
+            // Inclusive = Excel's PERCENTILE.INC = numpy linear (not `quantileExact`, no interpolation).
+            Dialect::Clickhouse => (format!("quantileExactInclusive({q:?})({x})"), false),
+            Dialect::Bigquery => (format!("PERCENTILE_CONT({x}, {q:?}) OVER ()"), true),
+        }
+    }
+}
+
+/// A filter value that goes into the SQL as a string literal: no quotes,
+/// backslashes or control characters (their escapes differ between dialects).
+pub fn check_literal(field: &str, value: &str) -> Result<()> {
+    if value.chars().any(|c| matches!(c, '\'' | '\\') || c.is_control()) {
+        return Err(KpilabError::unsupported(
+            field,
+            format!("toSql cannot compare with \"{value}\": filter texts in SQL must not hold quotes, backslashes or control characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// A name that goes into the SQL: no quotes, backslashes or control characters

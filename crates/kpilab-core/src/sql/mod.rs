@@ -8,6 +8,8 @@
 //! and variant name, so `analysis.control`'s "first" rule means first by name.
 
 mod dialect;
+mod events;
+mod filter;
 mod query;
 
 pub use dialect::Dialect;
