@@ -35,7 +35,7 @@ export function generateEvents(seed, users, time = "iso") {
     // Whole milliseconds (or seconds), distinct per user: a step of >= 1 s.
     // Users 0-5 are exposed first, in name order of variant, device and channel (SQL's
     // order is by name, the CSV path's by first appearance).
-    let t = u < 6 ? START - (6 - u) * 60e3 : START + Math.floor(r() * 10 * 24) * HOUR + Math.floor(r() * HOUR);
+    let t = u < 6 ? START - (6 - u) * 60e3 : START + Math.floor(r() * 6 * 24) * HOUR + Math.floor(r() * HOUR);
     const row = (event, extra = {}) => {
       events.push({ t, id, variant: extra.variant ?? variant, event, device, channel, ...extra });
       t += 1000 + Math.floor(r() * 6 * HOUR);
@@ -62,7 +62,7 @@ export function generateEvents(seed, users, time = "iso") {
       } else if (r() < 0.1) {
         row("purchase", { session, revenue: (10 + 20 * r()).toFixed(2), quantity: 1, balance: (1e7 + r()).toFixed(6) });
       }
-      t += Math.floor(r() * 48 * HOUR);
+      t += Math.floor(r() * 96 * HOUR);
     }
     if (u >= 6 && r() < 0.03) row("page_view", { session: 9, variant: variant === "control" ? "treatment" : "control" });
   }

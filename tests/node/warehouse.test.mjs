@@ -1,9 +1,13 @@
 // The warehouse path on real engines (SDK.md §6): the same generated CSVs loaded
 // into DuckDB (@duckdb/node-api) and PostgreSQL (Debian's postgresql: a throwaway
 // cluster on a unix socket in a temp dir, stopped after); toSql → engine →
-// evaluateAggregates equals evaluateCsv on the file within 1e-9 relative, for
-// every KPI kind toSql supports (conversion, mean with CUPED, ratio, segments,
-// userColumn), with values near 1e7 and a small spread (shifted sums).
+// evaluateAggregates equals evaluateCsv on the file within 1e-9 relative (the same
+// decision and reasons), for every KPI kind and feature: §3 conversion, mean with
+// CUPED, ratio, segments, userColumn; §4 event level (warehouse-events.mjs):
+// where (equals, in, notIn, all, any, numbers), every aggregate, threshold,
+// windows, exposure, ratio parts, value and percentile caps, ordered and
+// unordered funnels, typed TIMESTAMP and epoch-second times, no timestamps;
+// §5 time to event (count rows); values near 1e7 with a small spread (shifted sums).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync, chmodSync, existsSync } from "node:fs";
@@ -11,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import * as kpilab from "kpilab";
+import { generateEvents, eventConfig, firstRowConfig } from "./warehouse-events.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "kpilab-warehouse-"));
 chmodSync(dir, 0o755);
@@ -65,13 +70,40 @@ const KPIS = [
   { name: "balance", role: "secondary", kind: "mean", column: "balance" },
   { name: "orders_mean", role: "secondary", kind: "mean", column: "orders" },
 ];
+const SECTION_3_COLUMNS = {
+  duckdb: {},
+  postgres: `user_id text, variant text, device text, channel text, converted integer,
+        revenue double precision, orders integer, pre_revenue double precision, balance double precision`,
+};
+/** Typed event columns: TIMESTAMPTZ (ISO text in the CSV) or epoch seconds. */
+const eventColumns = (time) => ({
+  duckdb: { event_time: time === "iso" ? "TIMESTAMPTZ" : "BIGINT", session_id: "VARCHAR" },
+  postgres: `event_time ${time === "iso" ? "timestamptz" : "bigint"}, user_id text, variant text, event_name text, device text,
+        channel text, session_id text, quantity integer, revenue double precision, balance double precision, engaged integer`,
+});
 const files = [
-  { name: "per_user", csv: generate(7, 4000, 1), config: { variantColumn: "variant", kpis: KPIS, segmentColumns: ["device", "channel"] } },
+  {
+    name: "per_user",
+    csv: generate(7, 4000, 1),
+    config: { variantColumn: "variant", kpis: KPIS, segmentColumns: ["device", "channel"] },
+    columns: SECTION_3_COLUMNS,
+    cells: 2 + 2 * 2 * 3,
+  },
   {
     name: "user_column",
     csv: generate(11, 1500, 3),
     config: { variantColumn: "variant", userColumn: "user_id", kpis: KPIS, segmentColumns: ["device"], analysis: { alpha: 0.1 } },
+    columns: SECTION_3_COLUMNS,
+    cells: 2 + 2 * 3,
   },
+  { name: "events", csv: generateEvents(3, 1200, "iso"), config: eventConfig, columns: eventColumns("iso") },
+  {
+    name: "events_epoch",
+    csv: generateEvents(5, 700, "s"),
+    config: { ...eventConfig, timestampUnit: "s", segmentColumns: ["channel"], analysis: { alpha: 0.1 } },
+    columns: eventColumns("s"),
+  },
+  { name: "events_first_row", csv: generateEvents(9, 800, "iso"), config: firstRowConfig, columns: eventColumns("iso") },
 ];
 for (const f of files) {
   f.path = join(dir, `${f.name}.csv`);
@@ -101,13 +133,15 @@ test("DuckDB: toSql → engine → evaluateAggregates equals evaluateCsv", async
   const con = await db.connect();
   try {
     for (const f of files) {
-      await con.run(`CREATE TABLE ${f.name} AS SELECT * FROM read_csv('${f.path}', header = true)`);
+      const types = Object.entries(f.columns.duckdb).map(([c, t]) => `'${c}': '${t}'`);
+      const typed = types.length ? `, types = {${types.join(", ")}}` : "";
+      await con.run(`CREATE TABLE ${f.name} AS SELECT * FROM read_csv('${f.path}', header = true${typed})`);
       const sql = kpilab.toSql(f.config, { dialect: "duckdb", table: f.name });
       const reader = await con.runAndReadAll(sql);
       const rows = reader.getRowObjectsJS().map((r) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
       );
-      assert.equal(rows.length, 2 + 2 * (f.config.segmentColumns.length * 3));
+      if (f.cells) assert.equal(rows.length, f.cells);
       const expected = kpilab.evaluateCsv(f.csv, f.config);
       assertClose(kpilab.evaluateAggregates(rows, f.config), expected, f.name);
     }
@@ -148,8 +182,7 @@ async function withPostgres(fn) {
 test("PostgreSQL: toSql → engine → evaluateAggregates (its CSV output) equals evaluateCsv", async () => {
   await withPostgres(async (psql) => {
     for (const f of files) {
-      psql(["-c", `CREATE TABLE ${f.name} (user_id text, variant text, device text, channel text, converted integer,
-        revenue double precision, orders integer, pre_revenue double precision, balance double precision)`]);
+      psql(["-c", `CREATE TABLE ${f.name} (${f.columns.postgres})`]);
       psql(["-c", `\\copy ${f.name} FROM '${f.path}' CSV HEADER`]);
       const sql = kpilab.toSql(f.config, { dialect: "postgres", table: f.name });
       const csv = psql(["--csv", "-f", "-"], sql);
