@@ -164,7 +164,9 @@ pub(super) fn users(
             let name = format!("kl_f{i}_{j}");
             let (join, after) = match j {
                 0 => (String::new(), String::new()),
-                _ => (format!(" JOIN kl_f{i}_{} p ON r.kl_user = p.kl_user", j - 1), " AND r.kl_ts > p.kl_t".to_string()),
+                _ => {
+                    (format!(" JOIN kl_f{i}_{} p ON r.kl_user = p.kl_user", j - 1), " AND r.kl_ts > p.kl_t".to_string())
+                }
             };
             out.push_str(&format!(
                 "{name} AS (\n  SELECT r.kl_user, MIN(r.kl_ts) AS kl_t, 1 AS kl_hit\n  FROM kl_counted r{join}\n  WHERE {}{after}\n  GROUP BY r.kl_user\n),\n",
@@ -262,10 +264,8 @@ pub(super) fn users(
         }
         kpi_values.push(KpiValues { zero_one, caps });
     }
-    let joins: String = funnel_ctes
-        .iter()
-        .map(|(_, _, name)| format!(" LEFT JOIN {name} ON {name}.kl_user = p.kl_user"))
-        .collect();
+    let joins: String =
+        funnel_ctes.iter().map(|(_, _, name)| format!(" LEFT JOIN {name} ON {name}.kl_user = p.kl_user")).collect();
     out.push_str(&format!(
         "kl_values AS (\n  SELECT p.kl_user, p.kl_exposed_at, p.kl_variant{}, p.kl_rows,\n    {}\n  FROM kl_per_user p CROSS JOIN kl_bounds b{joins}\n),\n",
         segs("p."),
@@ -325,14 +325,17 @@ pub(super) fn users(
         .measures
         .iter()
         .enumerate()
-        .filter_map(|(m, measure)| measure.window_us.map(|w| format!("(r.kl_m{m} = 1 AND r.kl_ts - r.kl_exposed_at >= {w})")))
+        .filter_map(|(m, measure)| {
+            measure.window_us.map(|w| format!("(r.kl_m{m} = 1 AND r.kl_ts - r.kl_exposed_at >= {w})"))
+        })
         .collect();
     quality.push(match outside.is_empty() {
         true => "0 AS rows_outside_window".to_string(),
         false => format!("(SELECT COUNT(*) FROM kl_counted r WHERE {}) AS rows_outside_window", outside.join(" OR ")),
     });
     quality.push(
-        "(SELECT COUNT(DISTINCT kl_user) FROM src) - (SELECT COUNT(*) FROM kl_users) AS users_without_exposure".to_string(),
+        "(SELECT COUNT(DISTINCT kl_user) FROM src) - (SELECT COUNT(*) FROM kl_users) AS users_without_exposure"
+            .to_string(),
     );
     quality.push(match plan.longest_window {
         Some(w) => format!(

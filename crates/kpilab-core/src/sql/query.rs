@@ -152,7 +152,8 @@ fn plain_users(d: Dialect, config: &EvalConfig, table: &str, out: &mut String) -
         .iter()
         .map(|k| {
             let plain = |c: &Option<String>| c.clone().unwrap_or_default();
-            let part = |p: &Option<RatioPart>| p.as_ref().and_then(RatioPart::column_name).unwrap_or_default().to_string();
+            let part =
+                |p: &Option<RatioPart>| p.as_ref().and_then(RatioPart::column_name).unwrap_or_default().to_string();
             match k.kind {
                 KpiKind::Conversion => vec![(plain(&k.column), true)],
                 KpiKind::Mean => {
@@ -320,9 +321,13 @@ fn tail(d: Dialect, config: &EvalConfig, values: &[KpiValues], out: &mut String)
     let from = if event { "per_user CROSS JOIN ref CROSS JOIN quality" } else { "per_user CROSS JOIN ref" };
     let text_null = format!("CAST(NULL AS {})", d.text());
     let segment = |j: usize| format!("CAST({} AS {})", d.literal(&config.segment_columns[j]), d.text());
-    let groupings: Vec<(String, String, String)> = std::iter::once((text_null.clone(), text_null.clone(), String::new()))
-        .chain((0..config.segment_columns.len()).map(|j| (segment(j), format!("kl_segment_{j}"), format!("kl_segment_{j}, "))))
-        .collect();
+    let groupings: Vec<(String, String, String)> =
+        std::iter::once((text_null.clone(), text_null.clone(), String::new()))
+            .chain(
+                (0..config.segment_columns.len())
+                    .map(|j| (segment(j), format!("kl_segment_{j}"), format!("kl_segment_{j}, "))),
+            )
+            .collect();
     let mut branches = Vec::new();
     for (g, (column, value_expr, by)) in groupings.iter().enumerate() {
         branches.push(format!(
@@ -357,7 +362,8 @@ fn tail(d: Dialect, config: &EvalConfig, values: &[KpiValues], out: &mut String)
         }
     }
     out.push_str(&format!("cells AS (\n{}\n)\n", branches.join("\n  UNION ALL\n")));
-    let by_time = if timed { format!(", CASE WHEN {0} IS NULL THEN 0 ELSE 1 END, {0}", q("time")) } else { String::new() };
+    let by_time =
+        if timed { format!(", CASE WHEN {0} IS NULL THEN 0 ELSE 1 END, {0}", q("time")) } else { String::new() };
     out.push_str(&format!(
         "SELECT * FROM cells\nORDER BY CASE WHEN segment_column IS NULL THEN 0 ELSE 1 END, segment_column, segment_value, variant{by_time}\n"
     ));
