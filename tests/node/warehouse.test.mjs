@@ -10,7 +10,7 @@
 // §5 time to event (count rows); values near 1e7 with a small spread (shifted sums).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync, chmodSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -104,6 +104,22 @@ const files = [
     columns: eventColumns("s"),
   },
   { name: "events_first_row", csv: generateEvents(9, 800, "iso"), config: firstRowConfig, columns: eventColumns("iso") },
+  // §5 per user (one row each: a duration and a 0/1 or true/false event), the golden cases' data.
+  ...JSON.parse(readFileSync(new URL("../cases/time_to_event/evaluate_cases.json", import.meta.url), "utf8"))
+    .filter((c) => c.input.config.kpis[0].column)
+    .map((c, i) => ({
+      name: `tte_per_user_${i}`,
+      // SQL orders arms by name: the hours case's arm "b" becomes "treatment" (after "control").
+      csv: c.input.csv.replaceAll(",b,", ",treatment,"),
+      config: c.input.config,
+      columns: {
+        duckdb: {},
+        postgres: [
+          "user_id text, variant text, days_to_convert double precision, converted integer, device text",
+          '"user" text, arm text, hours double precision, purchased boolean',
+        ][i],
+      },
+    })),
 ];
 for (const f of files) {
   f.path = join(dir, `${f.name}.csv`);

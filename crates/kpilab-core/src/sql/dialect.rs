@@ -64,6 +64,16 @@ impl Dialect {
         }
     }
 
+    /// A 0/1 (or boolean) column as a double: through an integer, which every
+    /// engine casts a BOOLEAN to (PostgreSQL only to INTEGER, not BIGINT).
+    pub fn zero_one(self, column: &str) -> String {
+        let integer = match self {
+            Dialect::Postgres => "INTEGER",
+            _ => self.integer(),
+        };
+        format!("CAST(CAST({} AS {integer}) AS {})", self.ident(column), self.double())
+    }
+
     /// A string literal (names were checked to hold no quote or backslash).
     pub fn literal(self, s: &str) -> String {
         format!("'{s}'")

@@ -185,7 +185,7 @@ fn plain_users(d: Dialect, config: &EvalConfig, table: &str, out: &mut String) -
     for (i, k) in columns.iter().enumerate() {
         for (j, (column, zero_one)) in k.iter().enumerate() {
             let cast = match zero_one {
-                true => format!("CAST(CAST({} AS {}) AS {})", q(column), d.integer(), d.double()),
+                true => d.zero_one(column),
                 false => format!("CAST({} AS {})", q(column), d.double()),
             };
             select.push(format!("{cast} AS {}", value(i, j)));
