@@ -21,14 +21,15 @@ const HOUR = 3600e3;
  * `users` users over 20 days: a page view before exposure for some, the
  * exposure, then sessions of page views, carts (quantity), checkouts and
  * purchases (revenue, a balance near 1e7); ~5 % never exposed, ~3 % later seen
- * in the other arm. `time`: "iso" (ISO 8601 with ms, Z) or "s" (epoch seconds).
+ * in another arm. `time`: "iso" (ISO 8601 with ms, Z) or "s" (epoch seconds);
+ * `arms` in name order.
  */
-export function generateEvents(seed, users, time = "iso") {
+export function generateEvents(seed, users, time = "iso", arms = ["control", "treatment"]) {
   const r = rng(seed);
   const events = [];
   for (let u = 0; u < users; u++) {
     const id = `u${String(u).padStart(5, "0")}`;
-    const variant = u % 2 === 0 ? "control" : "treatment";
+    const variant = arms[u % arms.length];
     const lift = variant === "treatment" ? 0.05 : 0;
     const device = u < 6 ? DEVICES[Math.floor(u / 2)] : DEVICES[Math.floor(r() * 3)];
     const channel = u < 6 ? CHANNELS[Math.floor(u / 2)] : CHANNELS[Math.floor(r() * 3)];
@@ -64,7 +65,7 @@ export function generateEvents(seed, users, time = "iso") {
       }
       t += Math.floor(r() * 96 * HOUR);
     }
-    if (u >= 6 && r() < 0.03) row("page_view", { session: 9, variant: variant === "control" ? "treatment" : "control" });
+    if (u >= 6 && r() < 0.03) row("page_view", { session: 9, variant: variant === arms[0] ? arms[1] : arms[0] });
   }
   events.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
   const header = "event_time,user_id,variant,event_name,device,channel,session_id,quantity,revenue,balance,engaged";

@@ -99,8 +99,9 @@ const files = [
   { name: "events", csv: generateEvents(3, 1200, "iso"), config: eventConfig, columns: eventColumns("iso") },
   {
     name: "events_epoch",
-    csv: generateEvents(5, 700, "s"),
-    config: { ...eventConfig, timestampUnit: "s", segmentColumns: ["channel"], analysis: { alpha: 0.1 } },
+    // A third arm left out by analysis.variants (its rows excluded before any event rule).
+    csv: generateEvents(5, 900, "s", ["control", "treatment", "zz_holdout"]),
+    config: { ...eventConfig, timestampUnit: "s", segmentColumns: ["channel"], analysis: { alpha: 0.1, variants: ["control", "treatment"] } },
     columns: eventColumns("s"),
   },
   { name: "events_first_row", csv: generateEvents(9, 800, "iso"), config: firstRowConfig, columns: eventColumns("iso") },

@@ -31,7 +31,7 @@
 //! value on a row a KPI counts is skipped by SUM/MAX/MIN (the CSV path would
 //! report the row as bad); `distinct` counts distinct trimmed text values.
 
-use super::dialect::{check_name, Dialect};
+use super::dialect::{check_literal, check_name, Dialect};
 use super::filter::condition;
 use super::query::{value, KpiValues};
 use crate::csv::TimestampUnit;
@@ -111,6 +111,24 @@ pub(super) fn users(
         format!("CAST({variant} AS {}) <> ''", d.text()),
         format!("{} IS NOT NULL", q(user)),
     ];
+    // `analysis.variants`: rows of other arms are excluded before any event rule.
+    let arm = format!("CAST({variant} AS {})", d.text());
+    let wanted = match &config.analysis.variants {
+        Some(list) => {
+            for (i, v) in list.iter().enumerate() {
+                check_literal(&format!("analysis.variants[{i}]"), v)?;
+            }
+            Some(list.iter().map(|v| d.literal(v)).collect::<Vec<_>>().join(", "))
+        }
+        None => None,
+    };
+    if let Some(w) = &wanted {
+        valid.push(format!("{arm} IN ({w})"));
+    }
+    let excluded = match &wanted {
+        Some(w) => format!("(SELECT COUNT(*) FROM {table} WHERE {variant} IS NOT NULL AND {arm} <> '' AND {arm} NOT IN ({w}))"),
+        None => "0".to_string(),
+    };
     if let Some(t) = ts {
         valid.push(format!("{} IS NOT NULL", q(t)));
     }
@@ -312,8 +330,8 @@ pub(super) fn users(
     let mut quality = vec![
         "(SELECT MIN(kl_variant) FROM per_user) AS kl_first".to_string(),
         format!("(SELECT COUNT(*) FROM {table}) AS rows_read"),
-        format!("(SELECT COUNT(*) FROM {table}) - (SELECT COUNT(*) FROM src) AS rows_skipped"),
-        "0 AS rows_excluded".to_string(),
+        format!("(SELECT COUNT(*) FROM {table}) - (SELECT COUNT(*) FROM src) - {excluded} AS rows_skipped"),
+        format!("{excluded} AS rows_excluded"),
         "0 AS switched_variant_rows".to_string(),
         "(SELECT COUNT(*) FROM kl_users WHERE kl_switched = 1) AS multi_variant_users".to_string(),
     ];
@@ -344,7 +362,13 @@ pub(super) fn users(
         None => "0 AS users_window_open".to_string(),
     });
     quality.push(match ts {
-        Some(t) => format!("(SELECT COUNT(*) FROM {table} WHERE {} IS NULL) AS timestamp_errors", q(t)),
+        Some(t) => {
+            let arms = wanted.as_ref().map(|w| format!(" AND {arm} IN ({w})")).unwrap_or_default();
+            format!(
+                "(SELECT COUNT(*) FROM {table} WHERE {} IS NULL AND {variant} IS NOT NULL AND {arm} <> ''{arms}) AS timestamp_errors",
+                q(t)
+            )
+        }
         None => "0 AS timestamp_errors".to_string(),
     });
     out.push_str(&format!("quality AS (\n  SELECT {}\n),\n", quality.join(",\n    ")));
