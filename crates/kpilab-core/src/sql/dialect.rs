@@ -98,16 +98,24 @@ impl Dialect {
         }
     }
 
-    /// A typed TIMESTAMP column as whole microseconds since the epoch (UTC).
+    /// A TIMESTAMP column, or ISO 8601 text, as whole microseconds since the epoch:
+    /// cast to the engine's time-zone-aware timestamp first, so text with `Z` or an
+    /// offset reads as the CSV path reads it; a TIMESTAMP without time zone (and
+    /// text without an offset) is taken in the session's time zone (UTC: the CSV
+    /// path's reading; any other only shifts every time alike, outside DST changes).
     pub fn epoch_us(self, column: &str) -> String {
         let c = self.ident(column);
         match self {
-            Dialect::Duckdb => format!("epoch_us({c})"),
-            Dialect::Postgres => format!("CAST(ROUND(EXTRACT(EPOCH FROM {c}) * 1000000) AS BIGINT)"),
+            Dialect::Duckdb => format!("epoch_us(CAST({c} AS TIMESTAMPTZ))"),
+            Dialect::Postgres => {
+                format!("CAST(ROUND(EXTRACT(EPOCH FROM CAST({c} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)")
+            }
             Dialect::Bigquery => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
-            Dialect::Snowflake => format!("DATE_PART(EPOCH_MICROSECOND, {c})"),
+            Dialect::Snowflake => format!("DATE_PART(EPOCH_MICROSECOND, CAST({c} AS TIMESTAMP_TZ))"),
             Dialect::Spark => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
-            Dialect::Clickhouse => format!("toUnixTimestamp64Micro(toDateTime64({c}, 6))"),
+            Dialect::Clickhouse => {
+                format!("toUnixTimestamp64Micro(parseDateTime64BestEffort(toString({c}), 6, 'UTC'))")
+            }
         }
     }
 

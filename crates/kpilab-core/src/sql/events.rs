@@ -4,8 +4,10 @@
 //!
 //! - `src`: typed rows (variant, user, segments, `kl_ts` = µs since the epoch, a
 //!   0/1 per filter: `kl_exposes`, `kl_m<m>` per measure, `kl_x<m>` its value).
-//!   `timestampColumn` is a typed TIMESTAMP column (UTC; `timestampUnit` "auto"),
-//!   or epoch numbers in the unit `timestampUnit` names ("s", "ms", "us").
+//!   `timestampColumn` is a TIMESTAMP column or ISO 8601 text (`timestampUnit`
+//!   "auto"; read through the engine's time-zone-aware timestamp, `Dialect::epoch_us`),
+//!   or epoch numbers in the unit `timestampUnit` names ("s", "ms", "us"): SQL
+//!   types are fixed, so "auto" cannot also read numbers by magnitude.
 //! - `exposure`/`exposed`: a user's exposure is their earliest row matching
 //!   `exposure.where` (default: their earliest row); variant and segments come
 //!   from it (the smallest, when several rows share that instant). Without
@@ -126,7 +128,9 @@ pub(super) fn users(
         valid.push(format!("{arm} IN ({w})"));
     }
     let excluded = match &wanted {
-        Some(w) => format!("(SELECT COUNT(*) FROM {table} WHERE {variant} IS NOT NULL AND {arm} <> '' AND {arm} NOT IN ({w}))"),
+        Some(w) => {
+            format!("(SELECT COUNT(*) FROM {table} WHERE {variant} IS NOT NULL AND {arm} <> '' AND {arm} NOT IN ({w}))")
+        }
         None => "0".to_string(),
     };
     if let Some(t) = ts {

@@ -67,19 +67,23 @@ fn event_config(extra: &str) -> EvalConfig {
 #[test]
 fn event_level_queries_use_each_dialects_exact_percentile_and_epoch() {
     let expect = [
-        (Dialect::Duckdb, "quantile_cont(kl_raw1_0, 0.99)", "epoch_us(\"ts\")"),
-        (Dialect::Postgres, "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY kl_raw1_0)", "EXTRACT(EPOCH FROM \"ts\")"),
+        (Dialect::Duckdb, "quantile_cont(kl_raw1_0, 0.99)", "epoch_us(CAST(\"ts\" AS TIMESTAMPTZ))"),
+        (
+            Dialect::Postgres,
+            "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY kl_raw1_0)",
+            "EXTRACT(EPOCH FROM CAST(\"ts\" AS TIMESTAMPTZ))",
+        ),
         (Dialect::Bigquery, "PERCENTILE_CONT(kl_raw1_0, 0.99) OVER ()", "UNIX_MICROS(CAST(`ts` AS TIMESTAMP))"),
         (
             Dialect::Snowflake,
             "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY kl_raw1_0)",
-            "DATE_PART(EPOCH_MICROSECOND, \"ts\")",
+            "DATE_PART(EPOCH_MICROSECOND, CAST(\"ts\" AS TIMESTAMP_TZ))",
         ),
         (Dialect::Spark, "PERCENTILE(kl_raw1_0, 0.99)", "UNIX_MICROS(CAST(`ts` AS TIMESTAMP))"),
         (
             Dialect::Clickhouse,
             "quantileExactInclusive(0.99)(kl_raw1_0)",
-            "toUnixTimestamp64Micro(toDateTime64(`ts`, 6))",
+            "toUnixTimestamp64Micro(parseDateTime64BestEffort(toString(`ts`), 6, 'UTC'))",
         ),
     ];
     for (d, percentile, epoch) in expect {
