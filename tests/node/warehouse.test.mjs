@@ -39,7 +39,7 @@ const CHANNELS = ["ads", "email", "organic"];
  * per user (summed by userColumn). The first rows show variants and segment
  * values in name order, so first appearance (CSV) and name order (SQL) agree.
  */
-function generate(seed, users, rowsPerUser) {
+function generate(seed, users, rowsPerUser, switchers = 0) {
   const r = rng(seed);
   const lines = ["user_id,variant,device,channel,converted,revenue,orders,pre_revenue,balance"];
   const profile = [];
@@ -57,7 +57,11 @@ function generate(seed, users, rowsPerUser) {
       const pre = (r() < 0.5 ? 0 : 100 * r()).toFixed(2);
       // near 1e7 with a spread of about 1: the stability case
       const balance = (1e7 + r() + p.lift).toFixed(6);
-      lines.push([p.id, p.variant, p.device, p.channel, converted, revenue, orders, pre, balance].join(","));
+      // A few control users (after the first 6) later name treatment: USER_IN_SEVERAL_VARIANTS
+      // (counted in their first row's arm by the CSV path, their smallest by SQL: both control).
+      const u = Number(p.id.slice(1));
+      const variant = k > 0 && u >= 6 && u < 6 + 2 * switchers && p.variant === "control" ? "treatment" : p.variant;
+      lines.push([p.id, variant, p.device, p.channel, converted, revenue, orders, pre, balance].join(","));
     }
   }
   return lines.join("\n") + "\n";
@@ -91,7 +95,7 @@ const files = [
   },
   {
     name: "user_column",
-    csv: generate(11, 1500, 3),
+    csv: generate(11, 1500, 3, 5),
     config: { variantColumn: "variant", userColumn: "user_id", kpis: KPIS, segmentColumns: ["device"], analysis: { alpha: 0.1 } },
     columns: SECTION_3_COLUMNS,
     cells: 2 + 2 * 3,

@@ -174,6 +174,14 @@ fn plain_users(d: Dialect, config: &EvalConfig, table: &str, out: &mut String) -
     let mut select = vec![format!("CAST({} AS {}) AS kl_variant", q(&config.variant_column), d.text())];
     if let Some(u) = &config.user_column {
         select.push(format!("CAST({} AS {}) AS kl_user", q(u), d.text()));
+        // Rows naming another variant than the one their user is counted in (the
+        // smallest; the CSV path's first row): `USER_IN_SEVERAL_VARIANTS`.
+        let arm = format!("CAST({} AS {})", q(&config.variant_column), d.text());
+        select.push(format!(
+            "CASE WHEN {arm} <> MIN({arm}) OVER (PARTITION BY CAST({} AS {})) THEN 1 ELSE 0 END AS kl_switched_row",
+            q(u),
+            d.text()
+        ));
     }
     for (j, s) in config.segment_columns.iter().enumerate() {
         select.push(format!("COALESCE(CAST({} AS {}), '') AS kl_segment_{j}", q(s), d.text()));
@@ -212,6 +220,7 @@ fn plain_users(d: Dialect, config: &EvalConfig, table: &str, out: &mut String) -
                 per_user.push(format!("MIN(kl_segment_{j}) AS kl_segment_{j}"));
             }
             per_user.push("COUNT(*) AS kl_rows".to_string());
+            per_user.push("SUM(kl_switched_row) AS kl_switched_rows".to_string());
             for (i, k) in columns.iter().enumerate() {
                 for (j, (_, zero_one)) in k.iter().enumerate() {
                     per_user.push(match zero_one {
@@ -291,13 +300,16 @@ fn tail(d: Dialect, config: &EvalConfig, values: &[KpiValues], out: &mut String)
                 stats.push(format!("{} AS {}", num(expr), q(&stat.column(&spec.name))));
             }
         }
+        let users = config.user_column.is_some();
         for c in COUNT_COLUMNS {
-            if !event && c != "rows_read" {
+            let plain = c == "rows_read" || (c == "switched_variant_rows" && users);
+            if !event && !plain {
                 continue; // §3: the other counts are 0 (missing reads as 0)
             }
             let expr = match (whole, event) {
                 (false, _) => null.clone(),
-                (true, false) => num("SUM(kl_rows)".into()),
+                (true, false) if c == "rows_read" => num("SUM(kl_rows)".into()),
+                (true, false) => num("SUM(kl_switched_rows)".into()),
                 // Event level: the data-wide counts on the first variant's row.
                 (true, true) => {
                     num(format!("CASE WHEN kl_variant = MAX(quality.kl_first) THEN MAX(quality.{c}) ELSE 0 END"))

@@ -24,6 +24,7 @@ fn every_dialect_names_the_documented_columns_in_its_own_quotes() {
         for column in [
             "users",
             "rows_read",
+            "switched_variant_rows",
             "conv__sum",
             "rev__sum",
             "rev__sum_squares",
