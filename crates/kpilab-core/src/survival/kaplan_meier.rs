@@ -127,6 +127,21 @@ mod tests {
     use super::*;
     use kpilab_test_support::assert_close;
 
+    /// Tied counts (the aggregates' count rows) are the same arm as one user at a time.
+    #[test]
+    fn tied_counts_equal_single_users() {
+        let mut one = SurvivalCounts::default();
+        for (t, e) in [(1.0, true), (2.0, true), (2.0, false), (2.0, true), (3.0, false), (0.0, true), (-0.0, false)] {
+            one.add(t, e);
+        }
+        let mut tied = SurvivalCounts::default();
+        for (t, d, c) in [(2.0, 2, 1), (-0.0, 1, 1), (3.0, 0, 1), (1.0, 1, 0), (5.0, 0, 0)] {
+            tied.add_counts(t, d, c);
+        }
+        assert_eq!(tied, one);
+        assert_eq!((tied.users(), tied.events()), (7, 4));
+    }
+
     /// lifelines: fit([1,2,2,3,4], [1,1,0,1,1]) gives S = 1, .8, .6, .3, 0 and
     /// the band at t=1 [0.203809, 0.969180]; at S = 0 the band is [0, 0].
     #[test]
