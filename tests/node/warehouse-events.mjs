@@ -21,7 +21,8 @@ const HOUR = 3600e3;
  * `users` users over 20 days: a page view before exposure for some, the
  * exposure, then sessions of page views, carts (quantity), checkouts and
  * purchases (revenue, a balance near 1e7); ~5 % never exposed, ~3 % later seen
- * in another arm. `time`: "iso" (ISO 8601 with ms, Z) or "s" (epoch seconds);
+ * in another arm. `time`: "iso" (ISO 8601 with ms, Z), "s" (epoch seconds) or "us"
+ * (epoch microseconds, as GA4's event_timestamp);
  * `arms` in name order.
  */
 export function generateEvents(seed, users, time = "iso", arms = ["control", "treatment"]) {
@@ -71,7 +72,7 @@ export function generateEvents(seed, users, time = "iso", arms = ["control", "tr
   const header = "event_time,user_id,variant,event_name,device,channel,session_id,quantity,revenue,balance,engaged";
   const lines = [header];
   for (const e of events) {
-    const stamp = time === "iso" ? new Date(e.t).toISOString() : String(Math.floor(e.t / 1000));
+    const stamp = { iso: new Date(e.t).toISOString(), s: String(Math.floor(e.t / 1000)), us: String(e.t * 1000 + 131) }[time];
     const engaged = e.event === "page_view" ? (e.session % 2) : 1;
     lines.push([stamp, e.id, e.variant, e.event, e.device, e.channel, `s${e.session}`, e.quantity ?? "", e.revenue ?? "", e.balance ?? "", engaged].join(","));
   }

@@ -6,7 +6,8 @@
 // CUPED, ratio, segments, userColumn; §4 event level (warehouse-events.mjs):
 // where (equals, in, notIn, all, any, numbers), every aggregate, threshold,
 // windows, exposure, ratio parts, value and percentile caps, ordered and
-// unordered funnels, typed TIMESTAMPTZ, ISO text and epoch-second times, no timestamps;
+// unordered funnels, typed TIMESTAMPTZ, ISO text, epoch seconds and µs (unit given or
+// by magnitude), no timestamps;
 // §5 time to event (count rows); values near 1e7 with a small spread (shifted sums).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -79,10 +80,10 @@ const SECTION_3_COLUMNS = {
   postgres: `user_id text, variant text, device text, channel text, converted integer,
         revenue double precision, orders integer, pre_revenue double precision, balance double precision`,
 };
-/** Event columns; time: TIMESTAMPTZ ("iso"), ISO 8601 text ("text") or epoch seconds ("s"). */
+/** Event columns; time: TIMESTAMPTZ ("iso"), ISO 8601 text ("text") or epoch numbers ("s", "us"). */
 const eventColumns = (time) => ({
-  duckdb: { event_time: { iso: "TIMESTAMPTZ", text: "VARCHAR", s: "BIGINT" }[time], session_id: "VARCHAR" },
-  postgres: `event_time ${{ iso: "timestamptz", text: "text", s: "bigint" }[time]}, user_id text, variant text, event_name text, device text,
+  duckdb: { event_time: { iso: "TIMESTAMPTZ", text: "VARCHAR", s: "BIGINT", us: "BIGINT" }[time], session_id: "VARCHAR" },
+  postgres: `event_time ${{ iso: "timestamptz", text: "text", s: "bigint", us: "bigint" }[time]}, user_id text, variant text, event_name text, device text,
         channel text, session_id text, quantity integer, revenue double precision, balance double precision, engaged integer`,
 });
 const files = [
@@ -108,6 +109,8 @@ const files = [
     config: { ...eventConfig, timestampUnit: "s", segmentColumns: ["channel"], analysis: { alpha: 0.1, variants: ["control", "treatment"] } },
     columns: eventColumns("s"),
   },
+  // timestampUnit "auto" on epoch numbers: the unit by magnitude, as the CSV path.
+  { name: "events_us_auto", csv: generateEvents(17, 500, "us"), config: { ...eventConfig, segmentColumns: ["device"] }, columns: eventColumns("us") },
   { name: "events_text_time", csv: generateEvents(13, 500, "iso"), config: { ...eventConfig, segmentColumns: [] }, columns: eventColumns("text") },
   { name: "events_first_row", csv: generateEvents(9, 800, "iso"), config: firstRowConfig, columns: eventColumns("iso") },
   // §5 per user (one row each: a duration and a 0/1 or true/false event), the golden cases' data.

@@ -122,8 +122,8 @@ pub fn evaluate_csv(
 
 /// One query computing the aggregates of `config` in a warehouse; run it,
 /// then pass its result to `evaluateAggregates`. Every §3, §4 and §5 feature:
-/// timestamps are typed TIMESTAMP columns (or epoch numbers with `timestampUnit`
-/// "s"/"ms"/"us"); "first" is earliest by time (`exposure.where` and ordered
+/// `timestampColumn` may be a TIMESTAMP, DATE, ISO 8601 text or epoch numbers (read
+/// as the CSV path reads a cell; session time zone UTC); "first" is earliest by time (`exposure.where` and ordered
 /// funnels need `timestampColumn`); time-to-event KPIs add count rows (`AggregateRow`).
 #[wasm_bindgen(js_name = toSql)]
 pub fn to_sql(

@@ -98,24 +98,36 @@ impl Dialect {
         }
     }
 
-    /// A TIMESTAMP column, or ISO 8601 text, as whole microseconds since the epoch:
-    /// cast to the engine's time-zone-aware timestamp first, so text with `Z` or an
-    /// offset reads as the CSV path reads it; a TIMESTAMP without time zone (and
-    /// text without an offset) is taken in the session's time zone (UTC: the CSV
-    /// path's reading; any other only shifts every time alike, outside DST changes).
-    pub fn epoch_us(self, column: &str) -> String {
-        let c = self.ident(column);
+    /// A time column as whole microseconds since the epoch, as the CSV path's
+    /// `parse_timestamp` with `timestampUnit` "auto" reads a cell: through its text
+    /// (so one expression types for every column type), a number is an epoch whose
+    /// unit is decided by magnitude (s < 1e11 <= ms < 1e14 <= µs), anything else a
+    /// date/time read by `epoch_us_of_text`.
+    pub fn epoch_us_auto(self, column: &str) -> String {
+        let text = format!("TRIM(CAST({} AS {}))", self.ident(column), self.text());
+        let x = self.try_double(&text);
+        format!(
+            "CASE WHEN {x} IS NOT NULL THEN CAST(ROUND({x} * CASE WHEN ABS({x}) < 1e11 THEN 1000000.0 WHEN ABS({x}) < 1e14 THEN 1000.0 ELSE 1.0 END) AS {}) ELSE {} END",
+            self.integer(),
+            self.epoch_us_of_text(&text)
+        )
+    }
+
+    /// A date/time text (ISO 8601, or the engine's own text of a TIMESTAMP or DATE)
+    /// as whole microseconds since the epoch: through the engine's time-zone-aware
+    /// timestamp, so `Z` and offsets read as in the CSV path; a value without an
+    /// offset is taken in the session's time zone (UTC: the CSV path's reading;
+    /// any other shifts every time alike, outside DST changes).
+    fn epoch_us_of_text(self, text: &str) -> String {
         match self {
-            Dialect::Duckdb => format!("epoch_us(CAST({c} AS TIMESTAMPTZ))"),
+            Dialect::Duckdb => format!("epoch_us(CAST({text} AS TIMESTAMPTZ))"),
             Dialect::Postgres => {
-                format!("CAST(ROUND(EXTRACT(EPOCH FROM CAST({c} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)")
+                format!("CAST(ROUND(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)")
             }
-            Dialect::Bigquery => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
-            Dialect::Snowflake => format!("DATE_PART(EPOCH_MICROSECOND, CAST({c} AS TIMESTAMP_TZ))"),
-            Dialect::Spark => format!("UNIX_MICROS(CAST({c} AS TIMESTAMP))"),
-            Dialect::Clickhouse => {
-                format!("toUnixTimestamp64Micro(parseDateTime64BestEffort(toString({c}), 6, 'UTC'))")
-            }
+            Dialect::Bigquery => format!("UNIX_MICROS(CAST({text} AS TIMESTAMP))"),
+            Dialect::Snowflake => format!("DATE_PART(EPOCH_MICROSECOND, CAST({text} AS TIMESTAMP_TZ))"),
+            Dialect::Spark => format!("UNIX_MICROS(CAST({text} AS TIMESTAMP))"),
+            Dialect::Clickhouse => format!("toUnixTimestamp64Micro(parseDateTime64BestEffort({text}, 6, 'UTC'))"),
         }
     }
 

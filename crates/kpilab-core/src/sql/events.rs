@@ -4,10 +4,11 @@
 //!
 //! - `src`: typed rows (variant, user, segments, `kl_ts` = µs since the epoch, a
 //!   0/1 per filter: `kl_exposes`, `kl_m<m>` per measure, `kl_x<m>` its value).
-//!   `timestampColumn` is a TIMESTAMP column or ISO 8601 text (`timestampUnit`
-//!   "auto"; read through the engine's time-zone-aware timestamp, `Dialect::epoch_us`),
-//!   or epoch numbers in the unit `timestampUnit` names ("s", "ms", "us"): SQL
-//!   types are fixed, so "auto" cannot also read numbers by magnitude.
+//!   `timestampColumn` with `timestampUnit` "auto" (`Dialect::epoch_us_auto`) is read
+//!   through its text: epoch numbers by magnitude as the CSV path, else a TIMESTAMP,
+//!   DATE or ISO 8601 text through the engine's time-zone-aware timestamp (a value
+//!   without offset in the session's time zone: UTC as the CSV path); with "s",
+//!   "ms" or "us", epoch numbers in that unit.
 //! - `exposure`/`exposed`: a user's exposure is their earliest row matching
 //!   `exposure.where` (default: their earliest row); variant and segments come
 //!   from it (the smallest, when several rows share that instant). Without
@@ -69,7 +70,7 @@ pub(super) fn users(
     }
     if let Some(t) = ts {
         let us = match config.timestamp_unit {
-            TimestampUnit::Auto => d.epoch_us(t),
+            TimestampUnit::Auto => d.epoch_us_auto(t),
             unit => {
                 let factor = match unit {
                     TimestampUnit::S => "1000000.0",

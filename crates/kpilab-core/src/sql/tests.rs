@@ -68,29 +68,39 @@ fn event_config(extra: &str) -> EvalConfig {
 #[test]
 fn event_level_queries_use_each_dialects_exact_percentile_and_epoch() {
     let expect = [
-        (Dialect::Duckdb, "quantile_cont(kl_raw1_0, 0.99)", "epoch_us(CAST(\"ts\" AS TIMESTAMPTZ))"),
+        (
+            Dialect::Duckdb,
+            "quantile_cont(kl_raw1_0, 0.99)",
+            "epoch_us(CAST(TRIM(CAST(\"ts\" AS VARCHAR)) AS TIMESTAMPTZ))",
+        ),
         (
             Dialect::Postgres,
             "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY kl_raw1_0)",
-            "EXTRACT(EPOCH FROM CAST(\"ts\" AS TIMESTAMPTZ))",
+            "EXTRACT(EPOCH FROM CAST(TRIM(CAST(\"ts\" AS TEXT)) AS TIMESTAMPTZ))",
         ),
-        (Dialect::Bigquery, "PERCENTILE_CONT(kl_raw1_0, 0.99) OVER ()", "UNIX_MICROS(CAST(`ts` AS TIMESTAMP))"),
+        (
+            Dialect::Bigquery,
+            "PERCENTILE_CONT(kl_raw1_0, 0.99) OVER ()",
+            "UNIX_MICROS(CAST(TRIM(CAST(`ts` AS STRING)) AS TIMESTAMP))",
+        ),
         (
             Dialect::Snowflake,
             "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY kl_raw1_0)",
-            "DATE_PART(EPOCH_MICROSECOND, CAST(\"ts\" AS TIMESTAMP_TZ))",
+            "DATE_PART(EPOCH_MICROSECOND, CAST(TRIM(CAST(\"ts\" AS VARCHAR)) AS TIMESTAMP_TZ))",
         ),
-        (Dialect::Spark, "PERCENTILE(kl_raw1_0, 0.99)", "UNIX_MICROS(CAST(`ts` AS TIMESTAMP))"),
+        (Dialect::Spark, "PERCENTILE(kl_raw1_0, 0.99)", "UNIX_MICROS(CAST(TRIM(CAST(`ts` AS STRING)) AS TIMESTAMP))"),
         (
             Dialect::Clickhouse,
             "quantileExactInclusive(0.99)(kl_raw1_0)",
-            "toUnixTimestamp64Micro(parseDateTime64BestEffort(toString(`ts`), 6, 'UTC'))",
+            "toUnixTimestamp64Micro(parseDateTime64BestEffort(TRIM(CAST(`ts` AS Nullable(String))), 6, 'UTC'))",
         ),
     ];
     for (d, percentile, epoch) in expect {
         let sql = to_sql(&event_config(""), d, "events").unwrap();
         assert!(sql.contains(percentile), "{d:?}: {percentile} in\n{sql}");
         assert!(sql.contains(epoch), "{d:?}: {epoch}");
+        // "auto": epoch numbers by magnitude, as the CSV path.
+        assert!(sql.contains("< 1e11 THEN 1000000.0 WHEN ABS("), "{d:?}");
         // Windows in µs after exposure; the ordered funnel's steps; the value cap.
         assert!(sql.contains("r.kl_ts - r.kl_exposed_at < 604800000000"), "{d:?}");
         assert!(sql.contains("kl_f7_1 AS (") && sql.contains("r.kl_ts > p.kl_t"), "{d:?}");
