@@ -81,10 +81,10 @@ const SECTION_3_COLUMNS = {
         revenue double precision, orders integer, pre_revenue double precision, balance double precision`,
 };
 /** Event columns; time: TIMESTAMPTZ ("iso"), ISO 8601 text ("text") or epoch numbers ("s", "us"). */
-const eventColumns = (time) => ({
-  duckdb: { event_time: { iso: "TIMESTAMPTZ", text: "VARCHAR", s: "BIGINT", us: "BIGINT" }[time], session_id: "VARCHAR" },
+const eventColumns = (time, engaged = "integer") => ({
+  duckdb: { event_time: { iso: "TIMESTAMPTZ", text: "VARCHAR", s: "BIGINT", us: "BIGINT" }[time], session_id: "VARCHAR", engaged: engaged.toUpperCase() },
   postgres: `event_time ${{ iso: "timestamptz", text: "text", s: "bigint", us: "bigint" }[time]}, user_id text, variant text, event_name text, device text,
-        channel text, session_id text, quantity integer, revenue double precision, balance double precision, engaged integer`,
+        channel text, session_id text, quantity integer, revenue double precision, balance double precision, engaged ${engaged}`,
 });
 const files = [
   {
@@ -111,7 +111,7 @@ const files = [
   },
   // timestampUnit "auto" on epoch numbers: the unit by magnitude, as the CSV path.
   { name: "events_us_auto", csv: generateEvents(17, 500, "us"), config: { ...eventConfig, segmentColumns: ["device"] }, columns: eventColumns("us") },
-  { name: "events_text_time", csv: generateEvents(13, 500, "iso"), config: { ...eventConfig, segmentColumns: [] }, columns: eventColumns("text") },
+  { name: "events_text_time", csv: generateEvents(13, 500, "iso"), config: { ...eventConfig, segmentColumns: [] }, columns: eventColumns("text", "boolean") },
   { name: "events_first_row", csv: generateEvents(9, 800, "iso"), config: firstRowConfig, columns: eventColumns("iso") },
   // §5 per user (one row each: a duration and a 0/1 or true/false event), the golden cases' data.
   ...JSON.parse(readFileSync(new URL("../cases/time_to_event/evaluate_cases.json", import.meta.url), "utf8"))

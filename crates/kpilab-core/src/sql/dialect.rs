@@ -74,6 +74,17 @@ impl Dialect {
         format!("CAST(CAST({} AS {integer}) AS {})", self.ident(column), self.double())
     }
 
+    /// A conversion's value column at event level as a double, as the CSV path's
+    /// `parse_number(cell, allow_bool)`: a number, or true/false in any case (so a
+    /// BOOLEAN column works in every engine, PostgreSQL included).
+    pub fn number_or_bool(self, column: &str) -> String {
+        let text = format!("TRIM(CAST({} AS {}))", self.ident(column), self.text());
+        format!(
+            "COALESCE({}, CASE WHEN LOWER({text}) = 'true' THEN 1.0 WHEN LOWER({text}) = 'false' THEN 0.0 END)",
+            self.try_double(&text)
+        )
+    }
+
     /// A string literal (names were checked to hold no quote or backslash).
     pub fn literal(self, s: &str) -> String {
         format!("'{s}'")

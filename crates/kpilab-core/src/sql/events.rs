@@ -101,6 +101,7 @@ pub(super) fn users(
             check_name(field, column)?;
             let x = match measure.aggregate {
                 Aggregate::Distinct => format!("NULLIF({}, '')", d.cell_text(column)),
+                _ if measure.allow_bool => d.number_or_bool(column),
                 _ => format!("CAST({} AS {})", q(column), d.double()),
             };
             if measure.numeric() || measure.aggregate == Aggregate::Distinct {
