@@ -24,7 +24,11 @@ export type KpiPresetName = "conversionRate" | "revenuePerUser" | "averageOrderV
  * (GA4 names by default: `event_name`, `purchase`, `purchase_revenue`), ready for `EvalConfig.kpis`.
  */
 export declare const kpiPresets: { readonly [K in KpiPresetName]: (options?: PresetOptions) => KpiSpec };
-/** One row of aggregates (column names in the README): `segment_column`, `segment_value`, `variant`, `users`, `<kpi>__sum`, ... */
+/**
+ * One row of aggregates (column names in the README): `segment_column`, `segment_value`, `variant`, `users`, `<kpi>__sum`, ...
+ * With a time-to-event KPI there are also count rows: `time` set (in the KPI's unit), `<kpi>__events` and
+ * `<kpi>__censored` the users converting / censored at that time in the cell, every other statistic null.
+ */
 export type AggregateRow = Record<string, string | number | null>;
 /** The warehouses `toSql` writes for. */
 export type SqlDialect = "duckdb" | "postgres" | "bigquery" | "snowflake" | "spark" | "clickhouse";
@@ -117,7 +121,10 @@ pub fn evaluate_csv(
 }
 
 /// One query computing the aggregates of `config` in a warehouse; run it,
-/// then pass its result to `evaluateAggregates`. Event-level (§4) fields are `UNSUPPORTED` for now.
+/// then pass its result to `evaluateAggregates`. Every §3, §4 and §5 feature:
+/// `timestampColumn` may be a TIMESTAMP, DATE, ISO 8601 text or epoch numbers (read
+/// as the CSV path reads a cell; session time zone UTC); "first" is earliest by time (`exposure.where` and ordered
+/// funnels need `timestampColumn`); time-to-event KPIs add count rows (`AggregateRow`).
 #[wasm_bindgen(js_name = toSql)]
 pub fn to_sql(
     #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,

@@ -16,7 +16,17 @@
 //! | `<kpi>__denominator_sum`, `<kpi>__denominator_sum_squares`, `<kpi>__denominator_shift` | ratio: the same for b |
 //! | `<kpi>__step_<j>__sum` | funnel: users who reached step j (1-based) |
 //! | `<kpi>__<part>_cap`, `<kpi>__<part>_capped_users` | capped KPIs (`part`: value, numerator, denominator): the cap and the users above it |
+//! | `time` | only with a time-to-event KPI: null on the rows above; a number on a count row (below) |
+//! | `<kpi>__events`, `<kpi>__censored` | time-to-event: on a count row, the cell's users who converted / were censored at `time` (in the KPI's `unit`) |
 //! | `rows_read`, `rows_skipped`, `rows_excluded`, `switched_variant_rows`, `multi_variant_users`, `rows_before_exposure`, `rows_outside_window`, `users_without_exposure`, `users_window_open`, `timestamp_errors` | counts for `rows` and `quality`: summed over the whole-data rows (missing = 0) |
+//!
+//! Time-to-event KPIs (SDK.md §5) add long "count rows": one per (segment column,
+//! segment value, variant, KPI, distinct time) with `time` set, that KPI's
+//! `<kpi>__events` and `<kpi>__censored`, and every other statistic null (`users`
+//! too); the Kaplan-Meier, Greenwood, median, RMST, log-rank and Cox (Efron)
+//! statistics are exact functions of these tied counts, so `evaluate_aggregates`
+//! gives `evaluateCsv`'s numbers. A cell without converting or censored users
+//! at a time has no row for it; count rows may come in any order.
 //!
 //! Shifts make the sums numerically stable (values near 1e9 with a spread of 0.01
 //! keep their variance); any per-KPI constant works, the reader re-centres rows
@@ -132,10 +142,19 @@ pub fn kpi_stats(spec: &KpiSpec) -> Vec<KpiStat> {
             let steps = spec.steps.as_ref().map_or(0, Vec::len);
             std::iter::once(Sum).chain((0..steps).map(StepSum)).collect()
         }
-        // Counts per time unit (SDK.md §6) are not aggregated yet: `evaluate_aggregates`
-        // refuses such a config rather than answer without the KPI.
+        // No per-cell sums: its counts per time are the count rows (`time_to_event_columns`).
         KpiKind::TimeToEvent => Vec::new(),
     }
+}
+
+/// The count columns of a time-to-event KPI: `[events, censored]` at `time`.
+pub fn time_to_event_columns(kpi: &str) -> [String; 2] {
+    [format!("{kpi}__events"), format!("{kpi}__censored")]
+}
+
+/// Whether the aggregates of `config` have count rows (a `time` column).
+pub fn has_count_rows(config: &EvalConfig) -> bool {
+    config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent)
 }
 
 /// Parts a cap can apply to, in `quality.cappedValues` order.
@@ -156,8 +175,18 @@ impl Finished {
     pub fn aggregates(&self) -> Aggregates {
         let (p, config) = (&self.prepared, &self.config);
         let mut columns: Vec<String> = ["segment_column", "segment_value", "variant", "users"].map(String::from).into();
+        let timed = has_count_rows(config);
+        if timed {
+            columns.push("time".to_string());
+        }
+        // Per KPI: where its columns start (a time-to-event KPI's are its two counts).
+        let mut kpi_at = Vec::new();
         for spec in &config.kpis {
-            columns.extend(kpi_stats(spec).into_iter().map(|s| s.column(&spec.name)));
+            kpi_at.push(columns.len());
+            match spec.kind {
+                KpiKind::TimeToEvent => columns.extend(time_to_event_columns(&spec.name)),
+                _ => columns.extend(kpi_stats(spec).into_iter().map(|s| s.column(&spec.name))),
+            }
         }
         columns.extend(COUNT_COLUMNS.map(String::from));
         for c in &p.quality.capped_values {
@@ -177,7 +206,8 @@ impl Finished {
             q.timestamp_errors,
         ];
         let mut rows = Vec::new();
-        let mut group = |segment: Option<(&str, &str)>, inputs: &[AnalyzeInput], steps: &StepInputs| {
+        let width = columns.len();
+        let mut group = |segment: Option<(&str, &str)>, id: u32, inputs: &[AnalyzeInput], steps: &StepInputs| {
             let variants = &inputs[0].variants;
             for (v, arm) in variants.iter().enumerate() {
                 if segment.is_some() && arm.users == 0.0 {
@@ -191,10 +221,18 @@ impl Finished {
                     text(&arm.name),
                     num(arm.users),
                 ];
+                if timed {
+                    row.push(None);
+                }
                 for (i, spec) in config.kpis.iter().enumerate() {
                     let arm = &inputs[i].variants[v];
-                    for stat in kpi_stats(spec) {
-                        row.push(num(stat_value(stat, arm, p.shifts[i], &steps[i], v)));
+                    match spec.kind {
+                        KpiKind::TimeToEvent => row.extend([None, None]),
+                        _ => row.extend(
+                            kpi_stats(spec)
+                                .into_iter()
+                                .map(|stat| num(stat_value(stat, arm, p.shifts[i], &steps[i], v))),
+                        ),
                     }
                 }
                 let first = segment.is_none() && v == 0;
@@ -209,12 +247,26 @@ impl Finished {
                     row.push(segment.is_none().then_some(Cell::Number(c.cap)));
                     row.push(segment.is_none().then_some(Cell::Number(if first { c.users } else { 0.0 })));
                 }
+                let label = row[..3].to_vec();
                 rows.push(row);
+                // The cell's count rows, one per KPI and time.
+                for (i, _) in config.kpis.iter().enumerate().filter(|(_, k)| k.kind == KpiKind::TimeToEvent) {
+                    let Some(counts) = p.survival.counts(i, id, v as u32) else { continue };
+                    for (time, events, censored) in counts.rows() {
+                        let mut r = label.clone();
+                        r.resize(width, None);
+                        r[4] = num(time);
+                        r[kpi_at[i]] = num(events as f64);
+                        r[kpi_at[i] + 1] = num(censored as f64);
+                        rows.push(r);
+                    }
+                }
             }
         };
-        group(None, &p.kpis, &p.steps);
-        for (column, value, inputs, steps) in &p.segments {
-            group(Some((column, value)), inputs, steps);
+        group(None, 0, &p.kpis, &p.steps);
+        for (s, (column, value, inputs, steps)) in p.segments.iter().enumerate() {
+            let id = p.survival.segment_groups.get(s).copied().unwrap_or(0);
+            group(Some((column, value)), id, inputs, steps);
         }
         Aggregates { columns, rows }
     }
@@ -418,6 +470,9 @@ fn number(cell: &Option<Cell>, column: &str, line: usize) -> Result<f64> {
 /// `(segment column index and value (None: whole data), arms by variant)`.
 type Group = (Option<(usize, String)>, Arms);
 
+/// A count row: (line, segment, variant, time, per time-to-event KPI (events, censored)).
+type CountRow = (usize, Option<(usize, String)>, String, f64, Vec<(f64, f64)>);
+
 /// A group's cells by variant name (few: a linear search).
 type Arms = Vec<(String, ArmRow)>;
 
@@ -436,13 +491,25 @@ struct ArmRow {
 /// as `evaluateCsv`; variants and segment values in the order of the rows.
 pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evaluation> {
     super::CsvEvaluator::new(config.clone())?; // the same validation as the CSV path
-    if let Some(i) = config.kpis.iter().position(|k| k.kind == KpiKind::TimeToEvent) {
-        return Err(KpilabError::unsupported(
-            format!("kpis[{i}].kind"),
-            "time-to-event KPIs have no aggregates yet (their counts per time unit are not in the rows); use evaluateCsv",
-        ));
+                                               // As `CsvEvaluator::new`: a time to convert is better sooner (SDK.md §5).
+    let mut normalized = config.clone();
+    for k in normalized.kpis.iter_mut().filter(|k| k.kind == KpiKind::TimeToEvent) {
+        k.higher_is_better = false;
     }
+    let config = &normalized;
     let r = Reader::new(a);
+    let time = if has_count_rows(config) { Some(r.require("time")?) } else { None };
+    // Per time-to-event KPI: (index, events column, censored column).
+    let tte_columns: Vec<(usize, usize, usize)> = config
+        .kpis
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.kind == KpiKind::TimeToEvent)
+        .map(|(i, k)| {
+            let [e, c] = time_to_event_columns(&k.name);
+            Ok((i, r.require(&e)?, r.require(&c)?))
+        })
+        .collect::<Result<_>>()?;
     let [seg_col, seg_val, variant, users] =
         [r.require("segment_column")?, r.require("segment_value")?, r.require("variant")?, r.require("users")?];
     let stat_columns: Vec<Vec<(KpiStat, usize, String)>> = config
@@ -475,6 +542,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
     let mut counts = [0.0; COUNT_COLUMNS.len()];
     let mut cap_values: Vec<(f64, f64)> = vec![(0.0, 0.0); caps.len()];
     let mut excluded_rows = 0.0;
+    let mut timed: Vec<CountRow> = Vec::new();
     for (line, row) in a.rows.iter().enumerate() {
         let arm = text(&row[variant]).unwrap_or_default();
         let segment = match text(&row[seg_col]) {
@@ -490,6 +558,36 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
             }
         };
         let included = config.analysis.variants.as_ref().is_none_or(|w| w.contains(&arm));
+        if let Some(t) = time.filter(|&t| row[t].is_some()) {
+            let at = number(&row[t], "time", line)?;
+            if at < 0.0 {
+                return Err(KpilabError::invalid(
+                    format!("aggregates[{line}].time"),
+                    format!("row {line}: time {at} is negative; times to convert are >= 0"),
+                ));
+            }
+            let counts = tte_columns
+                .iter()
+                .map(|&(i, e, c)| {
+                    let name = &config.kpis[i].name;
+                    let count = |col: usize, what: &str| -> Result<f64> {
+                        let x = number(&row[col], &format!("{name}__{what}"), line)?;
+                        if x < 0.0 || x.fract() != 0.0 {
+                            return Err(KpilabError::invalid(
+                                format!("aggregates[{line}].{name}__{what}"),
+                                format!("row {line}: {name}__{what} must be a count (a whole number >= 0); got {x}"),
+                            ));
+                        }
+                        Ok(x)
+                    };
+                    Ok((count(e, "events")?, count(c, "censored")?))
+                })
+                .collect::<Result<_>>()?;
+            if included {
+                timed.push((line, segment, arm, at, counts));
+            }
+            continue;
+        }
         if segment.is_none() {
             for (k, col) in count_columns.iter().enumerate() {
                 if let Some(&col) = col.as_ref() {
@@ -597,8 +695,9 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
                 .collect();
             let metric = match spec.kind {
                 KpiKind::Conversion | KpiKind::Funnel => MetricKind::Proportion,
-                // the RMST comparison is mean-shaped; never reached: refused above
-                KpiKind::Mean | KpiKind::TimeToEvent => MetricKind::Mean,
+                // A time to convert: only the users per arm, as in `evaluator.rs`.
+                KpiKind::TimeToEvent => MetricKind::Proportion,
+                KpiKind::Mean => MetricKind::Mean,
                 KpiKind::Ratio => MetricKind::Ratio,
             };
             let options = AnalysisOptions {
@@ -634,12 +733,34 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
 
     let (kpis, steps) = inputs_for(&groups[0].1);
     let mut segments = Vec::new();
+    let mut survival = SurvivalAcc::default();
     for (j, column) in config.segment_columns.iter().enumerate() {
-        for (segment, arms) in &groups[1..] {
+        for (g, (segment, arms)) in groups.iter().enumerate().skip(1) {
             if let Some((_, value)) = segment.as_ref().filter(|(sj, _)| *sj == j) {
                 let (kpis, steps) = inputs_for(arms);
                 segments.push((column.clone(), value.clone(), kpis, steps));
+                survival.segment_groups.push(g as u32);
             }
+        }
+    }
+    // Time-to-event counts: group = the cell's index in `groups` (0 = whole data).
+    for &(i, _, _) in &tte_columns {
+        survival.track(i, 0, 0);
+    }
+    for (line, segment, arm, at, counts) in timed {
+        let cell = groups
+            .iter()
+            .position(|(s, _)| *s == segment)
+            .zip(names.iter().position(|n| *n == arm))
+            .filter(|&(g, _)| arm_of(&groups[g].1, &arm).is_some());
+        let Some((g, v)) = cell else {
+            return Err(KpilabError::invalid(
+                format!("aggregates[{line}]"),
+                format!("row {line}: a count row (time {at}) for variant \"{arm}\" in a cell without its row of users"),
+            ));
+        };
+        for (&(i, _, _), &(events, censored)) in tte_columns.iter().zip(&counts) {
+            survival.add_counts(i, g as u32, v as u32, at, events as u64, censored as u64);
         }
     }
     let count = |name: &str| counts[COUNT_COLUMNS.iter().position(|c| *c == name).expect("a count column")];
@@ -677,7 +798,7 @@ pub fn evaluate_aggregates(a: &Aggregates, config: &EvalConfig) -> Result<Evalua
         warnings,
         quality,
         switched_variant_rows: switched,
-        survival: SurvivalAcc::default(),
+        survival,
     };
     evaluate(prepared, config)
 }
@@ -695,7 +816,7 @@ fn arm_variant(spec: &KpiSpec, name: &str, users: f64, stat: impl Fn(KpiStat) ->
     let mut v = Variant { name: name.to_string(), users, ..Variant::default() };
     match spec.kind {
         KpiKind::Conversion | KpiKind::Funnel => v.conversions = Some(stat(Sum).round()),
-        KpiKind::TimeToEvent => {} // refused by `evaluate_aggregates` before any arm is built
+        KpiKind::TimeToEvent => {} // its counts are the count rows (`SurvivalAcc`)
         KpiKind::Mean => {
             // Moments about c' re-centred on c: d = c' - c.
             let dy = stat(Shift) - shifts[0];

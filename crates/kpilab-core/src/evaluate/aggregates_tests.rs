@@ -27,6 +27,18 @@ fn cases() -> Vec<(String, Vec<u8>, EvalConfig)> {
         let data = std::fs::read(format!("{dir}/{}", c["csv"].as_str().unwrap())).unwrap();
         out.push((c["name"].as_str().unwrap().to_string(), data, serde_json::from_value(c["config"].clone()).unwrap()));
     }
+    let tte: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/tests/cases/time_to_event/evaluate_cases.json")).unwrap(),
+    )
+    .unwrap();
+    for c in tte.as_array().unwrap() {
+        let config: EvalConfig = serde_json::from_value(c["input"]["config"].clone()).unwrap();
+        out.push((
+            c["id"].as_str().unwrap().to_string(),
+            c["input"]["csv"].as_str().unwrap().as_bytes().to_vec(),
+            config,
+        ));
+    }
     out
 }
 
@@ -40,7 +52,7 @@ fn without_lines(mut e: Evaluation) -> Evaluation {
 #[test]
 fn aggregates_give_the_same_evaluation_for_every_case() {
     let cases = cases();
-    assert!(cases.len() >= 14, "{} cases", cases.len());
+    assert!(cases.len() >= 18, "{} cases", cases.len());
     for (name, data, config) in cases {
         let mut ev = CsvEvaluator::new(config.clone()).unwrap();
         ev.push(&data).unwrap();

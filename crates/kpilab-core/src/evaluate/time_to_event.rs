@@ -71,6 +71,22 @@ impl SurvivalAcc {
         }
     }
 
+    /// The counts of time-to-event KPI `kpi` in `(group, variant)` (for the aggregates).
+    pub fn counts(&self, kpi: usize, group: u32, variant: u32) -> Option<&SurvivalCounts> {
+        let j = self.slots.iter().position(|s| s.kpi == kpi)?;
+        self.cells.get(&(group, variant)).map(|c| &c[j])
+    }
+
+    /// Adds tied counts of tracked KPI `kpi` in `(group, variant)` (from aggregates rows).
+    pub fn add_counts(&mut self, kpi: usize, group: u32, variant: u32, time: f64, events: u64, censored: u64) {
+        let Some(j) = self.slots.iter().position(|s| s.kpi == kpi) else {
+            return;
+        };
+        let n = self.slots.len();
+        let cell = self.cells.entry((group, variant)).or_insert_with(|| vec![SurvivalCounts::default(); n]);
+        cell[j].add_counts(time, events, censored);
+    }
+
     /// A duration that cannot be a time to convert is an `INVALID_INPUT` error.
     pub fn check(&self, config: &EvalConfig) -> Result<()> {
         let Some((j, t)) = self.bad else {

@@ -33,6 +33,20 @@ impl SurvivalCounts {
         self.users += 1;
     }
 
+    /// Adds `events` conversions and `censored` censorings at `time` (finite, >= 0):
+    /// tied users at once, as the aggregates (SDK.md §6) carry them. The same as
+    /// `events + censored` calls of `add`.
+    pub fn add_counts(&mut self, time: f64, events: u64, censored: u64) {
+        if events + censored == 0 {
+            return;
+        }
+        let slot = self.by_time.entry((time + 0.0).to_bits()).or_insert((0, 0));
+        slot.0 += events;
+        slot.1 += censored;
+        self.events += events;
+        self.users += events + censored;
+    }
+
     pub fn users(&self) -> u64 {
         self.users
     }
@@ -112,6 +126,21 @@ pub fn first_reaching_half(rows: &[KmRow], value: impl Fn(&KmRow) -> f64) -> Opt
 mod tests {
     use super::*;
     use kpilab_test_support::assert_close;
+
+    /// Tied counts (the aggregates' count rows) are the same arm as one user at a time.
+    #[test]
+    fn tied_counts_equal_single_users() {
+        let mut one = SurvivalCounts::default();
+        for (t, e) in [(1.0, true), (2.0, true), (2.0, false), (2.0, true), (3.0, false), (0.0, true), (-0.0, false)] {
+            one.add(t, e);
+        }
+        let mut tied = SurvivalCounts::default();
+        for (t, d, c) in [(2.0, 2, 1), (-0.0, 1, 1), (3.0, 0, 1), (1.0, 1, 0), (5.0, 0, 0)] {
+            tied.add_counts(t, d, c);
+        }
+        assert_eq!(tied, one);
+        assert_eq!((tied.users(), tied.events()), (7, 4));
+    }
 
     /// lifelines: fit([1,2,2,3,4], [1,1,0,1,1]) gives S = 1, .8, .6, .3, 0 and
     /// the band at t=1 [0.203809, 0.969180]; at S = 0 the band is [0, 0].
