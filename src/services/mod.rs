@@ -6,3 +6,5 @@ pub mod clipboard;
 pub mod csv_job;
 pub mod files;
 pub mod session;
+pub mod xlsx;
+pub mod xlsx_job;

@@ -25,6 +25,14 @@ pub struct Source {
     pub blob: Blob,
 }
 
+/// An .xlsx chosen: the workbook itself (`source` is then its sheet as CSV) and its sheets.
+#[derive(Clone, PartialEq)]
+pub struct Workbook {
+    pub file: Source,
+    pub sheets: Vec<String>,
+    pub sheet: String,
+}
+
 /// Where the evaluation of the chosen file stands.
 #[derive(Clone, PartialEq, Default)]
 pub enum Phase {
@@ -56,11 +64,15 @@ pub struct EvalState {
     /// The mapping kept from earlier in this tab (Evaluate → Plan → Evaluate): used
     /// instead of the automatic one for the next file that has its columns.
     pub kept: Option<KeptForm>,
+    /// Set while the chosen file is an .xlsx (its sheet picker).
+    pub workbook: Option<Workbook>,
 }
 
 /// What happened: the user's edits, the file's preview and the worker's reports.
 pub enum Action {
     Chosen(Source),
+    /// An .xlsx was read: its chosen sheet comes next as `Chosen` (CSV bytes).
+    Workbook(Workbook),
     Previewed(Result<CsvPreview, String>),
     Edit(EvalEdit),
     /// Boxed: a plan file is much larger than the other actions.
@@ -78,7 +90,12 @@ impl Reducible for EvalState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::Workbook(book) => s.workbook = Some(book),
             Action::Chosen(source) => {
+                // A new file that is not the workbook's sheet ends the workbook.
+                if s.workbook.as_ref().is_some_and(|b| b.file.name != source.name) {
+                    s.workbook = None;
+                }
                 s.source = Some(source);
                 s.preview = None;
                 s.phase = Phase::Setup;
