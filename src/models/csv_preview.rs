@@ -3,7 +3,7 @@
 //! the columns can be mapped on their own. Only a slice of the file is read.
 
 use crate::models::event_file::{self, EventFile};
-use kpilab_core::csv::{read_number, Decimal, Record, RecordReader};
+use kpilab_core::csv::{comma_to_dot, Decimal, Record, RecordReader};
 
 /// How much of the file the preview reads.
 pub const PREVIEW_BYTES: f64 = 256.0 * 1024.0;
@@ -116,8 +116,13 @@ fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>, decimal: Decim
         seen += 1;
         let lower = v.to_ascii_lowercase();
         binary += usize::from(matches!(lower.as_str(), "0" | "1" | "true" | "false"));
-        // The core's own reader, so a column is numeric here exactly when the evaluation reads it.
-        numeric += usize::from(read_number(v.as_bytes(), decimal).is_some());
+        // With a decimal comma, the core's rewrite to "." (its grouping rule); `str::parse`
+        // then, not the core's float reader, whose tables would add 10 KB to the app.
+        let dot = match decimal {
+            Decimal::Dot => Some(std::borrow::Cow::Borrowed(v)),
+            Decimal::Comma => comma_to_dot(v).map(std::borrow::Cow::Owned),
+        };
+        numeric += usize::from(dot.is_some_and(|d| d.parse::<f64>().is_ok_and(f64::is_finite)));
         if distinct.len() < DISTINCT_CAP && !distinct.contains(&v) {
             distinct.push(v);
         }

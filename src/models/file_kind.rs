@@ -104,7 +104,11 @@ mod tests {
         assert_eq!(sniff("a.csv", b"variant,converted\nA,1\n"), FileKind::Text);
         assert_eq!(sniff("a.csv", "\u{feff}variante;umsatz\nA;12,50\n".as_bytes()), FileKind::Text);
         // A Latin-1 export: a few invalid UTF-8 bytes (the accents) are still text.
-        let latin1: Vec<u8> = b"variant;r\xe9gion;converted\n".iter().chain(b"A;\xcele-de-France;1\n".repeat(50).iter()).copied().collect();
+        let latin1: Vec<u8> = b"variant;r\xe9gion;converted\n"
+            .iter()
+            .chain(b"A;\xcele-de-France;1\n".repeat(50).iter())
+            .copied()
+            .collect();
         assert_eq!(sniff("a.csv", &latin1), FileKind::Text);
         // A UTF-8 character cut by the end of the head is no garbage.
         assert_eq!(sniff("a.csv", "variant,ville\nA,Zürich\nB,Zü".as_bytes().split_last().unwrap().1), FileKind::Text);

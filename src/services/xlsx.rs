@@ -28,7 +28,12 @@ pub fn sheet_to_csv(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Xls
     let sheets = book.sheet_names();
     let chosen = match sheet {
         Some(s) if sheets.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => return Err(format!("\u{201c}{name}\u{201d} has no sheet \u{201c}{s}\u{201d}; it has {}.", sheets.join(", "))),
+        Some(s) => {
+            return Err(format!(
+                "\u{201c}{name}\u{201d} has no sheet \u{201c}{s}\u{201d}; it has {}.",
+                sheets.join(", ")
+            ))
+        }
         None => sheets.first().cloned().ok_or_else(|| format!("\u{201c}{name}\u{201d} has no sheets."))?,
     };
     let range = book
@@ -118,9 +123,8 @@ mod tests {
         let got = String::from_utf8(sheet.csv).unwrap();
         let want = String::from_utf8(fixture("shop_dot.csv")).unwrap();
         // The CSV writes money with two decimals ("0.00", "12.50"); the workbook holds numbers.
-        let same_numbers = |a: &str, b: &str| {
-            a == b || a.parse::<f64>().is_ok_and(|x| b.parse::<f64>().is_ok_and(|y| x == y))
-        };
+        let same_numbers =
+            |a: &str, b: &str| a == b || a.parse::<f64>().is_ok_and(|x| b.parse::<f64>().is_ok_and(|y| x == y));
         for (line, (g, w)) in got.lines().zip(want.lines()).enumerate() {
             let (g, w): (Vec<&str>, Vec<&str>) = (g.split(',').collect(), w.split(',').collect());
             assert_eq!(g.len(), w.len(), "line {}", line + 1);
@@ -134,7 +138,7 @@ mod tests {
     #[test]
     fn a_chosen_sheet_and_errors() {
         let notes = sheet_to_csv("shop.xlsx", &fixture("shop.xlsx"), Some("Notes")).unwrap();
-        assert_eq!(String::from_utf8(notes.csv).unwrap(), "Exported from the shop on 2026-11-16; one row per user.\n");
+        assert_eq!(String::from_utf8(notes.csv).unwrap(), "Exported from the shop on 2026-11-16 (one row per user)\n");
         let e = sheet_to_csv("shop.xlsx", &fixture("shop.xlsx"), Some("Nope")).unwrap_err();
         assert!(e.contains("has no sheet \u{201c}Nope\u{201d}; it has Data, Notes"), "{e}");
         let e = sheet_to_csv("a.csv", b"PK\x03\x04 not really a zip", None).unwrap_err();

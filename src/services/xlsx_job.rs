@@ -27,8 +27,10 @@ pub struct ConvertedSheet {
 pub async fn convert(name: &str, file: &Blob, sheet: Option<&str>) -> Result<ConvertedSheet, String> {
     let unreadable = || format!("\u{201c}{name}\u{201d} could not be read.");
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| unreadable())?;
-    let request = Array::of3(&name.into(), &Uint8Array::new(&buffer), &sheet.map(JsValue::from_str).unwrap_or_default());
-    let worker = Worker::new(XLSX_WORKER_SCRIPT).map_err(|e| format!("The spreadsheet reader could not start: {e:?}"))?;
+    let request =
+        Array::of3(&name.into(), &Uint8Array::new(&buffer), &sheet.map(JsValue::from_str).unwrap_or_default());
+    let worker =
+        Worker::new(XLSX_WORKER_SCRIPT).map_err(|e| format!("The spreadsheet reader could not start: {e:?}"))?;
     // Kept alive until the answer: the handlers live in the promise's closure.
     let handlers: Rc<RefCell<Vec<Box<dyn std::any::Any>>>> = Rc::default();
     let promise = {
@@ -40,7 +42,8 @@ pub async fn convert(name: &str, file: &Blob, sheet: Option<&str>) -> Result<Con
                     let data = event.data();
                     if Reflect::get(&data, &"ready".into()).is_ok_and(|r| r.is_truthy()) {
                         if let Err(e) = worker.post_message(&request) {
-                            let _ = reject.call1(&JsValue::NULL, &format!("The workbook could not be handed over: {e:?}").into());
+                            let _ = reject
+                                .call1(&JsValue::NULL, &format!("The workbook could not be handed over: {e:?}").into());
                         }
                     } else {
                         let _ = resolve.call1(&JsValue::NULL, &data);
@@ -48,7 +51,8 @@ pub async fn convert(name: &str, file: &Blob, sheet: Option<&str>) -> Result<Con
                 })
             };
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-                let _ = reject.call1(&JsValue::NULL, &format!("The spreadsheet reader stopped: {}", event.message()).into());
+                let _ = reject
+                    .call1(&JsValue::NULL, &format!("The spreadsheet reader stopped: {}", event.message()).into());
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -64,8 +68,10 @@ pub async fn convert(name: &str, file: &Blob, sheet: Option<&str>) -> Result<Con
     if let Some(error) = field("error").as_string() {
         return Err(error);
     }
-    let sheets: Vec<String> =
-        field("sheets").dyn_into::<Array>().map(|a| a.iter().filter_map(|s| s.as_string()).collect()).unwrap_or_default();
+    let sheets: Vec<String> = field("sheets")
+        .dyn_into::<Array>()
+        .map(|a| a.iter().filter_map(|s| s.as_string()).collect())
+        .unwrap_or_default();
     let csv: Uint8Array = field("csv").dyn_into().map_err(|_| unreadable())?;
     let parts = Array::of1(&csv);
     let options = web_sys::BlobPropertyBag::new();

@@ -75,7 +75,7 @@ for r in rows:
 for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
     row[0].number_format = "yyyy-mm-dd hh:mm:ss"
 notes = wb.create_sheet("Notes")
-notes.append(["Exported from the shop on 2026-11-16; one row per user."])
+notes.append(["Exported from the shop on 2026-11-16 (one row per user)"])
 wb.properties.created = datetime.datetime(2026, 11, 16)  # byte-stable output
 wb.properties.modified = datetime.datetime(2026, 11, 16)
 buf = io.BytesIO()

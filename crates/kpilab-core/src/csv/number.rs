@@ -71,7 +71,23 @@ const COMMA_FIELD_MAX: usize = 64;
 /// with "." as the separator and no dots, then read as a "." number.
 #[inline(never)]
 fn parse_comma_other(field: &[u8], allow_bool: bool) -> Option<f64> {
-    let t = field.trim_ascii();
+    let mut buf = [0u8; COMMA_FIELD_MAX];
+    let n = rewrite_comma(field.trim_ascii(), &mut buf)?;
+    parse_other(&buf[..n], allow_bool)
+}
+
+/// A decimal-comma field in its "." form ("1.234,5" → "1234.5", trimmed), or `None`
+/// when a dot is not between thousands groups (module docs). For the app's preview,
+/// which then reads it with `str::parse` (without linking a second float parser).
+pub fn comma_to_dot(field: &str) -> Option<String> {
+    let mut buf = [0u8; COMMA_FIELD_MAX];
+    let n = rewrite_comma(field.trim().as_bytes(), &mut buf)?;
+    String::from_utf8(buf[..n].to_vec()).ok()
+}
+
+/// Writes `t` into `buf` with "," as "." and the thousands dots left out; the length
+/// written, or `None` when the dots are not thousands groups (or `t` is too long).
+fn rewrite_comma(t: &[u8], buf: &mut [u8; COMMA_FIELD_MAX]) -> Option<usize> {
     if t.len() > COMMA_FIELD_MAX {
         return None;
     }
@@ -88,13 +104,12 @@ fn parse_comma_other(field: &[u8], allow_bool: bool) -> Option<f64> {
     if int.contains(&b'.') && !thousands_groups_ok(int) {
         return None;
     }
-    let mut buf = [0u8; COMMA_FIELD_MAX];
     let mut n = 0;
     for &b in sign.iter().chain(int.iter().filter(|&&b| b != b'.')).chain(rest) {
         buf[n] = if b == b',' { b'.' } else { b };
         n += 1;
     }
-    parse_other(&buf[..n], allow_bool)
+    Some(n)
 }
 
 /// `1.234.567`: one to three digits, then groups of a dot and exactly three digits.
@@ -194,6 +209,8 @@ mod tests {
             assert_eq!(read_number(s.as_bytes(), Decimal::Comma), Some(x), "{s:?}");
         }
         assert_eq!(parse_number_in(b"TRUE", true, Decimal::Comma), Some(1.0));
+        assert_eq!(super::comma_to_dot(" 1.234,5 ").as_deref(), Some("1234.5"));
+        assert_eq!(super::comma_to_dot("1.5"), None);
         assert_eq!(parse_number_in(b" false ", true, Decimal::Comma), Some(0.0));
     }
 
