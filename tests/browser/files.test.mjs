@@ -65,6 +65,9 @@ test("an .xlsx and a decimal-comma file give the same KPI table as the CSV", asy
     await note.waitFor();
     assert.match(await note.innerText(), /Numbers use a decimal comma \(12,50 = 12\.5\)/);
     assert.ok(await page.getByTestId("decimal-comma").isChecked());
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.screenshot({ path: join(OUT_DIR, "files-decimal-comma-390.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 1000 });
     tables.comma = await kpiTable(page, join(FIXTURES, "shop_comma.csv"));
     assert.ok(!fetchedXlsxWorker(requests));
     // Switched off, "0,00" is no number: every row is skipped, and the page says so.

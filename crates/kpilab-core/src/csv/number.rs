@@ -261,7 +261,7 @@ mod tests {
             let grouped = next() % 2 == 0;
             let mut comma_int = String::new();
             for (i, c) in int.chars().enumerate() {
-                if grouped && i > 0 && (int_digits - i) % 3 == 0 {
+                if grouped && i > 0 && (int_digits - i).is_multiple_of(3) {
                     comma_int.push('.');
                 }
                 comma_int.push(c);
