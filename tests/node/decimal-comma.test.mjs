@@ -54,3 +54,10 @@ test('decimal "," with delimiter "," is an error naming decimal', () => {
     (e) => e instanceof KpilabError && e.code === "INVALID_INPUT" && e.field === "decimal" && /delimiter/.test(e.message),
   );
 });
+
+test('an unknown decimal is an error naming decimal, even beside delimiter ";"', () => {
+  assert.throws(
+    () => evaluateCsv("variant;revenue\na;1\n", config({ delimiter: ";", decimal: ";" })),
+    (e) => e instanceof KpilabError && e.code === "INVALID_INPUT" && e.field === "decimal" && e.message === 'decimal must be one of ".", ","; got ";"',
+  );
+});
