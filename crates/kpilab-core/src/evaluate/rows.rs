@@ -440,6 +440,20 @@ fn parse_values(
     decimal: Decimal,
     values: &mut [f64],
 ) -> std::result::Result<(), usize> {
+    // One branch per row, not per field: the "." loop stays the plain fast path.
+    match decimal {
+        Decimal::Dot => parse_values_in::<false>(rec, fields, values),
+        Decimal::Comma => parse_values_in::<true>(rec, fields, values),
+    }
+}
+
+#[inline(always)]
+fn parse_values_in<const COMMA: bool>(
+    rec: &Record,
+    fields: &[(usize, bool)],
+    values: &mut [f64],
+) -> std::result::Result<(), usize> {
+    let decimal = if COMMA { Decimal::Comma } else { Decimal::Dot };
     for (slot, (value, &(index, conversion))) in values.iter_mut().zip(fields).enumerate() {
         match parse_number_in(rec.field(index), conversion, decimal) {
             Some(x) if !conversion || x == 0.0 || x == 1.0 => *value = x,
