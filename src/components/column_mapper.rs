@@ -24,6 +24,9 @@ pub struct ColumnMapperProps {
     pub on_plan_file: Callback<File>,
     /// What loading the plan file did (or why it failed).
     pub plan_note: Option<Result<String, String>>,
+    /// The preview found numbers written "12,50": offer the decimal-comma switch.
+    #[prop_or_default]
+    pub decimal_comma_found: bool,
 }
 
 /// Top-level fields that show their own errors; core paths are mapped onto them.
@@ -89,6 +92,27 @@ fn name_options(none: &'static str, names: impl Iterator<Item = String>) -> Opti
     std::iter::once((AttrValue::Static(""), AttrValue::Static(none)))
         .chain(names.map(|n| (AttrValue::from(n.clone()), AttrValue::from(n))))
         .collect()
+}
+
+/// "Numbers use a decimal comma (12,50 = 12.5)", with a switch to read them as written.
+fn decimal_note(on: bool, on_edit: Callback<EvalEdit>) -> Html {
+    let on_change = on_edit.reform(|e: Event| {
+        let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+        EvalEdit::Set("decimal", if checked { ",".into() } else { ".".into() })
+    });
+    html! {
+        <div class="decimal-note" data-testid="decimal-note">
+            <label>
+                <input type="checkbox" id="decimal-comma" data-testid="decimal-comma" checked={on} onchange={on_change} />
+                { " Numbers use a decimal comma (12,50 = 12.5)" }
+            </label>
+            <p class="field-hint">{ if on {
+                "Found in this file's numbers; thousands may be grouped with dots (1.234,5). Untick to read them as written."
+            } else {
+                "Off: a cell such as 12,50 is no number, and its row is skipped."
+            } }</p>
+        </div>
+    }
 }
 
 #[function_component(ColumnMapper)]
@@ -174,6 +198,9 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                             options={options(&[("auto", "Auto (by size)"), ("s", "Seconds"), ("ms", "Milliseconds"), ("us", "Microseconds (GA4)")])} />
                     }
                 </div>
+                if props.decimal_comma_found {
+                    { decimal_note(form.decimal == ',', props.on_edit.clone()) }
+                }
             </fieldset>
             if let Some(file) = &form.event_file {
                 { event_choices(file, props, &events, &error_for) }

@@ -52,10 +52,10 @@ pub fn csv_drop(props: &CsvDropProps) -> Html {
         <div class={classes!("drop-zone", dragging.then_some("dragging"))}
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <label for="csv-file" class="drop-label">
-                <strong>{ "Drop a CSV here or choose one" }</strong>
+                <strong>{ "Drop a CSV or .xlsx here or choose one" }</strong>
                 <span class="muted">{ "One row per user (or per event with a user column). It stays on your computer." }</span>
             </label>
-            <input type="file" id="csv-file" data-testid="csv-file" accept=".csv,.tsv,.txt,text/csv" onchange={on_change} />
+            <input type="file" id="csv-file" data-testid="csv-file" accept=".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onchange={on_change} />
             if let Some(chosen) = &props.chosen {
                 <p class="chosen" data-testid="chosen-file">{ chosen.clone() }</p>
             }

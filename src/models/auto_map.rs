@@ -126,6 +126,7 @@ pub fn guess(preview: &CsvPreview) -> EvalForm {
         kpis,
         segment_columns,
         delimiter: preview.delimiter,
+        decimal: if preview.decimal == kpilab_core::csv::Decimal::Comma { ',' } else { '.' },
         event_column: events.map(|e| e.event_column.clone()).unwrap_or_default(),
         timestamp_column: events.map(|e| e.timestamp_column.clone()).unwrap_or_default(),
         exposure_event: events.and_then(exposure_event).unwrap_or_default(),
@@ -191,6 +192,19 @@ mod tests {
         );
         assert_eq!(form.revenue_kpi, REVENUE_KPI);
         assert!(form.to_config().is_ok());
+    }
+
+    /// The decimal-comma twin of the sample: revenue stays a KPI (not a segment),
+    /// and the config reads it with `decimal: ","`.
+    #[test]
+    fn a_semicolon_decimal_comma_file_offers_revenue_as_a_kpi() {
+        let csv = sample().replace(',', ";").replace(".5;", ",5;").replace("3.25", "3,25");
+        let form = guess(&preview(csv.as_bytes(), true).unwrap());
+        assert_eq!((form.delimiter, form.decimal), (';', ','));
+        assert_eq!(form.segment_columns, ["device", "channel"]);
+        assert_eq!((form.kpis[1].column.as_str(), form.kpis[1].covariate.as_str()), ("revenue", "pre_revenue"));
+        let config = form.to_config().unwrap();
+        assert_eq!((config.delimiter.as_str(), config.decimal), (";", kpilab_core::csv::Decimal::Comma));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the columns can be mapped on their own. Only a slice of the file is read.
 
 use crate::models::event_file::{self, EventFile};
-use kpilab_core::csv::{Record, RecordReader};
+use kpilab_core::csv::{comma_to_dot, Decimal, Record, RecordReader};
 
 /// How much of the file the preview reads.
 pub const PREVIEW_BYTES: f64 = 256.0 * 1024.0;
@@ -18,6 +18,9 @@ pub struct CsvPreview {
     /// The first `SHOWN_ROWS` data rows.
     pub rows: Vec<Vec<String>>,
     pub delimiter: char,
+    /// `Comma` when a ";" or tab file writes its numbers as "12,50" (the columns are
+    /// then profiled, and the file evaluated, with `decimal: ","`).
+    pub decimal: Decimal,
     pub columns: Vec<ColumnProfile>,
     /// Data rows seen in the slice.
     pub sampled_rows: usize,
@@ -68,15 +71,37 @@ pub fn preview(bytes: &[u8], complete: bool) -> Result<CsvPreview, String> {
         ));
     }
     let data: Vec<Vec<String>> = records.filter(|r| r.len() == header.len()).collect();
-    let columns = header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()))).collect();
+    let profiles = |decimal: Decimal| -> Vec<ColumnProfile> {
+        header.iter().enumerate().map(|(i, name)| profile(name, data.iter().map(|r| r[i].trim()), decimal)).collect()
+    };
+    let columns = profiles(Decimal::Dot);
+    let decimal = detect_decimal(delimiter, &columns, &profiles(Decimal::Comma));
+    let columns = if decimal == Decimal::Comma { profiles(Decimal::Comma) } else { columns };
     Ok(CsvPreview {
         events: event_file::detect(&header, &data),
         rows: data.iter().take(SHOWN_ROWS).cloned().collect(),
         sampled_rows: data.len(),
         header,
         delimiter,
+        decimal,
         columns,
     })
+}
+
+/// A decimal comma is only possible when "," does not separate the fields; it is
+/// chosen when it turns some text columns ("12,50") into number columns and takes
+/// no number column away (a "12.5" column stays read as it is).
+fn detect_decimal(delimiter: char, dot: &[ColumnProfile], comma: &[ColumnProfile]) -> Decimal {
+    if delimiter == ',' {
+        return Decimal::Dot;
+    }
+    let gained = dot.iter().zip(comma).any(|(d, c)| !d.is_numeric() && c.is_numeric());
+    let lost = dot.iter().zip(comma).any(|(d, c)| d.is_numeric() && !c.is_numeric());
+    if gained && !lost {
+        Decimal::Comma
+    } else {
+        Decimal::Dot
+    }
 }
 
 /// The most frequent of , ; and tab in the header line (comma on a tie).
@@ -84,14 +109,20 @@ fn guess_delimiter(header_line: &str) -> char {
     [',', ';', '\t'].into_iter().rev().max_by_key(|d| header_line.matches(*d).count()).unwrap_or(',')
 }
 
-fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> ColumnProfile {
+fn profile<'a>(name: &str, values: impl Iterator<Item = &'a str>, decimal: Decimal) -> ColumnProfile {
     let mut distinct: Vec<&str> = Vec::new();
     let (mut seen, mut binary, mut numeric) = (0usize, 0usize, 0usize);
     for v in values.filter(|v| !v.is_empty()) {
         seen += 1;
         let lower = v.to_ascii_lowercase();
         binary += usize::from(matches!(lower.as_str(), "0" | "1" | "true" | "false"));
-        numeric += usize::from(v.parse::<f64>().is_ok_and(f64::is_finite));
+        // With a decimal comma, the core's rewrite to "." (its grouping rule); `str::parse`
+        // then, not the core's float reader, whose tables would add 10 KB to the app.
+        let dot = match decimal {
+            Decimal::Dot => Some(std::borrow::Cow::Borrowed(v)),
+            Decimal::Comma => comma_to_dot(v).map(std::borrow::Cow::Owned),
+        };
+        numeric += usize::from(dot.is_some_and(|d| d.parse::<f64>().is_ok_and(f64::is_finite)));
         if distinct.len() < DISTINCT_CAP && !distinct.contains(&v) {
             distinct.push(v);
         }
@@ -168,6 +199,24 @@ mod tests {
         assert_eq!(p.sampled_rows, 2);
         assert!(preview(b"", true).is_err());
         assert!(preview(b"justone\n1\n", true).is_err());
+    }
+
+    #[test]
+    fn decimal_commas_in_a_semicolon_file_make_number_columns() {
+        let csv = "variant;device;converted;revenue;orders\nA;mobile;1;12,50;1\nB;desktop;0;0,00;0\nA;mobile;1;1.234,5;2\nB;tablet;0;0;0\n";
+        let p = preview(csv.as_bytes(), true).unwrap();
+        assert_eq!(p.decimal, Decimal::Comma);
+        let kinds: Vec<ColumnKind> = p.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [ColumnKind::Text, ColumnKind::Text, ColumnKind::Binary, ColumnKind::Numeric, ColumnKind::Numeric]
+        );
+        // "," separating the fields, or dot decimals in another column: no decimal comma.
+        assert_eq!(preview(b"variant,revenue\nA,\"12,5\"\nB,3\n", true).unwrap().decimal, Decimal::Dot);
+        let mixed = preview(b"variant;revenue;price\nA;12,5;1.25\nB;3;2.5\n", true).unwrap();
+        assert_eq!(mixed.decimal, Decimal::Dot);
+        let plain = preview(b"variant;revenue\nA;12.5\nB;3\n", true).unwrap();
+        assert_eq!((plain.decimal, plain.columns[1].kind), (Decimal::Dot, ColumnKind::Numeric));
     }
 
     /// A lone CR ends a line, as in the evaluation (the core's reader, like

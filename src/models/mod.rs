@@ -5,6 +5,7 @@ pub mod auto_map;
 pub mod column_names;
 pub mod csv_preview;
 pub mod event_file;
+pub mod file_kind;
 pub mod plan_file;
 pub mod plan_results;
 pub mod result_context;

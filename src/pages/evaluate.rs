@@ -17,11 +17,13 @@ use crate::components::column_mapper::ColumnMapper;
 use crate::components::csv_drop::CsvDrop;
 use crate::components::csv_preview_table::CsvPreviewTable;
 use crate::components::csv_progress::CsvProgress;
+use crate::components::field::SelectField;
 use crate::components::share_results::ShareResults;
 use crate::components::share_view::result_page;
 use crate::components::totals_input::TotalsInput;
 use crate::models::auto_map;
 use crate::models::csv_preview::{self, CsvPreview, PREVIEW_BYTES};
+use crate::models::file_kind::{self, FileKind};
 use crate::models::plan_file::PlanFile;
 use crate::models::result_context::ResultContext;
 use crate::pages::warehouse::Warehouse;
@@ -29,9 +31,10 @@ use crate::services::csv_job::CsvJob;
 use crate::services::files::{self, SAMPLE_URL};
 use crate::services::session;
 use crate::services::share::SharedResult;
+use crate::services::xlsx_job;
 use crate::state::eval_form::EvalEdit;
 use crate::state::eval_session::{self, KeptForm};
-use crate::state::eval_state::{Action, EvalState, Phase, Source};
+use crate::state::eval_state::{Action, EvalState, Phase, Source, Workbook};
 use crate::state::FieldError;
 use crate::text::format::megabytes;
 use crate::worker::protocol::WorkerReport;
@@ -85,16 +88,38 @@ pub fn evaluate() -> Html {
     };
 
     // Reads the head of a new source, maps its columns, and optionally evaluates at once.
-    let load: Rc<dyn Fn(Source, bool)> = {
+    // A binary file gets a message instead of a preview; an .xlsx (a zip, whatever its
+    // name) is first turned into CSV by the xlsx worker: `sheet`, or its first sheet.
+    let load: Rc<dyn Fn(Source, bool, Option<String>)> = {
         let (dispatcher, start, job) = (state.dispatcher(), start.clone(), job.clone());
-        Rc::new(move |source: Source, evaluate_now: bool| {
+        Rc::new(move |source: Source, evaluate_now: bool, sheet: Option<String>| {
             job.borrow_mut().take();
             dispatcher.dispatch(Action::Chosen(source.clone()));
             let (dispatcher, start) = (dispatcher.clone(), start.clone());
             spawn_local(async move {
-                let previewed = files::read_head(&source.blob)
-                    .await
-                    .and_then(|bytes| csv_preview::preview(&bytes, source.size <= PREVIEW_BYTES));
+                let mut source = source;
+                let mut head = files::read_head(&source.blob).await;
+                let kind = head.as_ref().map(|bytes| file_kind::sniff(&source.name, bytes));
+                if let Ok(FileKind::Unreadable(message)) = kind {
+                    dispatcher.dispatch(Action::Previewed(Err(message)));
+                    return;
+                }
+                if let Ok(FileKind::Xlsx) = kind {
+                    match xlsx_job::convert(&source.name, &source.blob, sheet.as_deref()).await {
+                        Ok(read) => {
+                            let book = Workbook { file: source.clone(), sheets: read.sheets, sheet: read.sheet };
+                            dispatcher.dispatch(Action::Workbook(book));
+                            source = Source { name: source.name.clone(), size: read.csv.size(), blob: read.csv };
+                            dispatcher.dispatch(Action::Chosen(source.clone()));
+                            head = files::read_head(&source.blob).await;
+                        }
+                        Err(message) => {
+                            dispatcher.dispatch(Action::Previewed(Err(message)));
+                            return;
+                        }
+                    }
+                }
+                let previewed = head.and_then(|bytes| csv_preview::preview(&bytes, source.size <= PREVIEW_BYTES));
                 let form = previewed.as_ref().ok().map(auto_map::guess);
                 dispatcher.dispatch(Action::Previewed(previewed));
                 if let (true, Some(form)) = (evaluate_now, form) {
@@ -126,7 +151,7 @@ pub fn evaluate() -> Html {
             if sample_kept {
                 spawn_local(async move {
                     match files::fetch_sample().await {
-                        Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, false),
+                        Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, false, None),
                         Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
                     }
                 });
@@ -138,7 +163,15 @@ pub fn evaluate() -> Html {
         let load = load.clone();
         Callback::from(move |file: File| {
             let source = Source { name: file.name(), size: file.size(), blob: file.into() };
-            load(source, false);
+            load(source, false, None);
+        })
+    };
+    let on_sheet = {
+        let (load, workbook) = (load.clone(), state.workbook.clone());
+        Callback::from(move |sheet: String| {
+            if let Some(book) = &workbook {
+                load(book.file.clone(), false, Some(sheet));
+            }
         })
     };
     let on_sample = {
@@ -147,7 +180,7 @@ pub fn evaluate() -> Html {
             let (load, dispatcher) = (load.clone(), dispatcher.clone());
             spawn_local(async move {
                 match files::fetch_sample().await {
-                    Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, true),
+                    Ok(blob) => load(Source { name: SAMPLE_URL.into(), size: blob.size(), blob }, true, None),
                     Err(message) => dispatcher.dispatch(Action::Issue(FieldError::new("", message))),
                 }
             });
@@ -231,15 +264,21 @@ pub fn evaluate() -> Html {
                 <div class={classes!("planner-grid", matches!(state.phase, Phase::Done { .. }).then_some("has-result"))}>
                     <div class="evaluate-setup">
                         <CsvDrop on_file={on_file} on_sample={on_sample} chosen={chosen} />
+                        if let Some(book) = state.workbook.as_ref().filter(|b| b.sheets.len() > 1) {
+                            <SelectField id="sheet" label="Sheet" value={book.sheet.clone()} onchange={on_sheet}
+                                options={book.sheets.iter().map(|s| (AttrValue::from(s.clone()), AttrValue::from(s.clone()))).collect::<Vec<_>>()}
+                                hint={AttrValue::from(format!("{} has {} sheets; the first is read unless you pick another.", book.file.name, book.sheets.len()))} />
+                        }
                         if let Some(Err(e)) = &state.preview {
-                            <p class="form-error" role="alert">{ e.clone() }</p>
+                            <p class="form-error" role="alert" data-testid="file-error">{ e.clone() }</p>
                         }
                         // Right under the file: with the auto-mapping, pick + Evaluate is all it takes.
                         <button type="button" class="evaluate-button" data-testid="evaluate" onclick={on_evaluate}
                             disabled={running || preview_ok.is_none()}>{ "Evaluate" }</button>
                         if preview_ok.is_some() {
                             <ColumnMapper form={state.form.clone()} columns={columns} issue={state.issue.clone()}
-                                on_edit={on_edit} on_plan_file={on_plan_file} plan_note={state.plan_note.clone()} />
+                                on_edit={on_edit} on_plan_file={on_plan_file} plan_note={state.plan_note.clone()}
+                                decimal_comma_found={preview_ok.as_ref().is_some_and(|p| p.decimal == kpilab_core::csv::Decimal::Comma)} />
                         } else if let Some(issue) = &state.issue {
                             <p class="form-error" role="alert" data-testid="config-error">{ issue.message.clone() }</p>
                         }

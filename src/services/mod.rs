@@ -8,3 +8,5 @@ pub mod csv_job;
 pub mod files;
 pub mod session;
 pub mod share;
+pub mod xlsx;
+pub mod xlsx_job;

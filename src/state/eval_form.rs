@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use kpilab_core::analyze::{AnalysisMethod, AnalysisOptions, Correction};
-use kpilab_core::csv::TimestampUnit;
+use kpilab_core::csv::{Decimal, TimestampUnit};
 use kpilab_core::evaluate::event_types::{Aggregate, Exposure, FunnelStep, KpiWindow, RatioPart, RatioPartSpec};
 use kpilab_core::evaluate::filter::{Filter, FilterValue};
 use kpilab_core::evaluate::{EvalAnalysis, EvalConfig, KpiKind, KpiRole, KpiSpec, OnBadRow};
@@ -41,6 +41,8 @@ pub struct EvalForm {
     /// Name of the mean KPI to project over a year; "" = none.
     pub revenue_kpi: String,
     pub delimiter: char,
+    /// ',' when numbers are written "12,50" (detected by the preview; can be switched off), else '.'.
+    pub decimal: char,
     /// Event level (SDK.md §4): the column naming each row's event; "" = none.
     pub event_column: String,
     /// The time of each row; "" = none (no windows).
@@ -72,6 +74,7 @@ impl Default for EvalForm {
             annual_users: String::new(),
             revenue_kpi: String::new(),
             delimiter: ',',
+            decimal: '.',
             event_column: String::new(),
             timestamp_column: String::new(),
             timestamp_unit: "auto".into(),
@@ -243,6 +246,7 @@ impl EvalForm {
                 "timestampColumn" => self.timestamp_column = value,
                 "timestampUnit" => self.timestamp_unit = value,
                 "exposureEvent" => self.exposure_event = value,
+                "decimal" => self.decimal = if value == "," { ',' } else { '.' },
                 _ => {}
             },
             EvalEdit::Choice(key, value) => self.choices.set(key, value),
@@ -331,6 +335,7 @@ impl EvalForm {
             segment_columns: self.segment_columns.clone(),
             analysis: EvalAnalysis { options, planned_users_per_variant: planned, variants: None },
             delimiter: self.delimiter.to_string(),
+            decimal: if self.decimal == ',' { Decimal::Comma } else { Decimal::Dot },
             on_bad_row: OnBadRow::Skip,
             // The projection needs both; one alone is not an error, just no projection.
             annual_users: annual.filter(|_| !self.revenue_kpi.is_empty()),

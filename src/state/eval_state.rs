@@ -26,6 +26,14 @@ pub struct Source {
     pub blob: Blob,
 }
 
+/// An .xlsx chosen: the workbook itself (`source` is then its sheet as CSV) and its sheets.
+#[derive(Clone, PartialEq)]
+pub struct Workbook {
+    pub file: Source,
+    pub sheets: Vec<String>,
+    pub sheet: String,
+}
+
 /// Where the evaluation of the chosen file stands.
 #[derive(Clone, PartialEq, Default)]
 pub enum Phase {
@@ -60,11 +68,15 @@ pub struct EvalState {
     pub kept: Option<KeptForm>,
     /// The configuration of the run under way, for its result page.
     pub running: Option<Rc<ResultContext>>,
+    /// Set while the chosen file is an .xlsx (its sheet picker).
+    pub workbook: Option<Workbook>,
 }
 
 /// What happened: the user's edits, the file's preview and the worker's reports.
 pub enum Action {
     Chosen(Source),
+    /// An .xlsx was read: its chosen sheet comes next as `Chosen` (CSV bytes).
+    Workbook(Workbook),
     Previewed(Result<CsvPreview, String>),
     Edit(EvalEdit),
     /// Boxed: a plan file is much larger than the other actions.
@@ -82,7 +94,12 @@ impl Reducible for EvalState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::Workbook(book) => s.workbook = Some(book),
             Action::Chosen(source) => {
+                // A new file that is not the workbook's sheet ends the workbook.
+                if s.workbook.as_ref().is_some_and(|b| b.file.name != source.name) {
+                    s.workbook = None;
+                }
                 s.source = Some(source);
                 s.preview = None;
                 s.phase = Phase::Setup;

@@ -28,7 +28,7 @@ test("www/api (typedoc, make docs) documents every function of the package", () 
 // Each field of these input types has a doc comment (from the Rust doc comments,
 // via tsify), and each optional field with a default says it.
 const DOCUMENTED_INPUTS = ["PlanInput", "FixedSizeInput", "DurationInput", "AnalysisOptions", "AnalyzeInputFields", "VariantFields", "Moments", "EvalConfig", "EvalAnalysis", "KpiSpecFields"];
-const WITH_DEFAULT = ["method", "alpha", "alternative", "correction", "srmAlpha", "sequentialTuning", "cuped", "higherIsBetter", "relativeInterval", "mdeType", "power", "variants", "allocation", "trafficFraction", "expectedAllocation", "control", "userColumn", "segmentColumns", "analysis", "delimiter", "onBadRow", "annualUsers", "plannedUsersPerVariant"];
+const WITH_DEFAULT = ["method", "alpha", "alternative", "correction", "srmAlpha", "sequentialTuning", "cuped", "higherIsBetter", "relativeInterval", "mdeType", "power", "variants", "allocation", "trafficFraction", "expectedAllocation", "control", "userColumn", "segmentColumns", "analysis", "delimiter", "decimal", "onBadRow", "annualUsers", "plannedUsersPerVariant"];
 
 test("every option of the input types is documented, with its default", () => {
   const dts = read("pkg/web/kpilab_wasm.d.ts");

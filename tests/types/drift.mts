@@ -27,3 +27,7 @@ export const kpiTypes = (k: KpiSpec): KpiSpecFields => k;
 // every kind of the Rust enum has a member
 export const metrics: Same<AnalyzeInput["metric"], MetricKind> = true;
 export const kinds: Same<KpiSpec["kind"], KpiKind> = true;
+
+// EvalConfig.decimal is the "." | "," union (crates/kpilab-core/src/csv/number.rs, Decimal)
+import type { EvalConfig } from "kpilab";
+export const decimals: Same<EvalConfig["decimal"], "." | "," | undefined> = true;

@@ -52,7 +52,12 @@ fn describe<N: InputNode>(input: &N, text: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = text.strip_prefix("unknown variant `") {
         let (got, expected) = rest.split_once("`, expected ").unwrap_or((rest.trim_end_matches('`'), ""));
-        let field = find_leaf(input, &|l| matches!(l, Leaf::Str(s) if s == got), String::new()).unwrap_or_default();
+        let expected_names = names(expected);
+        let is_got = |l: &Leaf| matches!(l, Leaf::Str(s) if s == got);
+        // The option these values belong to, when it is known: `decimal: ";"` beside `delimiter: ";"`.
+        let key = ENUM_KEYS.iter().find(|(values, _)| *values == expected_names.as_slice()).map(|(_, k)| *k);
+        let at_key = key.and_then(|k| find_leaf_under_key(input, k, &is_got, String::new()));
+        let field = at_key.or_else(|| find_leaf(input, &is_got, String::new())).unwrap_or_default();
         let subject = if field.is_empty() { "the value".to_string() } else { field.clone() };
         return (field, Some(format!("{subject} must be {}; got \"{got}\"", one_of(&names(expected)))));
     }
@@ -105,7 +110,36 @@ const ENUMS: &[(&str, &[&str])] = &[
     ("TimeUnit", &["days", "hours"]),
     ("Aggregate", &["any", "sum", "count", "distinct", "max", "min"]),
     ("TimestampUnit", &["auto", "s", "ms", "us"]),
+    ("Decimal", &[".", ","]),
 ];
+
+/// Enum values that name their option: an unknown value is looked for under that
+/// key first (other options may hold the same text, e.g. `delimiter: ";"`).
+const ENUM_KEYS: &[(&[&str], &str)] = &[(&[".", ","], "decimal")];
+
+/// The first leaf satisfying `matches` whose own key is `key`.
+fn find_leaf_under_key<N: InputNode>(
+    value: &N,
+    key: &str,
+    matches: &dyn Fn(&Leaf) -> bool,
+    path: String,
+) -> Option<String> {
+    if let Some(items) = value.items() {
+        return items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_leaf_under_key(v, key, matches, format!("{path}[{i}]")));
+    }
+    let entries = value.entries()?;
+    entries.iter().find_map(|(k, v)| {
+        let here = child(&path, k);
+        if k == key && v.entries().is_none() && v.items().is_none() && matches(&v.leaf()) {
+            Some(here)
+        } else {
+            find_leaf_under_key(v, key, matches, here)
+        }
+    })
+}
 
 /// serde's "expected ..." in words.
 fn expectation(expected: &str) -> String {
@@ -252,6 +286,7 @@ mod tests {
             ("OnBadRow", variants_of::<OnBadRow>()),
             ("Aggregate", variants_of::<crate::evaluate::event_types::Aggregate>()),
             ("TimestampUnit", variants_of::<crate::csv::TimestampUnit>()),
+            ("Decimal", variants_of::<crate::csv::Decimal>()),
         ];
         for (name, values) in derived {
             let table = ENUMS.iter().find(|(n, _)| *n == name).unwrap().1;
@@ -351,6 +386,14 @@ mod tests {
         check(e, "variants[1].conversion", r#"unknown option "conversion"; did you mean "conversions"?"#);
         let e = read::<KpiTotals>(json!({ "visitor": 10 })).unwrap_err();
         check(e, "visitor", r#"unknown option "visitor"; did you mean "visitors"?"#);
+    }
+
+    #[test]
+    fn an_unknown_decimal_is_named_even_beside_the_same_delimiter() {
+        let kpi = json!({"name": "r", "role": "primary", "kind": "mean", "column": "r"});
+        let input = json!({"variantColumn": "v", "delimiter": ";", "decimal": ";", "kpis": [kpi]});
+        let e = read::<EvalConfig>(input).unwrap_err();
+        check(e, "decimal", r#"decimal must be one of ".", ","; got ";""#);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub(crate) mod number;
 mod reader;
 mod timestamp;
 
+pub use number::{comma_to_dot, read_number, Decimal};
 pub use reader::{Record, RecordReader};
 /// Public so that the app's column mapper recognises a timestamp column exactly as the evaluation reads it.
 pub use timestamp::{parse_timestamp, TimestampUnit};

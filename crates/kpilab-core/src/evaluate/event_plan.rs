@@ -11,7 +11,7 @@ use super::event_types::{Aggregate, Cap, RatioPart};
 use super::filter::{Filter, Matcher};
 use super::time_to_event;
 use super::types::{EvalConfig, KpiKind, KpiSpec};
-use crate::csv::{DAY_US, HOUR_US};
+use crate::csv::{Decimal, DAY_US, HOUR_US};
 use crate::error::{KpilabError, Result};
 
 /// Distinct values remembered per user and KPI; beyond it the count stops
@@ -449,7 +449,8 @@ pub(crate) struct EventColumns {
 }
 
 impl EventPlan {
-    pub fn resolve(&self, header: &[String]) -> Result<EventColumns> {
+    /// `decimal`: how the numbers that `where` filters compare are written.
+    pub fn resolve(&self, header: &[String], decimal: Decimal) -> Result<EventColumns> {
         let find = |field: &str, name: &str| -> Result<usize> {
             header.iter().position(|h| h == name).ok_or_else(|| {
                 KpilabError::csv(
@@ -459,13 +460,13 @@ impl EventPlan {
             })
         };
         let timestamp = self.timestamp.as_deref().map(|t| find("timestampColumn", t)).transpose()?;
-        let exposure = self.exposure.as_ref().map(|f| f.compile("exposure.where", header)).transpose()?;
+        let exposure = self.exposure.as_ref().map(|f| f.compile("exposure.where", header, decimal)).transpose()?;
         let measures = self
             .measures
             .iter()
             .map(|m| {
                 let mut parts =
-                    m.filters.iter().map(|(path, f)| f.compile(path, header)).collect::<Result<Vec<_>>>()?;
+                    m.filters.iter().map(|(path, f)| f.compile(path, header, decimal)).collect::<Result<Vec<_>>>()?;
                 let matcher = match parts.len() {
                     0 => None,
                     1 => parts.pop(),

@@ -144,3 +144,46 @@ fn any_chunking_gives_the_same_evaluation() {
         }
     }
 }
+
+/// The file as a decimal-comma export: ";" between fields, "," in every number
+/// ("12.5" → "12,5"), other fields as they were (quoted when they hold a ";").
+fn as_decimal_comma(data: &[u8]) -> Vec<u8> {
+    use crate::csv::{Record, RecordReader};
+    let mut out = Vec::new();
+    let mut write = |r: &Record| {
+        for i in 0..r.len() {
+            let f = String::from_utf8_lossy(r.field(i)).into_owned();
+            let numeric =
+                crate::csv::read_number(f.as_bytes(), crate::csv::Decimal::Dot).is_some() && !f.contains(['e', 'E']);
+            let f = if numeric { f.replace('.', ",") } else { f };
+            if i > 0 {
+                out.push(b';');
+            }
+            if f.contains([';', '"', '\n', '\r']) {
+                out.extend_from_slice(format!("\"{}\"", f.replace('"', "\"\"")).as_bytes());
+            } else {
+                out.extend_from_slice(f.as_bytes());
+            }
+        }
+        out.push(b'\n');
+        Ok(())
+    };
+    let mut reader = RecordReader::new(b',');
+    reader.push(data, &mut write).unwrap();
+    reader.finish(&mut write).unwrap();
+    out
+}
+
+/// `decimal: ","` reaches event-level numbers too (KPI columns and `where` numbers):
+/// every golden case, rewritten as a decimal-comma export, evaluates as before.
+#[test]
+fn every_golden_case_evaluates_the_same_as_a_decimal_comma_export() {
+    for (name, data, config, _) in cases() {
+        let comma = as_decimal_comma(&data);
+        assert_ne!(comma, data, "{name}");
+        let comma_config = EvalConfig { delimiter: ";".into(), decimal: crate::csv::Decimal::Comma, ..config.clone() };
+        let a = serde_json::to_value(evaluate_csv(&data, &config).unwrap()).unwrap();
+        let b = serde_json::to_value(evaluate_csv(&comma, &comma_config).unwrap()).unwrap();
+        assert_eq!(a, b, "{name}");
+    }
+}

@@ -16,7 +16,8 @@ use super::event_types::{Aggregate, CappedValue, DataQuality};
 use super::percentile::percentile;
 use super::rows::show;
 use super::types::EvalConfig;
-use crate::csv::number::parse_number;
+use crate::csv::number::parse_number_in;
+use crate::csv::Decimal;
 use crate::csv::{parse_timestamp, TimestampUnit};
 
 const EXPOSED: u8 = 1;
@@ -32,6 +33,7 @@ pub(crate) struct Events {
     pub plan: EventPlan,
     pub columns: Option<EventColumns>,
     unit: TimestampUnit,
+    decimal: Decimal,
     ids: crate::csv::labels::UserIds,
     exposed_at: Vec<i64>,
     variant: Vec<u32>,
@@ -69,6 +71,7 @@ impl Events {
             plan,
             columns: None,
             unit: config.timestamp_unit,
+            decimal: config.decimal,
             ids: Default::default(),
             exposed_at: Vec::new(),
             variant: Vec::new(),
@@ -153,7 +156,7 @@ impl Events {
             if plan.numeric() {
                 let (column, _) = plan.column.as_ref().expect("numeric has a column");
                 let cell = field(compiled.column.expect("resolved"));
-                match parse_number(cell, plan.allow_bool) {
+                match parse_number_in(cell, plan.allow_bool, self.decimal) {
                     Some(x) => self.values[m] = x,
                     None => {
                         let why = if cell.trim_ascii().is_empty() { "is empty" } else { "is not a number" };

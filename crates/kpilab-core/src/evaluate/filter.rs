@@ -13,7 +13,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::csv::number::parse_number;
+use crate::csv::number::parse_number_in;
+use crate::csv::Decimal;
 use crate::error::{KpilabError, Result};
 use crate::serde_embed::strict;
 
@@ -161,7 +162,8 @@ impl Filter {
 
     /// The matcher over fields by header index; an unknown column is a
     /// `CSV_PARSE` error naming the filter's path and listing the header.
-    pub(crate) fn compile(&self, field: &str, header: &[String]) -> Result<Matcher> {
+    /// Cells compared with numbers are read with `decimal`'s separator.
+    pub(crate) fn compile(&self, field: &str, header: &[String], decimal: Decimal) -> Result<Matcher> {
         if let Some(column) = &self.column {
             let index = header.iter().position(|h| h == column).ok_or_else(|| {
                 KpilabError::csv(
@@ -186,7 +188,7 @@ impl Filter {
                     FilterValue::Number(x) => numbers.push(*x),
                 }
             }
-            return Ok(Matcher::Cell { index, texts, numbers, negate });
+            return Ok(Matcher::Cell { index, texts, numbers, negate, decimal });
         }
         let (key, list, all) = match (&self.all, &self.any) {
             (Some(l), _) => ("all", l, true),
@@ -196,7 +198,7 @@ impl Filter {
         let parts = list
             .iter()
             .enumerate()
-            .map(|(i, f)| f.compile(&format!("{field}.{key}[{i}]"), header))
+            .map(|(i, f)| f.compile(&format!("{field}.{key}[{i}]"), header, decimal))
             .collect::<Result<_>>()?;
         Ok(if all { Matcher::All(parts) } else { Matcher::Any(parts) })
     }
@@ -212,6 +214,7 @@ pub(crate) enum Matcher {
         texts: Vec<Box<[u8]>>,
         numbers: Vec<f64>,
         negate: bool,
+        decimal: Decimal,
     },
     All(Vec<Matcher>),
     Any(Vec<Matcher>),
@@ -222,10 +225,11 @@ impl Matcher {
     #[inline]
     pub fn matches<'a>(&self, field: &impl Fn(usize) -> &'a [u8]) -> bool {
         match self {
-            Matcher::Cell { index, texts, numbers, negate } => {
+            Matcher::Cell { index, texts, numbers, negate, decimal } => {
                 let cell = field(*index).trim_ascii();
                 let hit = texts.iter().any(|t| **t == *cell)
-                    || (!numbers.is_empty() && parse_number(cell, false).is_some_and(|x| numbers.contains(&x)));
+                    || (!numbers.is_empty()
+                        && parse_number_in(cell, false, *decimal).is_some_and(|x| numbers.contains(&x)));
                 hit != *negate
             }
             Matcher::All(parts) => parts.iter().all(|m| m.matches(field)),
@@ -249,7 +253,7 @@ mod tests {
 
     fn matches(f: &Filter, row: [&str; 3]) -> bool {
         f.validate("where").unwrap();
-        let m = f.compile("where", &header()).unwrap();
+        let m = f.compile("where", &header(), Decimal::Dot).unwrap();
         m.matches(&|i| row[i].as_bytes())
     }
 
@@ -281,6 +285,15 @@ mod tests {
         assert!(matches(&f, ["", "x", ""]));
         assert!(matches(&f, ["", "1", ""]));
         assert!(!matches(&f, ["", "2", ""]));
+    }
+
+    #[test]
+    fn with_a_decimal_comma_a_number_matches_the_comma_cell() {
+        let f = filter(r#"{"column":"value","in":[2.5, 1234.5]}"#);
+        let m = f.compile("where", &header(), Decimal::Comma).unwrap();
+        for (cell, hit) in [("2,5", true), ("2,50", true), ("1.234,5", true), ("2.5", false), ("1234.5", false)] {
+            assert_eq!(m.matches(&|i| ["", cell, ""][i].as_bytes()), hit, "{cell}");
+        }
     }
 
     #[test]
@@ -322,7 +335,7 @@ mod tests {
     fn unknown_columns_name_the_path() {
         let f = filter(r#"{"all":[{"column":"event_name","equals":"a"},{"column":"evnt","equals":"b"}]}"#);
         f.validate("kpis[2].where").unwrap();
-        let e = f.compile("kpis[2].where", &header()).unwrap_err();
+        let e = f.compile("kpis[2].where", &header(), Decimal::Dot).unwrap_err();
         assert_eq!((e.code, e.field.as_str()), (ErrorCode::CsvParse, "kpis[2].where.all[1].column"));
         assert!(e.message.contains("the columns are: event_name, value, device"), "{}", e.message);
     }

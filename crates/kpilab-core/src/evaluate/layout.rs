@@ -3,6 +3,7 @@
 //! once so the per-row path only indexes.
 
 use super::types::{EvalConfig, KpiKind, KpiSpec};
+use crate::csv::Decimal;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::event_plan::{is_event_level, EventKpi, EventPlan};
 use crate::evaluate::time_to_event;
@@ -53,6 +54,8 @@ pub(crate) enum KpiTerms {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Layout {
     pub delimiter: u8,
+    /// How number cells write their decimals (`EvalConfig.decimal`).
+    pub decimal: Decimal,
     pub values: Vec<ValueColumn>,
     pub terms: Vec<Term>,
     pub kpis: Vec<KpiTerms>,
@@ -88,6 +91,12 @@ impl Layout {
                 ))
             }
         };
+        if config.decimal == Decimal::Comma && delimiter == b',' {
+            return Err(KpilabError::invalid(
+                "decimal",
+                "decimal \",\" needs another delimiter: a file whose numbers use a decimal comma separates its fields with \";\" or a tab, so set delimiter to \";\" (or \"\\t\"), or decimal to \".\"",
+            ));
+        }
         if config.kpis.is_empty() {
             return Err(KpilabError::invalid("kpis", "add at least one KPI to evaluate"));
         }
@@ -143,6 +152,7 @@ impl Layout {
         let event_level = is_event_level(config);
         let mut layout = Layout {
             delimiter,
+            decimal: config.decimal,
             values: Vec::new(),
             terms: Vec::new(),
             kpis: Vec::new(),

@@ -10,7 +10,8 @@ use super::layout::{Columns, KpiTerms, Layout};
 use super::time_to_event::SurvivalAcc;
 use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
 use crate::csv::labels::{Labels, UserIds, Vacant};
-use crate::csv::number::parse_number;
+use crate::csv::number::parse_number_in;
+use crate::csv::Decimal;
 use crate::csv::Record;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
@@ -194,7 +195,7 @@ impl Rows {
         if rec.malformed.is_some() || rec.len() != cols.width {
             return None;
         }
-        parse_values(rec, &self.value_fields, &mut self.values).ok()?;
+        parse_values(rec, &self.value_fields, self.layout.decimal, &mut self.values).ok()?;
         let variant = self.variants.find(rec.field(cols.variant), rec.short_key(cols.variant))?;
         for (j, &index) in cols.segments.iter().enumerate() {
             let id = self.segments[j].find(rec.field(index), rec.short_key(index))?;
@@ -215,10 +216,10 @@ impl Rows {
         }
         let cols = self.columns.as_ref().expect("header read");
 
-        if let Err(slot) = parse_values(rec, &self.value_fields, &mut self.values) {
+        if let Err(slot) = parse_values(rec, &self.value_fields, self.layout.decimal, &mut self.values) {
             let column = &self.layout.values[slot];
             let field = rec.field(self.value_fields[slot].0);
-            let why = match parse_number(field, column.conversion) {
+            let why = match parse_number_in(field, column.conversion, self.layout.decimal) {
                 Some(_) => "is not 0/1 or true/false",
                 None => "is not a number",
             };
@@ -384,7 +385,7 @@ impl Rows {
             })?;
         let columns = self.layout.resolve(config, &names)?;
         if let Some(events) = &mut self.events {
-            events.columns = Some(events.plan.resolve(&names)?);
+            events.columns = Some(events.plan.resolve(&names, config.decimal)?);
         }
         self.value_fields = columns.values.iter().zip(&self.layout.values).map(|(&i, c)| (i, c.conversion)).collect();
         self.columns = Some(columns);
@@ -433,9 +434,28 @@ impl Rows {
 /// Parses the value columns of `rec` into `values`; `Err(slot)` is the first one
 /// that is not a number, or not 0/1 for a conversion.
 #[inline(always)]
-fn parse_values(rec: &Record, fields: &[(usize, bool)], values: &mut [f64]) -> std::result::Result<(), usize> {
+fn parse_values(
+    rec: &Record,
+    fields: &[(usize, bool)],
+    decimal: Decimal,
+    values: &mut [f64],
+) -> std::result::Result<(), usize> {
+    // One branch per row, not per field: the "." loop stays the plain fast path.
+    match decimal {
+        Decimal::Dot => parse_values_in::<false>(rec, fields, values),
+        Decimal::Comma => parse_values_in::<true>(rec, fields, values),
+    }
+}
+
+#[inline(always)]
+fn parse_values_in<const COMMA: bool>(
+    rec: &Record,
+    fields: &[(usize, bool)],
+    values: &mut [f64],
+) -> std::result::Result<(), usize> {
+    let decimal = if COMMA { Decimal::Comma } else { Decimal::Dot };
     for (slot, (value, &(index, conversion))) in values.iter_mut().zip(fields).enumerate() {
-        match parse_number(rec.field(index), conversion) {
+        match parse_number_in(rec.field(index), conversion, decimal) {
             Some(x) if !conversion || x == 0.0 || x == 1.0 => *value = x,
             _ => return Err(slot),
         }

@@ -6,7 +6,7 @@ use crate::serde_embed::deserialize_embedded;
 use crate::serde_embed::strict;
 
 use crate::analyze::{AnalysisOptions, AnalyzeResult};
-use crate::csv::TimestampUnit;
+use crate::csv::{Decimal, TimestampUnit};
 use crate::evaluate::event_types::{
     Aggregate, Cap, DataQuality, Exposure, FunnelStep, KpiWindow, RatioPart, StepResult,
 };
@@ -219,6 +219,13 @@ pub struct EvalConfig {
     #[serde(default = "default_delimiter")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub delimiter: String,
+    /// The decimal separator of every number column (KPI, covariate, ratio part,
+    /// numbers in `where`): `"."` (default) or `","`, with which "12,50" is 12.5 and
+    /// dots may group thousands ("1.234,5" is 1234.5; a dot anywhere else makes the
+    /// cell no number). `","` needs another `delimiter` (e.g. `";"`).
+    #[serde(default)]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub decimal: Decimal,
     /// Default `"skip"` (each skipped row is listed in `rows.errors`).
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(optional))]
@@ -258,6 +265,7 @@ impl EvalConfig {
             segment_columns: Vec::new(),
             analysis: EvalAnalysis::default(),
             delimiter: default_delimiter(),
+            decimal: Decimal::Dot,
             on_bad_row: OnBadRow::Skip,
             annual_users: None,
             revenue_kpi: None,

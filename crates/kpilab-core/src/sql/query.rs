@@ -103,6 +103,7 @@ pub fn to_sql(config: &EvalConfig, dialect: Dialect, table: &str) -> Result<Stri
         segment_columns,
         analysis: _,      // applied by evaluate_aggregates (control, arms, options)
         delimiter: _,     // CSV only
+        decimal: _,       // CSV only: warehouse columns are typed numbers
         on_bad_row: _,    // CSV only: typed columns have no bad rows
         annual_users: _,  // applied by evaluate_aggregates
         revenue_kpi: _,   // applied by evaluate_aggregates
