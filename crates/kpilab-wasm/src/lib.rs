@@ -225,8 +225,8 @@ const TS_SLICES: &str = r#"
 export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: string]: unknown };
 "#;
 
-/// Whether `evaluateFile` may read this config's file in parallel slices (no
-/// `userColumn`: per-user tables are read on one worker).
+/// Whether `evaluateFile` may read this config's file in parallel slices (not
+/// with event-level rules or a `timeToEvent` KPI: those are read on one worker).
 #[wasm_bindgen(js_name = canSplit)]
 pub fn can_split(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
     let config = from_js::<EvalConfig>(config, "config")?;
