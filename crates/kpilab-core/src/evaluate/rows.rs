@@ -12,7 +12,7 @@ use super::time_to_event::SurvivalAcc;
 use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
 use crate::csv::labels::{Labels, UserIds, Vacant};
 use crate::csv::number::parse_number;
-use crate::csv::Record;
+use crate::csv::{Record, RecordReader};
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
 pub(crate) use merge::RowsState;
@@ -192,6 +192,19 @@ impl Rows {
             value_fields: Vec::new(),
             segment_ids: vec![None; segments],
         }
+    }
+
+    /// `chunk` through `reader` into `handle`: the one copy of the inlined scan
+    /// loop for plain rows, whoever reads (`CsvEvaluator`, a slice, the merger).
+    #[inline(never)]
+    pub fn read_plain(&mut self, reader: &mut RecordReader, chunk: &[u8], config: &EvalConfig) -> Result<()> {
+        reader.push(chunk, &mut |rec| self.handle(rec, config))
+    }
+
+    /// The end of the stream for plain rows (its last record), as `read_plain`.
+    #[inline(never)]
+    pub fn finish_plain(&mut self, reader: &mut RecordReader, config: &EvalConfig) -> Result<()> {
+        reader.finish(&mut |rec| self.handle(rec, config))
     }
 
     /// One record. The common row (right width, numbers, labels seen before) takes

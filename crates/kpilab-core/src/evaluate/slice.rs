@@ -96,8 +96,8 @@ impl SliceEvaluator {
         let delimiter = layout.delimiter;
         let mut rows = Rows::new(layout, &config);
         let mut head = RecordReader::new(delimiter);
-        head.push(header, &mut |r| rows.handle(r, &config))?;
-        head.finish(&mut |r| rows.handle(r, &config))?;
+        rows.read_plain(&mut head, header, &config)?;
+        rows.finish_plain(&mut head, &config)?;
         rows.track_slice_users();
         Ok(SliceEvaluator {
             config,
@@ -125,8 +125,7 @@ impl SliceEvaluator {
             chunk = &chunk[lf + 1..];
             self.in_prefix = false;
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        let outcome = self.rows.read_plain(&mut self.reader, chunk, &self.config);
         if let Err(e) = &outcome {
             self.failed = Some(e.clone());
         }
@@ -165,7 +164,7 @@ impl SliceMerger {
         let layout = Layout::from_config(&config)?;
         let mut reader = RecordReader::new(layout.delimiter);
         let mut rows = Rows::new(layout, &config);
-        reader.push(header, &mut |r| rows.handle(r, &config))?;
+        rows.read_plain(&mut reader, header, &config)?;
         Ok(SliceMerger { config, reader, rows, failed: None })
     }
 
@@ -192,8 +191,7 @@ impl SliceMerger {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        let outcome = self.rows.read_plain(&mut self.reader, chunk, &self.config);
         if let Err(e) = &outcome {
             self.failed = Some(e.clone());
         }
@@ -204,8 +202,7 @@ impl SliceMerger {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        self.reader.finish(&mut |r| rows.handle(r, config))?;
+        self.rows.finish_plain(&mut self.reader, &self.config)?;
         self.rows.fold_users();
         let prepared = prepare(&self.rows, &self.config)?;
         evaluate(prepared, &self.config)
