@@ -4,7 +4,7 @@
 mod input_types;
 mod interop;
 
-use interop::{from_js, output, stream_bytes, to_js, to_js_error};
+use interop::{from_js, output, stream_bytes, to_js, to_js_error, to_js_with_bytes};
 use kpilab_core::evaluate::presets::PresetOptions;
 use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput, TimeToEventInput};
@@ -285,7 +285,8 @@ impl CsvSliceEvaluator {
     #[wasm_bindgen(unchecked_return_type = "SliceState")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         self.live()?;
-        output(self.inner.take().expect("checked by live()").finish())
+        let state = self.inner.take().expect("checked by live()").finish().map_err(to_js_error)?;
+        to_js_with_bytes(&state)
     }
 
     fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceEvaluator, JsValue> {
