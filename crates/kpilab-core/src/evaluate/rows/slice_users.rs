@@ -130,8 +130,13 @@ impl Rows {
             others_of[u as usize] += count;
         }
         let mut groups = vec![0u32; self.segments.len() + 1];
+        let mut values = vec![0.0; n];
+        // Local label ids → ours, set on a label's first user (the order one pass registers it in).
+        let mut our_variant: Vec<Option<u32>> = vec![None; variants.len()];
+        let mut our_group: Vec<Option<u32>> = vec![None; group_names.len()];
         for (u, &others) in others_of.iter().enumerate() {
-            let local_first = variants.get(table.variant(u) as usize).ok_or_else(|| mismatch("a variant id"))?;
+            let local = table.variant(u) as usize;
+            let local_first = variants.get(local).ok_or_else(|| mismatch("a variant id"))?;
             let key = table.key(u);
             match users.ids.find(key) {
                 Ok(id) => {
@@ -149,17 +154,24 @@ impl Rows {
                     }
                 }
                 Err(vacant) => {
-                    let variant = self.global_variant(local_first);
-                    for (j, local) in table.groups(u).enumerate() {
-                        let Some(&Some((column, value))) = group_names.get(local as usize) else {
+                    let variant = match our_variant[local] {
+                        Some(v) => v,
+                        None => *our_variant[local].insert(self.global_variant(local_first)),
+                    };
+                    for (j, g) in table.groups(u).enumerate() {
+                        let g = g as usize;
+                        let Some(&Some((column, value))) = group_names.get(g) else {
                             return Err(mismatch("a segment group id"));
                         };
                         if column != j {
                             return Err(mismatch("a segment group of another column"));
                         }
-                        groups[j + 1] = self.global_group(j, value);
+                        groups[j + 1] = match our_group[g] {
+                            Some(ours) => ours,
+                            None => *our_group[g].insert(self.global_group(j, value)),
+                        };
                     }
-                    let values: Vec<f64> = table.values(u).collect();
+                    values.iter_mut().zip(table.values(u)).for_each(|(v, x)| *v = x);
                     users.insert(vacant, key, variant, &groups, &values);
                     users.switched_variant += others;
                 }
