@@ -1,57 +1,160 @@
-//! One CSV evaluation running in the worker (src/bin/worker.rs). Dropping the job
-//! terminates the worker: that is how Cancel works, instantly, even mid-chunk.
+//! One CSV evaluation running in parallel workers (src/bin/worker.rs, one per
+//! core): each evaluates a slice of the file, the page collects their states and
+//! hands them, in file order, to worker 0, which merges them (worker::run). The
+//! page only routes messages (no CSV code in its wasm). Progress is the sum over
+//! the workers. Dropping the job terminates every worker: that is how Cancel
+//! works, instantly, even mid-chunk.
 
-use js_sys::Array;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect};
 use kpilab_core::evaluate::EvalConfig;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::worker::protocol::WorkerReport;
+use crate::worker::protocol::{job_message, WorkerReport, SLICE};
 
 /// The loader Trunk writes for the worker binary (`data-loader-shim`), next to index.html.
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 
+/// Workers at most, whatever `navigator.hardwareConcurrency` says (each holds a wasm instance).
+const MAX_WORKERS: u32 = 8;
+
 pub struct CsvJob {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    workers: Vec<Worker>,
+    _on_message: Vec<Closure<dyn FnMut(MessageEvent)>>,
+    _on_error: Vec<Closure<dyn FnMut(ErrorEvent)>>,
+}
+
+/// What the page knows of the run.
+struct Run {
+    workers: Vec<Worker>,
+    config: JsValue,
+    blob: Blob,
+    /// Per worker: its slice's state once posted (`null`: the file is read whole).
+    states: Vec<Option<JsValue>>,
+    bytes: Vec<f64>,
+    rows: Vec<f64>,
+    /// A `Done` or `Failed` was passed on: later messages are ignored.
+    over: bool,
+    on_report: Callback<WorkerReport>,
+}
+
+impl Run {
+    fn report(&mut self, report: WorkerReport) {
+        if self.over {
+            return;
+        }
+        self.over = matches!(report, WorkerReport::Done { .. } | WorkerReport::Failed { .. });
+        self.on_report.emit(report);
+    }
+
+    fn job(&self, index: usize, states: Option<Array>) -> JsValue {
+        job_message(&self.config, &self.blob, index as u32, self.workers.len() as u32, states.as_ref())
+    }
+
+    fn on_message(&mut self, index: usize, data: JsValue) {
+        let kind = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
+        if kind.as_deref() == Some(SLICE) {
+            let state = Reflect::get(&data, &"state".into()).unwrap_or(JsValue::NULL);
+            self.states[index] = Some(state);
+            self.merge_when_all_in();
+            return;
+        }
+        match serde_wasm_bindgen::from_value::<WorkerReport>(data) {
+            Ok(WorkerReport::Ready) => {
+                if let Err(e) = self.workers[index].post_message(&self.job(index, None)) {
+                    self.report(failed(&format!("The file could not be handed to the worker: {e:?}")));
+                }
+            }
+            Ok(WorkerReport::Progress { bytes, rows }) => {
+                self.bytes[index] = bytes;
+                self.rows[index] = rows;
+                let progress = WorkerReport::Progress { bytes: self.bytes.iter().sum(), rows: self.rows.iter().sum() };
+                self.report(progress);
+            }
+            Ok(report) => self.report(report),
+            Err(e) => self.report(failed(&format!("The worker sent an unreadable answer: {e}"))),
+        }
+    }
+
+    /// Every slice in: worker 0 merges them (a `null` state: worker 0 reads the file whole).
+    fn merge_when_all_in(&mut self) {
+        if self.over || self.states.iter().any(Option::is_none) {
+            return;
+        }
+        let states: Array = self.states.iter().map(|s| s.clone().unwrap_or(JsValue::NULL)).collect();
+        if states.iter().any(|s| s.is_null()) {
+            return;
+        }
+        if let Err(e) = self.workers[0].post_message(&self.job(0, Some(states))) {
+            self.report(failed(&format!("The slices could not be handed to the worker: {e:?}")));
+        }
+    }
 }
 
 impl CsvJob {
-    /// Starts a worker and hands it `data` once it is ready; every report goes to `on_report`.
+    /// Starts one worker per core on `data`; every report goes to `on_report`.
     pub fn start(data: Blob, config: &EvalConfig, on_report: Callback<WorkerReport>) -> Result<CsvJob, String> {
-        let worker = Worker::new(WORKER_SCRIPT).map_err(|e| format!("The background worker could not start: {e:?}"))?;
         let config = serde_wasm_bindgen::to_value(config).map_err(|e| format!("Unreadable settings: {e}"))?;
-        let request = Array::of2(&config, &data);
-
-        let on_message = {
-            let (worker, on_report) = (worker.clone(), on_report.clone());
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                match serde_wasm_bindgen::from_value::<WorkerReport>(event.data()) {
-                    Ok(WorkerReport::Ready) => {
-                        if let Err(e) = worker.post_message(&request) {
-                            on_report.emit(failed(&format!("The file could not be handed to the worker: {e:?}")));
-                        }
-                    }
-                    Ok(report) => on_report.emit(report),
-                    Err(e) => on_report.emit(failed(&format!("The worker sent an unreadable answer: {e}"))),
+        let count = worker_count();
+        let mut workers = Vec::with_capacity(count);
+        for _ in 0..count {
+            match Worker::new(WORKER_SCRIPT) {
+                Ok(w) => workers.push(w),
+                Err(e) => {
+                    workers.iter().for_each(Worker::terminate);
+                    return Err(format!("The background worker could not start: {e:?}"));
                 }
-            })
-        };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            on_report.emit(failed(&format!("The background worker stopped: {}", event.message())));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(CsvJob { worker, _on_message: on_message, _on_error: on_error })
+            }
+        }
+        let run = Rc::new(RefCell::new(Run {
+            workers: workers.clone(),
+            config,
+            blob: data,
+            states: vec![None; count],
+            bytes: vec![0.0; count],
+            rows: vec![0.0; count],
+            over: false,
+            on_report,
+        }));
+        let (mut on_messages, mut on_errors) = (Vec::new(), Vec::new());
+        for (index, worker) in workers.iter().enumerate() {
+            let on_message = {
+                let run = run.clone();
+                Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                    run.borrow_mut().on_message(index, event.data());
+                })
+            };
+            let on_error = {
+                let run = run.clone();
+                Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+                    run.borrow_mut().report(failed(&format!("The background worker stopped: {}", event.message())));
+                })
+            };
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_messages.push(on_message);
+            on_errors.push(on_error);
+        }
+        Ok(CsvJob { workers, _on_message: on_messages, _on_error: on_errors })
     }
+}
+
+/// One worker per core (`navigator.hardwareConcurrency`), 1 to `MAX_WORKERS`.
+fn worker_count() -> usize {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    (cores as u32).clamp(1, MAX_WORKERS) as usize
 }
 
 impl Drop for CsvJob {
     fn drop(&mut self) {
-        self.worker.terminate();
+        for worker in &self.workers {
+            worker.terminate();
+        }
     }
 }
 

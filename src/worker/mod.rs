@@ -1,16 +1,27 @@
-//! The CSV worker: streams a File/Blob through kpilab_core's CsvEvaluator off the
-//! page's thread, so a 1 GB file keeps the page responsive. Built by Trunk as a
-//! worker (index.html, `data-type="worker"`, entry src/bin/worker.rs); cancelled
-//! by `Worker.terminate()`. `protocol` holds the messages it exchanges with the
-//! page (services::csv_job); `aggregates` answers the jobs without a file (SDK.md §6).
+//! The CSV workers: several read one File/Blob in parallel slices off the
+//! page's thread (SDK.md §7, the machinery of the SDK's `evaluateFile`), so a
+//! 1 GB file keeps the page responsive and every core works. Built by Trunk as
+//! a worker (index.html, `data-type="worker"`, entry src/bin/worker.rs);
+//! cancelled by `Worker.terminate()`.
+//!
+//! Worker `i` of `count` evaluates slice `i` of the bytes after the header with
+//! the core's `SliceEvaluator` and posts its state; the page (services::csv_job)
+//! hands every state, in file order, to worker 0, which merges them with
+//! `SliceMerger` (re-reading a slice whose guessed first record missed) and posts
+//! `Done` with the run's aggregates (for a shared link). A config that cannot be
+//! split (event-level rules, a time to convert) is read whole by worker 0 with
+//! `CsvEvaluator`. `protocol` holds the messages; `aggregates` answers the jobs
+//! without a file (SDK.md §6).
 
 pub mod aggregates;
 pub mod protocol;
 
-use js_sys::{Array, Reflect, Uint8Array};
-use kpilab_core::evaluate::{EvalConfig, Evaluation};
-use kpilab_core::CsvEvaluator;
-use protocol::WorkerReport;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use kpilab_core::evaluate::aggregates::Finished;
+use kpilab_core::evaluate::slice::{can_split, header_len, SliceEvaluator, SliceMerger, SliceState};
+use kpilab_core::evaluate::EvalConfig;
+use kpilab_core::{CsvEvaluator, KpilabError};
+use protocol::{SliceJob, WorkerReport, SLICE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -19,21 +30,27 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefa
 /// Progress messages at most this often (ms): enough for a smooth bar, cheap for the page.
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
-/// Starts listening for the page's job; says `Ready` once it can take one.
+/// First bytes read for the header; four times more until it is whole.
+const HEAD_BYTES: f64 = 65536.0;
+
+/// Starts listening for the page's jobs; says `Ready` once it can take one.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         wasm_bindgen_futures::spawn_local(async move {
             let request = event.data();
-            let report = if Array::from(&request).get(0).is_string() {
-                aggregates::answer(request)
-            } else {
-                match evaluate(request).await {
-                    Ok((evaluation, aggregates)) => WorkerReport::Done { evaluation: Box::new(evaluation), aggregates },
-                    Err(failed) => failed,
-                }
+            if Array::is_array(&request) && Array::from(&request).get(0).is_string() {
+                return post(&aggregates::answer(request));
+            }
+            let outcome = match SliceJob::read(&request) {
+                Ok(job) => job.run().await,
+                Err(failed) => Err(failed),
             };
-            post(&report);
+            match outcome {
+                Ok(Posted::Evaluation(finished)) => post(&done(*finished)),
+                Ok(Posted::Slice) => {}
+                Err(failed) => post(&failed),
+            }
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -41,50 +58,177 @@ pub fn run() {
     post(&WorkerReport::Ready);
 }
 
-/// The CSV job: its evaluation and its aggregates (CSV text) for a shared link.
-async fn evaluate(request: JsValue) -> Result<(Evaluation, String), WorkerReport> {
-    let request: Array = request.dyn_into().map_err(|_| failed("", "The page sent the worker a malformed job."))?;
-    let config: EvalConfig =
-        serde_wasm_bindgen::from_value(request.get(0)).map_err(|e| failed("", &format!("Unreadable settings: {e}")))?;
-    let blob: Blob = request.get(1).dyn_into().map_err(|_| failed("", "The page sent no file."))?;
-    let mut evaluator = CsvEvaluator::new(config).map_err(|e| failed(&e.field, &e.message))?;
+/// What a job ended with (a slice state is posted by the job itself).
+enum Posted {
+    Evaluation(Box<Finished>),
+    Slice,
+}
 
+/// `Done`: the evaluation, and the aggregates a shared link carries.
+fn done(finished: Finished) -> WorkerReport {
+    let aggregates = finished.aggregates().to_csv();
+    match finished.evaluate() {
+        Ok(evaluation) => WorkerReport::Done { evaluation: Box::new(evaluation), aggregates },
+        Err(e) => core_failed(e),
+    }
+}
+
+impl SliceJob {
+    async fn run(self) -> Result<Posted, WorkerReport> {
+        let head = read_header(&self.blob, &self.config).await?;
+        let split = can_split(&self.config).map_err(core_failed)?;
+        if !split {
+            // One worker reads the whole file; the others have nothing to do.
+            if self.index > 0 {
+                post_slice(self.index, &JsValue::NULL);
+                return Ok(Posted::Slice);
+            }
+            return evaluate_whole(&self.blob, self.config).await.map(|e| Posted::Evaluation(Box::new(e)));
+        }
+        match self.states.clone() {
+            None => {
+                let state = self.evaluate_slice(&head).await?;
+                let state = serde_wasm_bindgen::to_value(&state).map_err(|e| failed("", &format!("{e}")))?;
+                post_slice(self.index, &state);
+                Ok(Posted::Slice)
+            }
+            Some(states) => self.merge(&head, states).await.map(|e| Posted::Evaluation(Box::new(e))),
+        }
+    }
+
+    /// Slice `i`'s bytes `[start, end)`: the bytes after the header in `count` equal parts.
+    fn range(&self, head: usize, i: u32) -> (f64, f64) {
+        let size = self.blob.size();
+        let body = (size - head as f64).max(0.0);
+        let step = (body / f64::from(self.count)).ceil().max(1.0);
+        let start = (head as f64 + f64::from(i) * step).min(size);
+        (start, (start + step).min(size))
+    }
+
+    async fn evaluate_slice(&self, head: &[u8]) -> Result<SliceState, WorkerReport> {
+        let (start, end) = self.range(head.len(), self.index);
+        let mut slice = SliceEvaluator::new(&self.config, head, self.index == 0).map_err(core_failed)?;
+        // Slice 0 counts the header's bytes, so that the page's sum reaches the file size.
+        let extra = if self.index == 0 { head.len() as f64 } else { 0.0 };
+        let part = self.blob.slice_with_f64_and_f64(start, end).map_err(js_failed)?;
+        stream(&part, |chunk, report| {
+            slice.push(chunk)?;
+            if report {
+                let p = slice.progress();
+                post(&WorkerReport::Progress { bytes: p.bytes + extra, rows: p.rows });
+            }
+            Ok(())
+        })
+        .await?;
+        slice.finish().map_err(core_failed)
+    }
+
+    /// Worker 0, after every slice: the states in file order into one evaluation.
+    async fn merge(&self, head: &[u8], states: Array) -> Result<Finished, WorkerReport> {
+        let mut merger = SliceMerger::new(self.config.clone(), head).map_err(core_failed)?;
+        for (i, state) in states.iter().enumerate() {
+            let state: SliceState = serde_wasm_bindgen::from_value(state)
+                .map_err(|e| failed("", &format!("A slice came back unreadable: {e}")))?;
+            if !merger.absorb(&state).map_err(core_failed)? {
+                // A quoted field spans the slice's first line feed: read it in order.
+                let (start, end) = self.range(head.len(), i as u32);
+                let rest =
+                    self.blob.slice_with_f64_and_f64(start + state.prefix_len() as f64, end).map_err(js_failed)?;
+                stream(&rest, |chunk, _| merger.push(chunk)).await?;
+            }
+        }
+        merger.end().map_err(core_failed)
+    }
+}
+
+/// The file's header record (with a BOM and blank lines before it).
+async fn read_header(blob: &Blob, config: &EvalConfig) -> Result<Vec<u8>, WorkerReport> {
+    let size = blob.size();
+    let mut n = HEAD_BYTES;
+    loop {
+        let part = blob.slice_with_f64_and_f64(0.0, n.min(size)).map_err(js_failed)?;
+        let buffer = JsFuture::from(part.array_buffer()).await.map_err(js_failed)?;
+        let bytes = Uint8Array::new(&buffer).to_vec();
+        if let Some(len) = header_len(config, &bytes, n >= size).map_err(core_failed)? {
+            return Ok(bytes[..len].to_vec());
+        }
+        n *= 4.0;
+    }
+}
+
+async fn evaluate_whole(blob: &Blob, config: EvalConfig) -> Result<Finished, WorkerReport> {
+    let mut evaluator = CsvEvaluator::new(config).map_err(core_failed)?;
+    stream(blob, |chunk, report| {
+        evaluator.push(chunk)?;
+        if report {
+            let p = evaluator.progress();
+            post(&WorkerReport::Progress { bytes: p.bytes, rows: p.rows });
+        }
+        Ok(())
+    })
+    .await?;
+    evaluator.end().map_err(core_failed)
+}
+
+/// Streams `blob` into `step(chunk, report)`; `report` is true at most every
+/// `PROGRESS_EVERY_MS`, and on the last call (an empty chunk).
+async fn stream(blob: &Blob, mut step: impl FnMut(&[u8], bool) -> Result<(), KpilabError>) -> Result<(), WorkerReport> {
     let reader: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
     let mut buffer = Vec::new();
     let mut last_report = 0.0;
     let mut next = JsFuture::from(reader.read());
     loop {
-        let step = next.await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
-        if Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+        let read = next.await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
+        if Reflect::get(&read, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
-        let chunk: Uint8Array = Reflect::get(&step, &"value".into()).unwrap_or_default().unchecked_into();
+        let chunk: Uint8Array = Reflect::get(&read, &"value".into()).unwrap_or_default().unchecked_into();
         // The browser reads the next chunk while this one is parsed.
         next = JsFuture::from(reader.read());
         // Reuse one buffer: a copy into wasm memory per chunk, no allocation.
         buffer.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buffer);
-        evaluator.push(&buffer).map_err(|e| failed(&e.field, &e.message))?;
         let now = js_sys::Date::now();
-        if now - last_report >= PROGRESS_EVERY_MS {
+        let report = now - last_report >= PROGRESS_EVERY_MS;
+        if report {
             last_report = now;
-            report_progress(&evaluator);
         }
+        step(&buffer, report).map_err(core_failed)?;
     }
-    report_progress(&evaluator);
-    let finished = evaluator.end().map_err(|e| failed(&e.field, &e.message))?;
-    let aggregates = finished.aggregates().to_csv();
-    let evaluation = finished.evaluate().map_err(|e| failed(&e.field, &e.message))?;
-    Ok((evaluation, aggregates))
+    step(&[], true).map_err(core_failed)
 }
 
-fn report_progress(evaluator: &CsvEvaluator) {
-    let p = evaluator.progress();
-    post(&WorkerReport::Progress { bytes: p.bytes, rows: p.rows });
+fn core_failed(e: KpilabError) -> WorkerReport {
+    failed(&e.field, &e.message)
+}
+
+fn js_failed(e: JsValue) -> WorkerReport {
+    failed("", &format!("Reading the file failed: {e:?}"))
 }
 
 pub(crate) fn failed(field: &str, message: &str) -> WorkerReport {
     WorkerReport::Failed { field: field.into(), message: message.into() }
+}
+
+/// `{ type: "slice", index, state }`; its per-user table (one buffer) is moved, not copied.
+fn post_slice(index: u32, state: &JsValue) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"type".into(), &SLICE.into());
+    let _ = Reflect::set(&message, &"index".into(), &index.into());
+    let _ = Reflect::set(&message, &"state".into(), state);
+    let table = Reflect::get(state, &"rows".into())
+        .and_then(|rows| Reflect::get(&rows, &"users".into()))
+        .and_then(|users| Reflect::get(&users, &"table".into()))
+        .ok()
+        .filter(|t| t.is_instance_of::<Uint8Array>());
+    let transfer = Array::new();
+    if let Some(table) = table {
+        transfer.push(&table.unchecked_into::<Uint8Array>().buffer());
+    }
+    if scope.post_message_with_transfer(&message, &transfer).is_err() {
+        post(&failed("", "A slice could not be handed back to the page."));
+    }
 }
 
 pub(crate) fn post(report: &WorkerReport) {

@@ -4,7 +4,8 @@
 // and delimiters, inside CRLF pairs and on bad rows; the row errors keep their
 // line numbers. Numbers agree within 1e-12 relative (absolute under 1: a lift is
 // a difference of means, its last digits are rounding noise), everything else
-// exactly (the core's slice_tests say the same). Also: userColumn (read on one
+// exactly (the core's slice_tests say the same). Also: userColumn (per-user
+// tables merged), event-level rules with exposure, windows and caps (read on one
 // worker), a KpilabError from a worker, and abort.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -63,8 +64,10 @@ async function compare(page, text, config, runs) {
     async ({ text, config, runs }) => {
       const k = await import("/pkg/web.mjs");
       await k.default();
-      const whole = k.evaluateCsv(text, config);
-      const file = new Blob([text]);
+      // An array of numbers: bytes (not all UTF-8).
+      const data = Array.isArray(text) ? new Uint8Array(text) : text;
+      const whole = k.evaluateCsv(data, config);
+      const file = new Blob([data]);
       const out = [];
       for (const [workers, sliceBytes] of runs) {
         let progress = 0;
@@ -75,6 +78,56 @@ async function compare(page, text, config, runs) {
     },
     { text, config, runs },
   );
+}
+
+/**
+ * `csv` with a user column first: users from a pool of `pool` (so they come back
+ * in later slices), now and then in another variant, quoted ids with line
+ * breaks, a label that is not UTF-8 (bad only on a user's first row). Values in
+ * quarters and eighths: every per-user sum is exact, whatever the order a
+ * user's rows in two slices are added in (the standard deviation of equal sums
+ * is ill-conditioned: 0 against the square root of a few ulps).
+ */
+function userCsv(rows, nl, seed = 5, pool = 40) {
+  let s = seed;
+  const next = (n) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return Math.floor(s / 65536) % n;
+  };
+  const parts = [`\uFEFFuser,variant,device,converted,revenue,pre,orders${nl}`];
+  for (let i = 0; i < rows; i++) {
+    const user = next(8) === 0 ? `"u${next(pool)}\nx"` : `u${next(pool)}`;
+    const variant = ["control", "treatment", '"treat,ment"', "control", "treatment"][next(5)];
+    const device = ["desktop", '"mo\nbile"', '"tab\r\nlet, ""x"""', "desktop"][next(4)];
+    const converted = next(25) === 0 ? "x" : ["0", "1", "0", "true"][next(4)];
+    const kind = next(40);
+    if (kind === 0) parts.push(`${user},only,three${nl}`);
+    else if (kind === 1) parts.push(nl);
+    else if (kind < 5) parts.push(`u${next(2 * pool)},`, new Uint8Array([0xff, 0x74]), `,desktop,1,2,3,1${nl}`);
+    else parts.push(`${user},${variant},${device},${converted},${next(1000) / 4},${next(50) / 8},${next(4)}${nl}`);
+  }
+  return parts;
+}
+
+/** An event export (SDK.md §4): exposures, views, purchases within a window, a capped revenue. */
+function eventCsv(rows, nl, seed = 11) {
+  let s = seed;
+  const next = (n) => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return Math.floor(s / 65536) % n;
+  };
+  let out = `user,variant,device,event,ts,revenue${nl}`;
+  const start = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    const user = next(6) === 0 ? `"u${next(60)}\n"` : `u${next(60)}`;
+    const variant = next(30) === 0 ? "treatment" : ["control", "treatment"][next(60) % 2];
+    const device = ["desktop", '"mo\r\nbile, x"'][next(2)];
+    const event = ["exposure", "view", "purchase", "purchase", "view"][next(5)];
+    const ts = new Date(start + i * 3600_000 * 3).toISOString();
+    const revenue = event === "purchase" ? (next(12) === 0 ? "oops" : String(next(400) / 4)) : "";
+    out += (next(35) === 0 ? `${user},broken` : `${user},${variant},${device},${event},${ts},${revenue}`) + nl;
+  }
+  return out;
 }
 
 const RUNS = [[1, undefined], [2, undefined], [4, undefined], [1, 61], [2, 7], [2, 23], [4, 13], [4, 97], [4, 331]];
@@ -98,13 +151,54 @@ for (const [name, nl] of [["LF", "\n"], ["CRLF", "\r\n"]]) {
   });
 }
 
-test("evaluateFile with userColumn (one worker) and onBadRow fail equals evaluateCsv", async () => {
+for (const [name, nl] of [["LF", "\n"], ["CRLF", "\r\n"]]) {
+  test(`evaluateFile with userColumn and 1, 2 and 4 workers equals evaluateCsv (${name}, users across slices)`, async () => {
+    const page = await site.browser.context.newPage();
+    await page.goto(`${site.server.origin}/`);
+    const blob = new Blob(userCsv(500, nl));
+    const bytes = [...new Uint8Array(await blob.arrayBuffer())];
+    const users = { ...CONFIG, userColumn: "user" };
+    const { whole, out, size } = await compare(page, bytes, users, RUNS);
+    assert.ok(whole.rows.errors.some((e) => /UTF-8/.test(e.message)), "a label that is not UTF-8 on a user's first row");
+    assert.ok(whole.warnings.some((w) => w.code === "USER_IN_SEVERAL_VARIANTS"), "users in several variants");
+    assert.ok(whole.kpis[0].result.variants[0].users < 120, "users, not rows");
+    for (const run of out) {
+      assertClose(run.got, whole, `userColumn, workers ${run.workers}, sliceBytes ${run.sliceBytes}`);
+      assert.deepEqual(run.got.rows.errors, whole.rows.errors, "same row errors, same lines");
+      assert.equal(run.progress, size, "progress reaches the file size");
+    }
+    await page.close();
+  });
+
+  test(`evaluateFile with event-level rules (exposure, window, cap) equals evaluateCsv (${name})`, async () => {
+    const page = await site.browser.context.newPage();
+    await page.goto(`${site.server.origin}/`);
+    const config = {
+      variantColumn: "variant",
+      userColumn: "user",
+      timestampColumn: "ts",
+      segmentColumns: ["device"],
+      exposure: { where: { column: "event", equals: "exposure" } },
+      kpis: [
+        { name: "purchase in 2 days", role: "primary", kind: "conversion", where: { column: "event", equals: "purchase" }, window: { days: 2 } },
+        { name: "revenue", role: "secondary", kind: "mean", column: "revenue", where: { column: "event", equals: "purchase" }, aggregate: "sum", cap: { percentile: 0.9 } },
+      ],
+    };
+    const { whole, out } = await compare(page, eventCsv(600, nl), config, [[1, undefined], [2, 50], [4, 7]]);
+    assert.ok(whole.rows.errors.length > 5, "bad rows");
+    assert.ok(whole.quality.multiVariantUsers > 0 && whole.quality.cappedValues.length === 1, JSON.stringify(whole.quality));
+    for (const run of out) {
+      assertClose(run.got, whole, `event level, workers ${run.workers}, sliceBytes ${run.sliceBytes}`);
+      assert.deepEqual(run.got.rows.errors, whole.rows.errors, "same row errors, same lines");
+    }
+    await page.close();
+  });
+}
+
+test("evaluateFile with userColumn and onBadRow fail equals evaluateCsv", async () => {
   const page = await site.browser.context.newPage();
   await page.goto(`${site.server.origin}/`);
   const text = csv(300, "\n", 9);
-  const users = { ...CONFIG, userColumn: "pre" };
-  const { whole, out } = await compare(page, text, users, [[1, undefined], [4, 17]]);
-  for (const run of out) assertClose(run.got, whole, `userColumn, workers ${run.workers}`);
   const r = await page.evaluate(
     async ({ text, config }) => {
       const k = await import("/pkg/web.mjs");
@@ -126,7 +220,7 @@ test("evaluateFile with userColumn (one worker) and onBadRow fail equals evaluat
       }
       return { wholeError, errors };
     },
-    { text, config: { ...CONFIG, onBadRow: "fail" } },
+    { text, config: { ...CONFIG, userColumn: "pre", onBadRow: "fail" } },
   );
   assert.match(r.wholeError.message, /^line \d+: /);
   assert.equal(r.errors.length, 3);

@@ -36,7 +36,9 @@ self.onmessage = async ({ data: job }) => {
     }
     const rows = evaluator.progress().rows;
     const result = evaluator.finish();
-    self.postMessage({ type: "done", id: job.id, bytes, rows, result });
+    // A slice's per-user table (userColumn) is one buffer: moved, not copied.
+    const table = result?.rows?.users?.table;
+    self.postMessage({ type: "done", id: job.id, bytes, rows, result }, table?.buffer ? [table.buffer] : []);
   } catch (e) {
     self.postMessage({ type: "error", id: job.id, error: plain(e) });
   } finally {

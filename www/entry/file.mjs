@@ -2,8 +2,10 @@
 // read here; the bytes after it are cut into slices that module workers
 // (file-worker.mjs, the same .wasm) evaluate in parallel; the slice states are
 // merged here in file order (SliceMerger), so the result is evaluateCsv's on the
-// whole file, row numbers included. A config with userColumn is read by one
-// worker (per-user tables are not merged; the result is the same).
+// whole file, row numbers included. With userColumn each slice's per-user table
+// (one byte buffer) is merged too; a config with event-level rules (§4) or a
+// timeToEvent KPI is read by one worker (a user's exposure and windows depend on
+// their rows in earlier slices; the result is the same).
 import { KpilabError } from "./error.mjs";
 
 const HEAD_BYTES = 1 << 16;

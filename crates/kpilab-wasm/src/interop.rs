@@ -83,6 +83,14 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| to_js_error(KpilabError::invalid("", format!("could not build the result: {e}"))))
 }
 
+/// As `to_js`, with bytes as one `Uint8Array` (a slice's per-user table: one
+/// copy, where `json_compatible` would make an Array of one number per byte).
+pub fn to_js_with_bytes<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false))
+        .map_err(|e| to_js_error(KpilabError::invalid("", format!("could not build the result: {e}"))))
+}
+
 /// Core result → JS value or thrown `KpilabError`.
 pub fn output<T: Serialize>(r: kpilab_core::Result<T>) -> Result<JsValue, JsValue> {
     to_js(&r.map_err(to_js_error)?)

@@ -4,7 +4,7 @@
 mod input_types;
 mod interop;
 
-use interop::{from_js, output, stream_bytes, to_js, to_js_error};
+use interop::{from_js, output, stream_bytes, to_js, to_js_error, to_js_with_bytes};
 use kpilab_core::evaluate::presets::PresetOptions;
 use kpilab_core::plan::{DurationInput, FixedSizeInput};
 use kpilab_core::{AnalyzeInput, EvalConfig, KpiTotals, PlanInput, TimeToEventInput};
@@ -232,8 +232,8 @@ const TS_SLICES: &str = r#"
 export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: string]: unknown };
 "#;
 
-/// Whether `evaluateFile` may read this config's file in parallel slices (no
-/// `userColumn`: per-user tables are read on one worker).
+/// Whether `evaluateFile` may read this config's file in parallel slices (not
+/// with event-level rules or a `timeToEvent` KPI: those are read on one worker).
 #[wasm_bindgen(js_name = canSplit)]
 pub fn can_split(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
     let config = from_js::<EvalConfig>(config, "config")?;
@@ -292,7 +292,8 @@ impl CsvSliceEvaluator {
     #[wasm_bindgen(unchecked_return_type = "SliceState")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         self.live()?;
-        output(self.inner.take().expect("checked by live()").finish())
+        let state = self.inner.take().expect("checked by live()").finish().map_err(to_js_error)?;
+        to_js_with_bytes(&state)
     }
 
     fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceEvaluator, JsValue> {

@@ -122,6 +122,16 @@ impl UserIds {
         self.insert_at(vacant, user)
     }
 
+    /// Every key's bytes, end to end, in id order (a slice's users, SDK.md §7).
+    pub fn key_bytes(&self) -> &[u8] {
+        &self.arena
+    }
+
+    /// Per user: the end of their key in `key_bytes` (the start is the previous end).
+    pub fn key_ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// Adds the user `find` just reported missing; returns their id.
     pub fn insert_at(&mut self, vacant: Vacant, user: &[u8]) -> u32 {
         let id = self.ends.len() as u32;

@@ -82,7 +82,7 @@ impl CsvEvaluator {
         let (rows, config) = (&mut self.rows, &self.config);
         // One dispatch per chunk, none per row: the plain path stays as it was.
         let outcome = match rows.events {
-            None => self.reader.push(chunk, &mut |rec| rows.handle(rec, config)),
+            None => rows.read_plain(&mut self.reader, chunk, config),
             Some(_) => self.reader.push(chunk, &mut |rec| rows.handle_event(rec, config)),
         };
         if let Err(e) = &outcome {
@@ -114,7 +114,7 @@ impl CsvEvaluator {
         }
         let (rows, config) = (&mut self.rows, &self.config);
         match rows.events {
-            None => self.reader.finish(&mut |rec| rows.handle(rec, config))?,
+            None => rows.finish_plain(&mut self.reader, config)?,
             Some(_) => self.reader.finish(&mut |rec| rows.handle_event(rec, config))?,
         }
         self.rows.fold_users();

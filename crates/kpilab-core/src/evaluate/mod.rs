@@ -22,6 +22,7 @@ mod accumulate;
 pub mod aggregates;
 #[cfg(test)]
 mod aggregates_tests;
+mod bytes;
 mod decision;
 mod evaluator;
 pub(crate) mod event_plan;

@@ -4,6 +4,7 @@
 //! parsed values land in a reused buffer.
 
 mod merge;
+mod slice_users;
 
 use super::accumulate::Accumulator;
 use super::layout::{Columns, KpiTerms, Layout};
@@ -12,10 +13,11 @@ use super::types::{EvalConfig, OnBadRow, RowError, RowReport};
 use crate::csv::labels::{Labels, UserIds, Vacant};
 use crate::csv::number::parse_number_in;
 use crate::csv::Decimal;
-use crate::csv::Record;
+use crate::csv::{Record, RecordReader};
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
 pub(crate) use merge::RowsState;
+use slice_users::UnsureRow;
 
 /// Bad rows listed in `rows.errors`; the rest are only counted (bounded memory).
 pub const MAX_ROW_ERRORS: usize = 1000;
@@ -77,23 +79,41 @@ pub(crate) struct Users {
     values: Vec<f64>,
     /// Users whose later rows name another variant than their first row.
     pub switched_variant: u64,
+    /// In a slice of a file (SDK.md §7): what the merger needs to count
+    /// `switched_variant` against each user's first row in the whole file.
+    track: Option<SliceTrack>,
+}
+
+/// Per user of a slice: rows added, and the rows naming another variant than
+/// the user's first row in the slice, by that variant's bytes (rare).
+#[derive(Default)]
+struct SliceTrack {
+    rows: Vec<u64>,
+    others: hashbrown::HashMap<(u32, Vec<u8>), u64, rustc_hash::FxBuildHasher>,
 }
 
 impl Users {
     /// A row of `user`: a new user takes the row's variant and groups (0 first);
     /// a known one keeps those of their first row and adds up the values.
     #[inline(always)]
-    fn add(&mut self, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
+    fn add(&mut self, user: &[u8], variant: u32, variant_bytes: &[u8], groups: &[u32], values: &[f64]) {
         match self.ids.find(user) {
-            Ok(id) => self.add_to(id, self.variant[id as usize] == variant, values),
+            Ok(id) => self.add_to(id, self.variant[id as usize] == variant, variant_bytes, values),
             Err(vacant) => self.insert(vacant, user, variant, groups, values),
         }
     }
 
-    /// A later row of user `id`; `same_variant` is whether it names their first row's variant.
-    fn add_to(&mut self, id: u32, same_variant: bool, values: &[f64]) {
+    /// A later row of user `id`; `same_variant` is whether it names their first
+    /// row's variant (`variant_bytes`).
+    fn add_to(&mut self, id: u32, same_variant: bool, variant_bytes: &[u8], values: &[f64]) {
         if !same_variant {
             self.switched_variant += 1;
+        }
+        if let Some(track) = &mut self.track {
+            track.rows[id as usize] += 1;
+            if !same_variant {
+                *track.others.entry((id, variant_bytes.to_vec())).or_insert(0) += 1;
+            }
         }
         let u = id as usize;
         let n = values.len();
@@ -104,6 +124,9 @@ impl Users {
 
     fn insert(&mut self, vacant: Vacant, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
         self.ids.insert_at(vacant, user);
+        if let Some(track) = &mut self.track {
+            track.rows.push(1);
+        }
         self.variant.push(variant);
         self.groups.extend_from_slice(&groups[1..]);
         self.values.extend_from_slice(values);
@@ -126,6 +149,9 @@ pub(crate) struct Rows {
     /// Time-to-event KPIs: counts per time (fed wherever `acc` is).
     pub survival: SurvivalAcc,
     pub users: Option<Users>,
+    /// In a slice with `userColumn`: rows of users new to the slice with a label
+    /// that is not UTF-8, bad only if the user is new to the file (`slice_users`).
+    unsure: Option<Vec<UnsureRow>>,
     /// Event-level rules (SDK.md §4), instead of `users`.
     pub events: Option<Events>,
     /// Scratch: parsed value columns and the row's groups (0, the whole test, first).
@@ -162,10 +188,24 @@ impl Rows {
             segment_groups: vec![Vec::new(); segments],
             group_count: 1,
             users: config.user_column.as_ref().filter(|_| layout_is_plain).map(|_| Users::default()),
+            unsure: None,
             groups: vec![0; segments + 1],
             value_fields: Vec::new(),
             segment_ids: vec![None; segments],
         }
+    }
+
+    /// `chunk` through `reader` into `handle`: the one copy of the inlined scan
+    /// loop for plain rows, whoever reads (`CsvEvaluator`, a slice, the merger).
+    #[inline(never)]
+    pub fn read_plain(&mut self, reader: &mut RecordReader, chunk: &[u8], config: &EvalConfig) -> Result<()> {
+        reader.push(chunk, &mut |rec| self.handle(rec, config))
+    }
+
+    /// The end of the stream for plain rows (its last record), as `read_plain`.
+    #[inline(never)]
+    pub fn finish_plain(&mut self, reader: &mut RecordReader, config: &EvalConfig) -> Result<()> {
+        reader.finish(&mut |rec| self.handle(rec, config))
     }
 
     /// One record. The common row (right width, numbers, labels seen before) takes
@@ -175,8 +215,11 @@ impl Rows {
     pub fn handle(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         if let Some(variant) = self.common_row(rec) {
             self.tally.read += 1;
-            match (&mut self.users, self.columns.as_ref().and_then(|c| c.user)) {
-                (Some(users), Some(user)) => users.add(rec.field(user), variant, &self.groups, &self.values),
+            match (&mut self.users, self.columns.as_ref()) {
+                (Some(users), Some(cols)) if cols.user.is_some() => {
+                    let user = rec.field(cols.user.expect("checked"));
+                    users.add(user, variant, rec.field(cols.variant), &self.groups, &self.values)
+                }
                 _ => {
                     self.acc.add(variant, &self.groups, &self.values);
                     self.survival.add(variant, &self.groups, &self.values);
@@ -232,14 +275,25 @@ impl Rows {
                 Err(v) => vacant = Some(v),
                 Ok(user) => {
                     let first_variant = &self.variants.names()[users.variant[user as usize] as usize];
-                    users.add_to(user, first_variant.as_bytes() == rec.field(cols.variant), &self.values);
+                    let variant_bytes = rec.field(cols.variant);
+                    users.add_to(user, first_variant.as_bytes() == variant_bytes, variant_bytes, &self.values);
                     return Ok(());
                 }
             }
         }
 
-        let Some(variant) = self.labels(rec, config)? else {
-            return Ok(());
+        let variant = match self.try_labels(rec, config) {
+            Ok(variant) => variant,
+            Err(message) => {
+                let cols = self.columns.as_ref().expect("header read");
+                return match (&mut self.unsure, cols.user) {
+                    (Some(unsure), Some(user)) => {
+                        unsure.push(UnsureRow::new(rec, user, cols.variant, message, &self.values));
+                        Ok(())
+                    }
+                    _ => self.tally.bad(rec.line, message),
+                };
+            }
         };
         let cols = self.columns.as_ref().expect("header read");
 
@@ -259,24 +313,26 @@ impl Rows {
     /// The row's variant id, its segment groups in `groups` (new labels are
     /// registered); `Ok(None)`: a label is not UTF-8 (a bad row, reported).
     fn labels(&mut self, rec: &Record, config: &EvalConfig) -> Result<Option<u32>> {
+        match self.try_labels(rec, config) {
+            Ok(variant) => Ok(Some(variant)),
+            Err(message) => self.tally.bad(rec.line, message).map(|()| None),
+        }
+    }
+
+    /// `labels` without the report: `Err` is the bad row's message.
+    fn try_labels(&mut self, rec: &Record, config: &EvalConfig) -> std::result::Result<u32, String> {
         let cols = self.columns.as_ref().expect("header read");
         let variant_bytes = rec.field(cols.variant);
         // Labels: look up by bytes; a new label must be UTF-8 before anything is inserted.
         let variant = self.variants.find(variant_bytes, rec.short_key(cols.variant));
         if variant.is_none() && std::str::from_utf8(variant_bytes).is_err() {
-            return self
-                .tally
-                .bad(rec.line, format!("{} value is not valid UTF-8 text", config.variant_column))
-                .map(|()| None);
+            return Err(format!("{} value is not valid UTF-8 text", config.variant_column));
         }
         for (j, &index) in cols.segments.iter().enumerate() {
             let bytes = rec.field(index);
             self.segment_ids[j] = self.segments[j].find(bytes, rec.short_key(index));
             if self.segment_ids[j].is_none() && std::str::from_utf8(bytes).is_err() {
-                return self
-                    .tally
-                    .bad(rec.line, format!("{} value is not valid UTF-8 text", config.segment_columns[j]))
-                    .map(|()| None);
+                return Err(format!("{} value is not valid UTF-8 text", config.segment_columns[j]));
             }
         }
         let variant = variant.unwrap_or_else(|| self.variants.insert(utf8(variant_bytes)));
@@ -291,7 +347,7 @@ impl Rows {
             };
             self.groups[j + 1] = self.segment_groups[j][id as usize];
         }
-        Ok(Some(variant))
+        Ok(variant)
     }
 
     /// One record under the event-level rules (SDK.md §4; see `evaluate::events`).

@@ -15,26 +15,30 @@
 //! caller feeds that slice's bytes after its prefix to [`SliceMerger::push`],
 //! which reads them in order: correct in every case, slower only on a miss.
 //!
-//! Only plain row-level configs are split ([`can_split`]): with `userColumn`
-//! (per-user sums, first-row variants) or the event-level rules of §4
-//! (exposure, windows) the per-user tables are read on one worker
-//! (`CsvEvaluator`), which gives the same result.
+//! With `userColumn` each slice keeps its per-user table (first-appearance
+//! order, first-row variants and segments, sums) and the merger adds it to the
+//! users before it, as a single pass would have met them (`rows::slice_users`).
+//! Not split ([`can_split`]): the event-level rules of §4 (a user's exposure,
+//! windows and contamination depend on their rows in earlier slices) and
+//! time-to-event KPIs (their counts per time are not merged); those files are
+//! read on one worker (`CsvEvaluator`), which gives the same result.
 
 use memchr::memchr;
 use serde::{Deserialize, Serialize};
 
-use super::evaluator::{evaluate, prepare};
+use super::aggregates::Finished;
+use super::evaluator::prepare;
 use super::layout::Layout;
 use super::rows::{Rows, RowsState};
-use super::types::{EvalConfig, Evaluation, OnBadRow, Progress};
+use super::types::{EvalConfig, Evaluation, KpiKind, OnBadRow, Progress};
 use crate::csv::RecordReader;
 use crate::error::{KpilabError, Result};
 
 /// Whether `evaluateFile` may split this config's file into slices: no
-/// `userColumn` (and so no event-level rule). Errors are the config's own.
+/// event-level rule and no time-to-event KPI. Errors are the config's own.
 pub fn can_split(config: &EvalConfig) -> Result<bool> {
     let layout = Layout::from_config(config)?;
-    Ok(config.user_column.is_none() && layout.events.is_none())
+    Ok(layout.events.is_none() && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
 }
 
 /// Byte length of the file's header record with what precedes it (a BOM, blank
@@ -83,8 +87,8 @@ impl SliceEvaluator {
     pub fn new(config: &EvalConfig, header: &[u8], at_record_start: bool) -> Result<Self> {
         if !can_split(config)? {
             return Err(KpilabError::unsupported(
-                "userColumn",
-                "a config with userColumn is evaluated on one worker: use CsvEvaluator on the whole file",
+                "kpis",
+                "a config with event-level rules or a timeToEvent KPI is evaluated on one worker: use CsvEvaluator on the whole file",
             ));
         }
         // Bad rows are collected; the merger turns the first into the error of onBadRow "fail".
@@ -93,8 +97,9 @@ impl SliceEvaluator {
         let delimiter = layout.delimiter;
         let mut rows = Rows::new(layout, &config);
         let mut head = RecordReader::new(delimiter);
-        head.push(header, &mut |r| rows.handle(r, &config))?;
-        head.finish(&mut |r| rows.handle(r, &config))?;
+        rows.read_plain(&mut head, header, &config)?;
+        rows.finish_plain(&mut head, &config)?;
+        rows.track_slice_users();
         Ok(SliceEvaluator {
             config,
             reader: RecordReader::mid_file(delimiter),
@@ -121,8 +126,7 @@ impl SliceEvaluator {
             chunk = &chunk[lf + 1..];
             self.in_prefix = false;
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        let outcome = self.rows.read_plain(&mut self.reader, chunk, &self.config);
         if let Err(e) = &outcome {
             self.failed = Some(e.clone());
         }
@@ -161,7 +165,7 @@ impl SliceMerger {
         let layout = Layout::from_config(&config)?;
         let mut reader = RecordReader::new(layout.delimiter);
         let mut rows = Rows::new(layout, &config);
-        reader.push(header, &mut |r| rows.handle(r, &config))?;
+        rows.read_plain(&mut reader, header, &config)?;
         Ok(SliceMerger { config, reader, rows, failed: None })
     }
 
@@ -188,22 +192,26 @@ impl SliceMerger {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        let outcome = self.reader.push(chunk, &mut |r| rows.handle(r, config));
+        let outcome = self.rows.read_plain(&mut self.reader, chunk, &self.config);
         if let Err(e) = &outcome {
             self.failed = Some(e.clone());
         }
         outcome
     }
 
-    pub fn finish(mut self) -> Result<Evaluation> {
+    pub fn finish(self) -> Result<Evaluation> {
+        self.end()?.evaluate()
+    }
+
+    /// Ends the merge: its aggregates (SDK.md §6) and its evaluation from there,
+    /// as `CsvEvaluator::end` on the whole file.
+    pub fn end(mut self) -> Result<Finished> {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        let (rows, config) = (&mut self.rows, &self.config);
-        self.reader.finish(&mut |r| rows.handle(r, config))?;
+        self.rows.finish_plain(&mut self.reader, &self.config)?;
         self.rows.fold_users();
         let prepared = prepare(&self.rows, &self.config)?;
-        evaluate(prepared, &self.config)
+        Ok(Finished { prepared, config: self.config })
     }
 }

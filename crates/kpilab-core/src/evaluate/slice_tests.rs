@@ -91,6 +91,11 @@ fn assert_same(data: &[u8], config: &EvalConfig, cuts: &[usize], chunk: usize) -
 /// A file with quoted labels holding delimiters and line breaks, bad rows of
 /// every kind, blank lines, values near 1e9 (shifted moments) and a BOM.
 fn file(seed: u64, rows: usize, crlf: bool) -> Vec<u8> {
+    file_of(seed, rows, crlf, false)
+}
+
+/// `exact`: values in quarters and eighths, so that every sum is exact.
+fn file_of(seed: u64, rows: usize, crlf: bool, exact: bool) -> Vec<u8> {
     let mut s = seed | 1;
     let mut next = move |n: u64| {
         s ^= s << 13;
@@ -106,8 +111,8 @@ fn file(seed: u64, rows: usize, crlf: bool) -> Vec<u8> {
         let device = ["desktop", "\"mo\nbile\"", "\"tab\r\nlet, \"\"x\"\"\"", "desktop"][next(4) as usize];
         let converted = ["0", "1", "1", "0", "0", "true", "0"][next(7) as usize];
         let converted = if next(20) == 0 { "x" } else { converted };
-        let revenue = 1e9 + next(1000) as f64 / 100.0;
-        let pre = next(500) as f64 / 7.0;
+        let revenue = if exact { next(1000) as f64 / 4.0 } else { 1e9 + next(1000) as f64 / 100.0 };
+        let pre = next(500) as f64 / if exact { 8.0 } else { 7.0 };
         let orders = next(4);
         let line = match next(40) {
             0 => "only,three,fields".to_string(),
@@ -119,6 +124,100 @@ fn file(seed: u64, rows: usize, crlf: bool) -> Vec<u8> {
         out.push_str(nl);
     }
     out.into_bytes()
+}
+
+/// `CONFIG` with `userColumn: "user"` (and `extra` before the KPIs).
+fn user_config(extra: &str) -> EvalConfig {
+    config(&CONFIG.replace("\"kpis\"", &format!("\"userColumn\":\"user\",{extra}\"kpis\"")))
+}
+
+/// `file` with a user column first: users from a pool of `pool` (so they come
+/// back in later slices), now and then in another variant than before, quoted
+/// ids with line breaks, and labels that are not UTF-8 (bad only on a user's
+/// first row in the file). Values are exact (`file_of`): a user's rows in two
+/// slices are added in another order than in one pass, and the standard
+/// deviation of equal sums is ill-conditioned (0 against the square root of a
+/// few ulps), so inexact sums would differ by more than rounding noise.
+fn user_file(seed: u64, rows: usize, crlf: bool, pool: u64) -> Vec<u8> {
+    let mut s = seed | 1;
+    let mut next = move |n: u64| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s % n
+    };
+    let plain = file_of(seed, rows, crlf, true);
+    let nl: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+    let mut out = b"\xEF\xBB\xBFuser,".to_vec();
+    // The plain file's records, each given a user (its header's BOM dropped).
+    let body = &plain[3..];
+    let mut in_quotes = false;
+    let mut start = true;
+    let mut header = true;
+    for &b in body {
+        if start && !header {
+            let user = next(pool);
+            match next(9) {
+                0 => out.extend_from_slice(format!("\"u{user}\nx\",").as_bytes()),
+                _ => out.extend_from_slice(format!("u{user},").as_bytes()),
+            }
+        }
+        start = false;
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        }
+        out.push(b);
+        if b == b'\n' && !in_quotes {
+            start = true;
+            header = false;
+            // Now and then a row with a label that is not UTF-8.
+            if next(12) == 0 {
+                // Half of them users not seen before.
+                let user = next(2 * pool);
+                let row: &[u8] = match next(2) {
+                    0 => b"control,\xFF\xFEdev,1,2,3,1",
+                    _ => b"\xFFtreat,desktop,0,5,1,2",
+                };
+                out.extend_from_slice(format!("u{user},").as_bytes());
+                out.extend_from_slice(row);
+                out.extend_from_slice(nl);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn user_slices_at_many_offsets_equal_one_pass() {
+    let cfg = user_config("");
+    assert!(can_split(&cfg).unwrap());
+    for crlf in [false, true] {
+        let data = user_file(5, 120, crlf, 25);
+        let whole = evaluate_csv(&data, &cfg).unwrap();
+        let codes: Vec<&str> = whole.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert!(codes.contains(&"USER_IN_SEVERAL_VARIANTS"), "{codes:?}");
+        assert!(
+            whole.rows.errors.iter().any(|e| e.message.contains("UTF-8")),
+            "a label that is not UTF-8 on a user's first row: {:?}",
+            whole.rows.errors
+        );
+        let mut misses = 0;
+        for cut in (0..data.len()).step_by(5) {
+            misses += assert_same(&data, &cfg, &[cut, cut + 3 + cut % 89, cut + 200], 1 + cut % 11);
+        }
+        assert!(misses > 0);
+    }
+}
+
+#[test]
+fn user_slices_with_fail_and_chosen_arms_equal_one_pass() {
+    let data = user_file(9, 90, false, 12);
+    for extra in [r#""onBadRow":"fail","#, r#""analysis":{"variants":["control","treatment"]},"#] {
+        let cfg = user_config(extra);
+        for cut in (0..data.len()).step_by(11) {
+            assert_same(&data, &cfg, &[cut, cut + 40], 32);
+        }
+    }
 }
 
 #[test]
@@ -176,10 +275,18 @@ fn header_len_waits_for_the_whole_header() {
     assert_eq!(header_len(&cfg, data, false).unwrap(), Some(18));
     assert_eq!(header_len(&cfg, b"a,b", true).unwrap(), Some(3));
     assert_eq!(header_len(&cfg, b"", true).unwrap(), Some(0));
-    // userColumn: read on one worker.
-    let users = config(&CONFIG.replace("\"kpis\"", "\"userColumn\":\"device\",\"kpis\""));
-    assert!(!can_split(&users).unwrap());
-    assert!(SliceEvaluator::new(&users, b"variant\n", true).is_err());
+    // userColumn: split; event-level rules and time to convert: one worker.
+    assert!(can_split(&user_config("")).unwrap());
+    let events = config(
+        r#"{"variantColumn":"variant","userColumn":"user","exposure":{"where":{"column":"event","equals":"view"}},
+        "kpis":[{"name":"c","role":"primary","kind":"conversion","where":{"column":"event","equals":"buy"}}]}"#,
+    );
+    assert!(!can_split(&events).unwrap());
+    assert!(SliceEvaluator::new(&events, b"variant\n", true).is_err());
+    let tte = config(
+        r#"{"variantColumn":"variant","kpis":[{"name":"t","role":"primary","kind":"timeToEvent","column":"days","eventColumn":"done"}]}"#,
+    );
+    assert!(!can_split(&tte).unwrap());
 }
 
 proptest! {
@@ -195,5 +302,19 @@ proptest! {
         let data = file(seed, rows, crlf);
         let cuts: Vec<usize> = cuts.iter().map(|c| c % (data.len() + 1)).collect();
         assert_same(&data, &config(CONFIG), &cuts, chunk);
+    }
+
+    #[test]
+    fn random_user_slices_equal_one_pass(
+        seed in any::<u64>(),
+        rows in 0usize..300,
+        crlf in any::<bool>(),
+        pool in 1u64..80,
+        cuts in proptest::collection::vec(0usize..30_000, 0..8),
+        chunk in 1usize..700,
+    ) {
+        let data = user_file(seed, rows, crlf, pool);
+        let cuts: Vec<usize> = cuts.iter().map(|c| c % (data.len() + 1)).collect();
+        assert_same(&data, &user_config(""), &cuts, chunk);
     }
 }

@@ -2,17 +2,18 @@
 //! added, in file order, into the rows read so far. Labels keep first-appearance
 //! order (a later slice's new labels come after ours, in its order), row errors
 //! keep file order with the slice's line numbers moved by its first line, and
-//! `MAX_ROW_ERRORS` caps the merged list as it caps a single pass.
+//! `MAX_ROW_ERRORS` caps the merged list as it caps a single pass. With
+//! `userColumn` the labels come with the users (`slice_users`).
 
 use serde::{Deserialize, Serialize};
 
+use super::slice_users::{UnsureRow, UsersState};
 use super::{failure, Rows, MAX_ROW_ERRORS};
-use crate::error::Result;
+use crate::error::{KpilabError, Result};
 use crate::evaluate::accumulate::MomentsState;
 use crate::evaluate::types::RowError;
 
-/// A slice's rows without its per-user state (slices of a `userColumn` or
-/// event-level config are not merged: `evaluate::slice`).
+/// A slice's rows (slices of an event-level config are not merged: `evaluate::slice`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RowsState {
@@ -27,12 +28,21 @@ pub struct RowsState {
     /// Per segment column: its values with their group ids.
     pub segments: Vec<Vec<(String, u32)>>,
     pub moments: MomentsState,
+    /// With `userColumn`: the slice's users (then `moments` is empty: users are
+    /// added to the moments at the end) and its unsure rows.
+    #[serde(default)]
+    pub users: Option<UsersState>,
+    #[serde(default)]
+    pub unsure: Vec<UnsureRow>,
 }
 
 impl Rows {
     pub fn export(&self) -> RowsState {
         let t = &self.tally;
+        let (users, unsure) = self.export_users();
         RowsState {
+            users,
+            unsure,
             read: t.read as f64,
             skipped: t.skipped as f64,
             excluded: t.excluded as f64,
@@ -53,54 +63,92 @@ impl Rows {
     /// Adds a later slice whose line 1 is our line `first_line`. With
     /// `onBadRow: "fail"` its first bad row is the error a single pass would stop at.
     pub fn absorb(&mut self, slice: &RowsState, first_line: u64) -> Result<()> {
+        if slice.segments.len() != self.segments.len() {
+            return Err(KpilabError::invalid(
+                "state",
+                "the slice state has other segment columns than this merger; merge states of the same config",
+            ));
+        }
+        let unsure_bad = match (&slice.users, self.users.is_some()) {
+            (Some(users), true) => self.absorb_users(users, &slice.unsure, &slice.variants, &slice.segments)?,
+            (None, false) => {
+                self.absorb_labels_and_moments(slice);
+                Vec::new()
+            }
+            _ => {
+                return Err(KpilabError::invalid(
+                    "state",
+                    "the slice state does not fit this merger (userColumn in one config, not the other); merge states of the same config",
+                ))
+            }
+        };
         let moved = |e: &RowError| RowError { line: e.line + (first_line - 1) as f64, message: e.message.clone() };
+        // The slice's bad rows and its unsure rows that are bad, in file order.
+        let mut errors = Vec::with_capacity(slice.errors.len() + unsure_bad.len());
+        let (mut a, mut b) = (slice.errors.iter().peekable(), unsure_bad.iter().peekable());
+        while let Some(e) = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y.line < x.line => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        } {
+            errors.push(moved(e));
+        }
         if self.tally.fail {
-            if let Some(e) = slice.errors.first() {
-                let e = moved(e);
+            if let Some(e) = errors.first() {
                 return Err(failure(e.line as u64, &e.message));
             }
         }
         let t = &mut self.tally;
         t.read += slice.read as u64;
-        t.skipped += slice.skipped as u64;
+        t.skipped += slice.skipped as u64 + unsure_bad.len() as u64;
         t.excluded += slice.excluded as u64;
-        for e in &slice.errors {
+        for e in errors {
             if t.errors.len() < MAX_ROW_ERRORS {
-                t.errors.push(moved(e));
+                t.errors.push(e);
             } else {
                 t.errors_not_listed += 1;
             }
         }
         t.errors_not_listed += slice.errors_not_listed as u64;
-        let variants: Vec<u32> = slice
-            .variants
-            .iter()
-            .map(|name| self.variants.find(name.as_bytes(), None).unwrap_or_else(|| self.variants.insert(name)))
-            .collect();
         for name in &slice.excluded_variants {
             if self.excluded.find(name.as_bytes(), None).is_none() {
                 self.excluded.insert(name);
             }
         }
+        Ok(())
+    }
+
+    /// Without `userColumn`: the slice's labels in its first-appearance order, and its moments.
+    fn absorb_labels_and_moments(&mut self, slice: &RowsState) {
+        let variants: Vec<u32> = slice.variants.iter().map(|name| self.global_variant(name)).collect();
         let mut groups = vec![0u32];
         for (j, values) in slice.segments.iter().enumerate() {
             for (value, group) in values {
-                let id = match self.segments[j].find(value.as_bytes(), None) {
-                    Some(id) => id,
-                    None => {
-                        self.segment_groups[j].push(self.group_count);
-                        self.group_count += 1;
-                        self.segments[j].insert(value)
-                    }
-                };
                 let g = *group as usize;
                 if groups.len() <= g {
                     groups.resize(g + 1, 0);
                 }
-                groups[g] = self.segment_groups[j][id as usize];
+                groups[g] = self.global_group(j, value);
             }
         }
         self.acc.absorb(&slice.moments, &variants, &groups);
-        Ok(())
+    }
+
+    /// Our id of variant `name`, registered now if new.
+    pub(super) fn global_variant(&mut self, name: &str) -> u32 {
+        self.variants.find(name.as_bytes(), None).unwrap_or_else(|| self.variants.insert(name))
+    }
+
+    /// Our group of value `value` of segment column `j`, registered now if new.
+    pub(super) fn global_group(&mut self, j: usize, value: &str) -> u32 {
+        let id = match self.segments[j].find(value.as_bytes(), None) {
+            Some(id) => id,
+            None => {
+                self.segment_groups[j].push(self.group_count);
+                self.group_count += 1;
+                self.segments[j].insert(value)
+            }
+        };
+        self.segment_groups[j][id as usize]
     }
 }
