@@ -89,8 +89,10 @@ test("an .xlsx and a decimal-comma file give the same KPI table as the CSV", asy
   }
   // Revenue per user as pandas reads the comma file (expected.json), control then treatment.
   const [control, treatment] = expected.variants;
-  const revenue = `${control.revenueMean.toFixed(2)}\t${treatment.revenueMean.toFixed(2)}`;
-  assert.ok(tables.csv.includes(revenue), `revenue per user ${revenue} in\n${tables.csv}`);
+  const [c, t] = [control.revenueMean.toFixed(2), treatment.revenueMean.toFixed(2)];
+  // The row "revenue per user": each arm's mean (then its sd and users), control first.
+  const revenue = new RegExp(`revenue per user\\s+guardrail\\s+${c.replace(".", "\\.")}\\s+sd [\\d.]+ · [\\d,]+ users\\s+${t.replace(".", "\\.")}\\s`);
+  assert.match(tables.csv, revenue, `revenue per user ${c} and ${t} in\n${tables.csv}`);
   assert.equal(tables.comma, tables.csv, "decimal-comma file vs CSV");
   assert.equal(tables.xlsx, tables.csv, ".xlsx vs CSV");
   assert.deepEqual(problems, []);
