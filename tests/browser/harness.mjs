@@ -161,3 +161,29 @@ export const AUTO_CONFIG = {
   segmentColumns: ["device", "channel"],
 };
 
+
+/**
+ * What a result page shows: the verdict, the primary KPI's exact lift and p-value
+ * (data-value), and every card's text. `segmentsByName`: compare segment rows sorted
+ * (SQL returns segment values by name, a file in its order: SDK.md §6); `rowCounts`:
+ * include the row-count line (a warehouse result carries no line numbers).
+ */
+export async function shownNumbers(page, { segmentsByName = false, rowCounts = true } = {}) {
+  await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
+  const text = async (selector) => (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
+  const shown = {
+    verdict: (await page.getByTestId("decision-verdict").textContent()).trim(),
+    lift: Number(await page.getByTestId("primary-lift").getAttribute("data-value")),
+    pValue: Number(await page.getByTestId("primary-p-value").getAttribute("data-value")),
+    // Per KPI: decision, lift, interval, p-value, as the results tables show them.
+    headline: await text('[data-testid="decision-card"] .headline'),
+    reasons: await text('[data-testid="decision-card"] .reasons'),
+    kpiTable: await text(".kpi-results"),
+    segments: segmentsByName
+      ? (await text('[data-testid="segment-table"] tbody tr')).sort()
+      : await text('[data-testid="segment-table"]'),
+    segmentCount: await page.locator('[data-testid="segment-table"] tbody tr').count(),
+  };
+  if (rowCounts) shown.rowCounts = (await page.getByTestId("row-counts").textContent()).trim();
+  return shown;
+}

@@ -15,29 +15,13 @@ import {
   cspViolations,
   launchBrowser,
   recordForeignRequests,
+  shownNumbers,
   useBuiltSite,
   watchProblems,
 } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
 
 const site = useBuiltSite(["index.html", "worker_loader.js"]);
-
-/** The page's numbers that must survive the link: every card's text, and the exact primary values. */
-async function shownNumbers(page) {
-  await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
-  const text = async (selector) => (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
-  return {
-    verdict: (await page.getByTestId("decision-verdict").textContent()).trim(),
-    lift: Number(await page.getByTestId("primary-lift").getAttribute("data-value")),
-    pValue: Number(await page.getByTestId("primary-p-value").getAttribute("data-value")),
-    // Per KPI: decision, lift, interval, p-value, as the results tables show them.
-    headline: await text('[data-testid="decision-card"] .headline'),
-    reasons: await text('[data-testid="decision-card"] .reasons'),
-    kpiTable: await text(".kpi-results"),
-    segments: await text('[data-testid="segment-table"]'),
-    rowCounts: (await page.getByTestId("row-counts").textContent()).trim(),
-  };
-}
 
 /** The payload of a `#share=v1.<base64url>` link, decoded as a stranger would. */
 function decodeLink(link) {

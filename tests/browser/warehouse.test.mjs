@@ -10,34 +10,27 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CsvEvaluator, evaluateCsv, toSql } from "kpilab";
-import { AUTO_CONFIG, OUT_DIR, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import {
+  AUTO_CONFIG,
+  OUT_DIR,
+  cspViolations,
+  recordForeignRequests,
+  shownNumbers,
+  useBuiltSite,
+  watchProblems,
+} from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const site = useBuiltSite(["index.html", "worker_loader.js"]);
+// Segment rows by name and no row-count line: what a result from SQL can show (SDK.md §6).
+const AS_SQL_RETURNS = { segmentsByName: true, rowCounts: false };
 
 /** Rows of objects as CSV text (null as an empty field), as a warehouse client exports them. */
 function toCsv(rows) {
   const columns = Object.keys(rows[0]);
   const cell = (v) => (v === null || v === undefined ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
   return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
-}
-
-/** What the result page shows: verdict, exact primary values, and every card's text. */
-async function shownNumbers(page) {
-  await page.getByTestId("decision-verdict").waitFor({ timeout: 30_000 });
-  const text = async (selector) => (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
-  return {
-    verdict: (await page.getByTestId("decision-verdict").textContent()).trim(),
-    lift: Number(await page.getByTestId("primary-lift").getAttribute("data-value")),
-    pValue: Number(await page.getByTestId("primary-p-value").getAttribute("data-value")),
-    headline: await text('[data-testid="decision-card"] .headline'),
-    reasons: await text('[data-testid="decision-card"] .reasons'),
-    kpiTable: await text(".kpi-results"),
-    // Segment values come in the rows' order: a file's order, SQL's by name (SDK.md §6).
-    segments: (await text('[data-testid="segment-table"] tbody tr')).sort(),
-    segmentCount: await page.locator('[data-testid="segment-table"] tbody tr').count(),
-  };
 }
 
 /** Equal texts; the exact values within 1e-9 relative (the SQL path sums in another order). */
@@ -78,7 +71,7 @@ test("the shown SQL run by DuckDB, and the SDK's aggregates, give the uploaded C
   await page.getByTestId("csv-file").setInputFiles(file);
   await page.getByTestId("csv-preview").waitFor();
   await page.getByTestId("evaluate").click();
-  const uploaded = await shownNumbers(page);
+  const uploaded = await shownNumbers(page, AS_SQL_RETURNS);
   assert.equal(uploaded.verdict, sdk.decision.verdict);
   assert.equal(uploaded.segmentCount, 7 * 3, "3 devices and 4 channels, 3 KPIs each");
 
@@ -115,7 +108,7 @@ test("the shown SQL run by DuckDB, and the SDK's aggregates, give the uploaded C
   }
   await page.locator("#warehouse-result").fill(pasted);
   await page.getByTestId("warehouse-evaluate").click();
-  assertSame(await shownNumbers(page), uploaded, "DuckDB's result pasted");
+  assertSame(await shownNumbers(page, AS_SQL_RETURNS), uploaded, "DuckDB's result pasted");
   assert.deepEqual(await violations(page), [], "axe on the warehouse result page");
   await page.screenshot({ path: join(OUT_DIR, "warehouse.png"), fullPage: true });
 
@@ -127,7 +120,7 @@ test("the shown SQL run by DuckDB, and the SDK's aggregates, give the uploaded C
   await page.locator("#warehouse-result").fill("");
   await page.getByTestId("warehouse-result-file").setInputFiles(aggregatesFile);
   await page.waitForFunction(() => document.querySelector("#warehouse-result").value.startsWith("segment_column"));
-  assertSame(await shownNumbers(page), uploaded, "the SDK's aggregates uploaded");
+  assertSame(await shownNumbers(page, AS_SQL_RETURNS), uploaded, "the SDK's aggregates uploaded");
   // This result can be shared too.
   await page.getByTestId("share-results").click();
   assert.match(await page.getByTestId("share-link").inputValue(), /#share=v1\./);
