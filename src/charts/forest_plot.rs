@@ -28,6 +28,8 @@ pub struct ForestRow {
 #[derive(Properties, PartialEq)]
 pub struct ForestPlotProps {
     pub rows: Vec<ForestRow>,
+    /// The intervals' level, "95 %" (1 − α of the analysis).
+    pub level: AttrValue,
 }
 
 #[function_component(ForestPlot)]
@@ -68,7 +70,7 @@ pub fn forest_plot(props: &ForestPlotProps) -> Html {
             </g>
             <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={TOP.to_string()} y2={bottom.to_string()} />
             <text class="axis-label" x={((LEFT + WIDTH - RIGHT) / 2.0).to_string()} y={(height - 4.0).to_string()} text-anchor="middle">
-                { "Relative lift vs control (95 % interval)" }
+                { format!("Relative lift vs control ({} interval)", props.level) }
             </text>
             { for props.rows.iter().enumerate().map(|(i, r)| {
                 let y = TOP + ROW * (i as f64 + 0.5);

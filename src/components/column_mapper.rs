@@ -228,7 +228,7 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                 <div class="row">
                     <SelectField id="method" label="Method" value={form.method.clone()} onchange={set("method")}
                         options={options(&[("frequentist", "Frequentist (p-values)"), ("bayesian", "Bayesian (chance to beat)"), ("sequential", "Sequential (peeking allowed)")])} />
-                    <TextField id="alpha" label="Significance level α" value={form.alpha.clone()} oninput={set("alpha")} error={error_for("alpha")} />
+                    <TextField id="alpha" label="Significance level α" unit="%" value={form.alpha.clone()} oninput={set("alpha")} error={error_for("alpha")} />
                     <SelectField id="correction" label="Several variants" value={form.correction.clone()} onchange={set("correction")}
                         options={options(&[("none", "No correction"), ("holm", "Holm"), ("bonferroni", "Bonferroni"), ("benjamini-hochberg", "Benjamini-Hochberg")])} />
                 </div>

@@ -158,7 +158,7 @@ pub fn kpi_results(props: &KpiResultsProps) -> Html {
                 </table>
             </div>
             <p class="muted table-note">{ "Under each value: conversions / users for rates, the standard deviation and users for averages. Change: the relative lift, the difference (pts = percentage points) and the lift's interval." }</p>
-            <ForestPlot rows={forest} />
+            <ForestPlot rows={forest} level={props.level.clone()} />
             { for props.kpis.iter().filter_map(|k| k.steps.as_ref().map(|steps| html! {
                 <FunnelChart name={k.name.clone()} steps={steps.clone()} />
             })) }

@@ -15,7 +15,7 @@ use crate::components::field::{SelectField, TextField};
 use crate::components::kpi_results::KpiResults;
 use crate::models::result_context::ResultContext;
 use crate::models::totals::{self, TotalsSettings};
-use crate::state::number::parse_number;
+use crate::state::number::{parse_alpha, ALPHA_MESSAGE};
 use crate::text::report::interval_level;
 
 fn alternative_value(a: Alternative) -> &'static str {
@@ -33,14 +33,12 @@ fn role_value(r: KpiRole) -> &'static str {
 #[function_component(TotalsInput)]
 pub fn totals_input() -> Html {
     let text = use_state(|| totals::EXAMPLE.to_string());
-    let alpha_text = use_state(|| "0.05".to_string());
+    let alpha_text = use_state(|| "5".to_string());
     let settings = use_state(TotalsSettings::default);
 
     let table = use_memo((*text).clone(), |t| totals::parse(t));
-    let alpha = parse_number(&alpha_text).ok().filter(|a| *a > 0.0 && *a < 1.0);
-    let alpha_error = alpha
-        .is_none()
-        .then(|| AttrValue::from("Enter the significance level as a number between 0 and 1, e.g. 0.05."));
+    let alpha = parse_alpha(&alpha_text).ok();
+    let alpha_error = alpha.is_none().then(|| AttrValue::from(ALPHA_MESSAGE));
     let outcome = {
         let settings = TotalsSettings { alpha: alpha.unwrap_or(0.05), ..(*settings).clone() };
         use_memo((table.clone(), settings), |(table, settings)| {
@@ -96,7 +94,7 @@ pub fn totals_input() -> Html {
                     oninput={on_text} multiline=true error={parse_error}
                     hint={AttrValue::from("A header names the columns: \"variant, users, conversions\" for a rate; \"variant, users, revenue mean, revenue sd\" for an average; \"variant, users, revenue sum, revenue sum of squares\" from sums. Several KPIs can sit side by side.")} />
                 <div class="row">
-                    <TextField id="totals-alpha" label="Significance level (α)" value={(*alpha_text).clone()}
+                    <TextField id="totals-alpha" label="Significance level (α)" unit="%" value={(*alpha_text).clone()}
                         oninput={on_alpha} error={alpha_error} />
                     <SelectField id="totals-alternative" label="Test" value={alternative_value(settings.alternative)}
                         onchange={on_alternative}

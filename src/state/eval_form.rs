@@ -15,7 +15,7 @@ use kpilab_core::CsvEvaluator;
 use crate::models::event_file::EventFile;
 use crate::models::plan_file::PlanFile;
 use crate::state::event_choices::EventChoices;
-use crate::state::number::{parse_margin, parse_number, NumberError};
+use crate::state::number::{parse_alpha, parse_margin, parse_number, NumberError};
 use crate::state::FieldError;
 use crate::text::format::{percent_number, plain};
 
@@ -68,7 +68,7 @@ impl Default for EvalForm {
             kpis: Vec::new(),
             segment_columns: Vec::new(),
             method: "frequentist".into(),
-            alpha: "0.05".into(),
+            alpha: "5".into(),
             correction: "none".into(),
             planned_users: String::new(),
             annual_users: String::new(),
@@ -293,9 +293,7 @@ impl EvalForm {
         if self.variant_column.is_empty() {
             return Err(FieldError::new("variantColumn", "Pick the column that says which variant each user saw."));
         }
-        let alpha = number("alpha", &self.alpha, "Enter the significance level, e.g. 0.05.")?
-            .filter(|a| *a > 0.0 && *a < 1.0)
-            .ok_or_else(|| FieldError::new("alpha", "The significance level must be between 0 and 1, e.g. 0.05."))?;
+        let alpha = parse_alpha(&self.alpha).map_err(|message| FieldError::new("alpha", message))?;
         let planned = number(
             "plannedUsers",
             &self.planned_users,
@@ -385,7 +383,7 @@ impl EvalForm {
             self.revenue_kpi.clear();
         }
         self.kpis = kpis;
-        self.alpha = plain(plan.plan.alpha);
+        self.alpha = percent_number(plan.plan.alpha, 4);
         self.planned_users = plan.users_per_variant.first().map(|n| format!("{n}")).unwrap_or_default();
     }
 }
@@ -529,7 +527,7 @@ mod tests {
         f.kpis[0].column.clear();
         assert_eq!(f.to_config().unwrap_err().field, "kpis[0].column");
         let mut f = form();
-        f.alpha = "2".into();
+        f.alpha = "100".into();
         assert_eq!(f.to_config().unwrap_err().field, "alpha");
         let mut f = form();
         f.apply(EvalEdit::AddKpi);
@@ -585,7 +583,7 @@ mod tests {
         assert_eq!(f.kpis[1].role, KpiRole::Guardrail);
         assert_eq!(f.kpis[1].margin_percent, "2");
         assert_eq!(f.planned_users, "31234");
-        assert_eq!(f.alpha, "0.1");
+        assert_eq!(f.alpha, "10");
         // The guardrail has no column yet: the form says so.
         assert_eq!(f.to_config().unwrap_err().field, "kpis[1].column");
     }

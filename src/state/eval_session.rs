@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::eval_form::EvalForm;
 
-/// The session storage key.
-pub const KEY: &str = "kpilab.evaluate";
+/// The session storage key; v2 keeps α in percent ("5"), so a v1 form's "0.05" is not read as 0.05 %.
+pub const KEY: &str = "kpilab.evaluate.v2";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptForm {

@@ -136,6 +136,17 @@ pub fn parse_percent(text: &str) -> Result<f64, NumberError> {
     parse_number(text.trim().trim_end_matches('%'))
 }
 
+/// What a significance-level field says when it is unreadable or out of range.
+pub const ALPHA_MESSAGE: &str = "Enter the significance level α in percent, between 0 and 100, e.g. 5.";
+
+/// A significance level typed in percent, as the planner takes it: "5" and "5 %" are α = 0.05.
+pub fn parse_alpha(text: &str) -> Result<f64, &'static str> {
+    match parse_percent(text) {
+        Ok(a) if a > 0.0 && a < 100.0 => Ok(a / 100.0),
+        _ => Err(ALPHA_MESSAGE),
+    }
+}
+
 /// What a margin field says when it is unreadable or negative.
 pub const MARGIN_MESSAGE: &str = "Enter the margin as a percent, e.g. 2 (or leave it empty).";
 
@@ -217,5 +228,14 @@ mod tests {
         assert_eq!(parse_margin(" 2 % "), Ok(Some(0.02)));
         assert_eq!(parse_margin("-1"), Err(MARGIN_MESSAGE));
         assert_eq!(parse_margin("x"), Err(MARGIN_MESSAGE));
+    }
+
+    #[test]
+    fn alpha_is_typed_in_percent() {
+        assert_close!(parse_alpha("5").unwrap(), 0.05, 1e-15, 0.0);
+        assert_close!(parse_alpha("2,5 %").unwrap(), 0.025, 1e-15, 0.0);
+        for bad in ["0", "100", "-1", "abc", ""] {
+            assert_eq!(parse_alpha(bad), Err(ALPHA_MESSAGE), "{bad:?}");
+        }
     }
 }

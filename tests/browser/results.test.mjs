@@ -115,6 +115,20 @@ test("per arm: 25,018 / 24,982 users and 741 / 807 conversions, the difference i
   const stuck = await summary.boundingBox();
   assert.ok(Math.abs(stuck.y) <= 1, `the summary stays at the top while scrolling (y = ${stuck.y})`);
   await page.screenshot({ path: join(OUT_DIR, "results-390-scrolled.png") });
+
+  // α is typed in percent, as in the planner: "10" gives 90 % intervals, in the table and on the plot's axis.
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  assert.equal(await page.locator("#alpha").inputValue(), "5");
+  await page.fill("#alpha", "10");
+  await page.getByTestId("evaluate").click();
+  await page.getByTestId("kpi-table").waitFor();
+  await page.waitForFunction(() => /90\s%\sinterval/.test(document.querySelector('[data-testid="kpi-table"] thead')?.textContent ?? ""));
+  assert.match(await page.locator(".kpi-results svg .axis-label").textContent(), /\(90\s%\sinterval\)/);
+  const at90 = evaluateCsv(Buffer.from(csv), { ...config, analysis: { alpha: 0.1 } }).kpis[0].result.comparisons[0];
+  for (const x of at90.relativeCi) {
+    const bound = `${x > 0 ? "+" : "-"}${Math.abs(x * 100).toFixed(1)}`;
+    assert.ok((await row.textContent()).includes(bound), `90 % interval bound ${bound}`);
+  }
   await done();
 });
 
@@ -213,7 +227,7 @@ test("totals of every kind: users + conversions and users + mean + sd, alpha, on
   const text = "variant, users, orders, revenue mean, revenue sd\ncontrol, 5000, 500, 12.5, 30\ntreatment, 5000, 580, 12.1, 29";
   await page.fill("#totals", text);
   await page.locator("#totals-kpi-1-role").selectOption("guardrail");
-  await page.fill("#totals-alpha", "0.1");
+  await page.fill("#totals-alpha", "10");
   await page.locator("#totals-alternative").selectOption("greater");
   await page.getByTestId("adjustments").filter({ hasText: "One-sided" }).waitFor();
 
