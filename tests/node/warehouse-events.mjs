@@ -12,8 +12,8 @@ export function rng(seed) {
   };
 }
 
-const DEVICES = ["desktop", "mobile", "tablet"];
-const CHANNELS = ["ads", "email", "organic"];
+export const DEVICES = ["desktop", "mobile", "tablet"];
+export const CHANNELS = ["ads", "email", "organic"];
 const START = Date.UTC(2025, 11, 1);
 const HOUR = 3600e3;
 

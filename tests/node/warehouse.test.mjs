@@ -16,24 +16,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import * as kpilab from "kpilab";
-import { generateEvents, eventConfig, firstRowConfig } from "./warehouse-events.mjs";
+import { CHANNELS, DEVICES, eventConfig, firstRowConfig, generateEvents, rng } from "./warehouse-events.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "kpilab-warehouse-"));
 chmodSync(dir, 0o755);
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Deterministic uniform [0, 1) (mulberry32). */
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const DEVICES = ["desktop", "mobile", "tablet"];
-const CHANNELS = ["ads", "email", "organic"];
 
 /**
  * Users with a variant, device and channel; `rowsPerUser` > 1 gives several rows
