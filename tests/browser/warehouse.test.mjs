@@ -110,6 +110,11 @@ test("the shown SQL run by DuckDB, and the SDK's aggregates, give the uploaded C
   await page.getByTestId("warehouse-evaluate").click();
   assertSame(await shownNumbers(page, AS_SQL_RETURNS), uploaded, "DuckDB's result pasted");
   assert.deepEqual(await violations(page), [], "axe on the warehouse result page");
+  // The query's long lines scroll inside their box: the page fits, and the two columns do not overlap.
+  const width = page.viewportSize().width;
+  assert.ok(await page.evaluate((w) => document.documentElement.scrollWidth <= w, width), `no sideways scrolling at ${width} px`);
+  const [setup, results] = [await page.locator(".warehouse > .evaluate-setup").boundingBox(), await page.locator(".warehouse > .planner-results").boundingBox()];
+  assert.ok(setup.x + setup.width <= results.x, `setup column (right edge ${setup.x + setup.width}) before the results (${results.x})`);
   await page.screenshot({ path: join(OUT_DIR, "warehouse.png"), fullPage: true });
 
   // The SDK's aggregates of a local run, uploaded as a file.
