@@ -13,6 +13,7 @@ pub mod mde_table;
 pub mod plan_card;
 pub mod plan_inputs;
 pub mod result_card;
+pub mod result_page;
 pub mod row_report;
 pub mod segment_table;
 pub mod share_results;

@@ -13,8 +13,8 @@ use yew::prelude::*;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::field::{SelectField, TextField};
+use crate::components::result_page::result_page;
 use crate::components::share_results::ShareResults;
-use crate::components::share_view::result_page;
 use crate::models::result_context::ResultContext;
 use crate::services::aggregates_job::AggregatesJob;
 use crate::services::files;
