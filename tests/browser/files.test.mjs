@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { OUT_DIR, ROOT, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { OUT_DIR, ROOT, cspViolations, openEvaluate as openPage, useBuiltSite } from "./harness.mjs";
 
 const FIXTURES = join(ROOT, "tests/cases/decimal_comma");
 const expected = JSON.parse(readFileSync(join(FIXTURES, "expected.json"), "utf8"));
@@ -17,14 +17,9 @@ const site = useBuiltSite(["index.html", "worker_loader.js", "xlsx_worker_loader
 const problems = [];
 
 async function openEvaluate() {
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 1000 });
-  const foreign = recordForeignRequests(page, site.server.origin);
   const requests = [];
-  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
-  await watchProblems(page, problems);
-  await page.goto(`${site.server.origin}/?view=evaluate`);
-  await page.getByTestId("csv-file").waitFor({ state: "attached" });
+  const watch = (page) => page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  const { page, foreign } = await openPage(site, problems, { watch });
   return { page, foreign, requests };
 }
 

@@ -187,3 +187,19 @@ export async function shownNumbers(page, { segmentsByName = false, rowCounts = t
   if (rowCounts) shown.rowCounts = (await page.getByTestId("row-counts").textContent()).trim();
   return shown;
 }
+
+/**
+ * A new page of `site` on the Evaluate view, its file input ready: requests to
+ * other origins go to `foreign`, page errors to `problems`. `watch(page)` runs
+ * before the page loads (e.g. to record its requests).
+ */
+export async function openEvaluate(site, problems, { width = 1280, height = 1000, watch = () => {} } = {}) {
+  const page = await site.browser.context.newPage();
+  await page.setViewportSize({ width, height });
+  const foreign = recordForeignRequests(page, site.server.origin);
+  await watchProblems(page, problems);
+  watch(page);
+  await page.goto(`${site.server.origin}/?view=evaluate`);
+  await page.getByTestId("csv-file").waitFor({ state: "attached" });
+  return { page, foreign };
+}

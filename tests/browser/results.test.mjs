@@ -11,19 +11,14 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyze, evaluateAggregates, evaluateCsv } from "kpilab";
-import { AUTO_CONFIG, OUT_DIR, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { AUTO_CONFIG, OUT_DIR, cspViolations, openEvaluate as openPage, useBuiltSite } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
 
 const site = useBuiltSite(["index.html", "worker_loader.js"]);
 
 async function openEvaluate(width = 1280, height = 900) {
   const problems = [];
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width, height });
-  const foreign = recordForeignRequests(page, site.server.origin);
-  await watchProblems(page, problems);
-  await page.goto(`${site.server.origin}/?view=evaluate`);
-  await page.getByTestId("csv-file").waitFor({ state: "attached" });
+  const { page, foreign } = await openPage(site, problems, { width, height });
   const done = async () => {
     assert.deepEqual(foreign, [], "no request may leave the page's origin");
     assert.deepEqual(await cspViolations(page), [], "CSP violations");

@@ -14,6 +14,7 @@ import {
   OUT_DIR,
   cspViolations,
   launchBrowser,
+  openEvaluate,
   recordForeignRequests,
   shownNumbers,
   useBuiltSite,
@@ -40,11 +41,7 @@ test("a shared link opens the same result in a fresh, offline browser, and carri
   const primary = sdk.kpis.find((k) => k.role === "primary").result.comparisons[0];
 
   const problems = [];
-  const page = await site.browser.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 1000 });
-  const foreign = recordForeignRequests(page, site.server.origin);
-  await watchProblems(page, problems);
-  await page.goto(`${site.server.origin}/?view=evaluate`);
+  const { page, foreign } = await openEvaluate(site, problems);
   await page.getByTestId("csv-file").setInputFiles(file);
   await page.getByTestId("csv-preview").waitFor();
   await page.getByTestId("evaluate").click();
