@@ -36,6 +36,7 @@ const TOP_FIELDS: &[&str] = &[
     "control",
     "alpha",
     "plannedUsers",
+    "daysRun",
     "annualUsers",
     "revenueKpi",
     "eventColumn",
@@ -235,6 +236,8 @@ pub fn column_mapper(props: &ColumnMapperProps) -> Html {
                 <div class="row">
                     <TextField id="plannedUsers" label="Planned users per variant" value={form.planned_users.clone()} oninput={set("plannedUsers")}
                         error={error_for("plannedUsers")} hint={AttrValue::Static("From the plan: below it, an unclear result says keep running.")} />
+                    <TextField id="daysRun" label="Days the test has run so far" value={form.days_run.clone()} oninput={set("daysRun")}
+                        error={error_for("daysRun")} hint={AttrValue::Static("For the days left at the observed traffic, e.g. 14.")} />
                     <TextField id="annualUsers" label="Users a year" value={form.annual_users.clone()} oninput={set("annualUsers")}
                         error={error_for("annualUsers")} hint={AttrValue::Static("For the revenue projection.")} />
                     <SelectField id="revenueKpi" label="Revenue KPI" value={form.revenue_kpi.clone()} onchange={set("revenueKpi")}

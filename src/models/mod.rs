@@ -6,6 +6,7 @@ pub mod column_names;
 pub mod csv_preview;
 pub mod event_file;
 pub mod file_kind;
+pub mod observed_traffic;
 pub mod plan_file;
 pub mod plan_results;
 pub mod result_context;

@@ -15,6 +15,8 @@ pub struct ResultContext {
     pub plan: Option<Rc<PlanFile>>,
     /// KPIs not in the loaded plan: evaluated as secondary, shown as exploratory.
     pub exploratory: Vec<String>,
+    /// Days the test has run so far, as typed (for days left at the observed traffic).
+    pub days_run: Option<f64>,
 }
 
 impl ResultContext {
@@ -36,12 +38,17 @@ impl ResultContext {
                 exploratory.push(kpi.name.clone());
             }
         }
-        ResultContext { config, plan, exploratory }
+        ResultContext { config, plan, exploratory, days_run: None }
     }
 
     /// A context for results that have no file or plan (per-variant totals).
     pub fn of_config(config: EvalConfig) -> ResultContext {
-        ResultContext { config, plan: None, exploratory: Vec::new() }
+        ResultContext { config, plan: None, exploratory: Vec::new(), days_run: None }
+    }
+
+    /// The same context with the days the test has run so far.
+    pub fn with_days_run(self, days_run: Option<f64>) -> ResultContext {
+        ResultContext { days_run, ..self }
     }
 
     pub fn spec(&self, name: &str) -> Option<&KpiSpec> {

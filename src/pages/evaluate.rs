@@ -56,11 +56,11 @@ pub fn evaluate() -> Html {
 
     // Starts the worker on `blob` (KPIs added after a loaded plan made exploratory);
     // reports flow into the reducer.
-    let start: Rc<dyn Fn(Blob, EvalConfig)> = {
+    let start: Rc<dyn Fn(Blob, EvalConfig, Option<f64>)> = {
         let (dispatcher, job, shared, plan) = (state.dispatcher(), job.clone(), shared.clone(), plan.clone());
-        Rc::new(move |blob: Blob, config: EvalConfig| {
+        Rc::new(move |blob: Blob, config: EvalConfig, days_run: Option<f64>| {
             shared.set(None);
-            let context = Rc::new(ResultContext::prepare(config, plan.borrow().clone()));
+            let context = Rc::new(ResultContext::prepare(config, plan.borrow().clone()).with_days_run(days_run));
             let on_report = {
                 let (dispatcher, job, shared, config) =
                     (dispatcher.clone(), job.clone(), shared.clone(), context.config.clone());
@@ -124,7 +124,7 @@ pub fn evaluate() -> Html {
                 dispatcher.dispatch(Action::Previewed(previewed));
                 if let (true, Some(form)) = (evaluate_now, form) {
                     match form.to_config() {
-                        Ok(config) => start(source.blob, config),
+                        Ok(config) => start(source.blob, config, form.days_run().ok().flatten()),
                         Err(issue) => dispatcher.dispatch(Action::Issue(issue)),
                     }
                 }
@@ -208,7 +208,7 @@ pub fn evaluate() -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(source) = &state.source else { return };
             match state.form.to_config() {
-                Ok(config) => start(source.blob.clone(), config),
+                Ok(config) => start(source.blob.clone(), config, state.form.days_run().ok().flatten()),
                 Err(issue) => state.dispatch(Action::Issue(issue)),
             }
         })

@@ -13,6 +13,7 @@ use kpilab_core::survival::TimeUnit;
 use kpilab_core::CsvEvaluator;
 
 use crate::models::event_file::EventFile;
+use crate::models::observed_traffic::parse_days_run;
 use crate::models::plan_file::PlanFile;
 use crate::state::event_choices::EventChoices;
 use crate::state::number::{parse_alpha, parse_margin, parse_number, NumberError};
@@ -37,6 +38,8 @@ pub struct EvalForm {
     pub correction: String,
     /// Users per variant the plan needs; "" = no plan.
     pub planned_users: String,
+    /// Days the test has run so far; "" = unknown (days left then need the plan).
+    pub days_run: String,
     pub annual_users: String,
     /// Name of the mean KPI to project over a year; "" = none.
     pub revenue_kpi: String,
@@ -71,6 +74,7 @@ impl Default for EvalForm {
             alpha: "5".into(),
             correction: "none".into(),
             planned_users: String::new(),
+            days_run: String::new(),
             annual_users: String::new(),
             revenue_kpi: String::new(),
             delimiter: ',',
@@ -240,6 +244,7 @@ impl EvalForm {
                 "alpha" => self.alpha = value,
                 "correction" => self.correction = value,
                 "plannedUsers" => self.planned_users = value,
+                "daysRun" => self.days_run = value,
                 "annualUsers" => self.annual_users = value,
                 "revenueKpi" => self.revenue_kpi = value,
                 "eventColumn" => self.event_column = value,
@@ -288,6 +293,11 @@ impl EvalForm {
         }
     }
 
+    /// The days the test has run so far, as typed ("14", "14 days"); None when empty.
+    pub fn days_run(&self) -> Result<Option<f64>, FieldError> {
+        parse_days_run(&self.days_run).map_err(|message| FieldError::new("daysRun", message))
+    }
+
     /// The core's config, or the first problem (numbers here, the rest from the core).
     pub fn to_config(&self) -> Result<EvalConfig, FieldError> {
         if self.variant_column.is_empty() {
@@ -299,6 +309,7 @@ impl EvalForm {
             &self.planned_users,
             "Enter the planned users per variant as a number, or leave it empty.",
         )?;
+        self.days_run()?;
         let annual =
             number("annualUsers", &self.annual_users, "Enter the users a year as a number, or leave it empty.")?;
         if self.kpis.is_empty() && self.event_file.is_some() {
@@ -529,6 +540,12 @@ mod tests {
         let mut f = form();
         f.alpha = "100".into();
         assert_eq!(f.to_config().unwrap_err().field, "alpha");
+        f.alpha = "5".into();
+        f.days_run = "two weeks".into();
+        assert_eq!(f.to_config().unwrap_err().field, "daysRun");
+        f.days_run = "14 days".into();
+        assert_eq!(f.days_run(), Ok(Some(14.0)));
+        f.alpha = "100".into();
         let mut f = form();
         f.apply(EvalEdit::AddKpi);
         f.kpis[1].name = "conversion rate".into();

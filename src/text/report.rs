@@ -6,6 +6,7 @@ use kpilab_core::analyze::{AnalysisMethod, AnalyzeResult, ArmSummary, Comparison
 use kpilab_core::common::Alternative;
 use kpilab_core::evaluate::{DecisionVerdict, Evaluation, KpiKind, KpiResult, KpiRole};
 
+use crate::models::observed_traffic::{observed_pace, ObservedPace};
 use crate::models::result_context::ResultContext;
 use crate::text::format::{group_thousands, p_value, percent, plain, trimmed, PercentStyle};
 
@@ -132,12 +133,41 @@ fn observed_users(e: &Evaluation) -> Vec<f64> {
     control.into_iter().chain(primary.result.comparisons.iter().map(|c| users(&c.variant))).collect()
 }
 
+/// "Keep the test running about 6 more days: at the observed 1,786 users a day
+/// (25,000 users in 14 days) every variant reaches its planned 30,000 users", with
+/// the plan's daily users compared when a plan is loaded.
+fn observed_sentence(pace: &ObservedPace, planned: f64, ctx: &ResultContext) -> String {
+    let plural = |n: f64, word: &str| format!("{} {word}{}", group_thousands(n), if n == 1.0 { "" } else { "s" });
+    let plan_clause = ctx
+        .plan
+        .as_ref()
+        .map(|p| p.daily_users * p.traffic_fraction)
+        .filter(|d| *d > 0.0)
+        .map(|d| format!("; the plan expected {} a day", group_thousands(d.round())))
+        .unwrap_or_default();
+    format!(
+        "Keep the test running about {} more {}: at the observed {} users a day ({} users in {}) every variant reaches its planned {} users{plan_clause}.",
+        group_thousands(pace.days_left),
+        if pace.days_left == 1.0 { "day" } else { "days" },
+        group_thousands(pace.per_day.round()),
+        group_thousands(pace.users),
+        plural(pace.days_run, "day"),
+        group_thousands(planned),
+    )
+}
+
 /// What to do next when the answer is not ship or do-not-ship: days left at the
+/// observed traffic (users so far / days run, when the days are known), else at the
 /// plan's traffic, or what is needed to know it. None for ship / do-not-ship.
 pub fn next_step(e: &Evaluation, ctx: &ResultContext) -> Option<String> {
     let planned = ctx.config.analysis.planned_users_per_variant;
+    let observed =
+        planned.zip(ctx.days_run).and_then(|(n, days)| Some((n, observed_pace(&observed_users(e), n, days)?)));
     match (e.decision.verdict, &ctx.plan) {
         (DecisionVerdict::Ship | DecisionVerdict::DoNotShip, _) => None,
+        (DecisionVerdict::KeepRunning, _) if observed.is_some() => {
+            observed.map(|(n, pace)| observed_sentence(&pace, n, ctx))
+        }
         (DecisionVerdict::KeepRunning, Some(plan)) => Some(match plan.days_left(&observed_users(e)) {
             Some(days) => format!(
                 "Keep the test running about {} more day{}: at the plan's {} users a day ({} of them in the test) every variant reaches its planned {} users.",
@@ -150,7 +180,7 @@ pub fn next_step(e: &Evaluation, ctx: &ResultContext) -> Option<String> {
             None => "Keep the test running until every variant has its planned users; the plan's daily users do not fit these variants, so the days left are unknown.".into(),
         }),
         (DecisionVerdict::KeepRunning, None) => Some(format!(
-            "Keep the test running until every variant has {} users. To see how many days that takes, load the plan file (it has the daily users).",
+            "Keep the test running until every variant has {} users. To see how many days that takes, type the days the test has run so far, or load the plan file (it has the daily users).",
             group_thousands(planned.unwrap_or(f64::NAN))
         )),
         (DecisionVerdict::Inconclusive, _) if planned.is_none() => Some(
@@ -457,6 +487,38 @@ mod tests {
         assert!(next_step(&open, &ctx).unwrap().contains("without a planned size"));
         open.decision.verdict = DecisionVerdict::Ship;
         assert_eq!(next_step(&open, &ctx), None);
+    }
+
+    #[test]
+    fn keep_running_counts_days_left_from_the_observed_traffic() {
+        let mut e = evaluation();
+        e.decision.verdict = DecisionVerdict::KeepRunning;
+        let users = observed_users(&e);
+        assert_eq!(users.len(), 2);
+        let mut config: EvalConfig = serde_json::from_str(
+            r#"{"variantColumn":"variant","kpis":[{"name":"conversion rate","role":"primary","kind":"conversion","column":"converted"}]}"#,
+        )
+        .unwrap();
+        // Plan twice the larger arm: the smaller arm sets the pace.
+        let planned = 2.0 * users.iter().cloned().fold(0.0, f64::max);
+        config.analysis.planned_users_per_variant = Some(planned);
+        let ctx = ResultContext::of_config(config.clone());
+        assert!(next_step(&e, &ctx).unwrap().contains("type the days the test has run so far"));
+        let ctx = ResultContext::of_config(config).with_days_run(Some(10.0));
+        let slowest = users.iter().cloned().fold(f64::INFINITY, f64::min);
+        let days = ((planned - slowest) / (slowest / 10.0)).ceil();
+        let total: f64 = users.iter().sum();
+        let text = next_step(&e, &ctx).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "Keep the test running about {} more days: at the observed {} users a day ({} users in 10 days) every variant reaches its planned {} users.",
+                group_thousands(days),
+                group_thousands((total / 10.0).round()),
+                group_thousands(total),
+                group_thousands(planned)
+            )
+        );
     }
 
     #[test]
