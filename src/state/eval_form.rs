@@ -604,4 +604,13 @@ mod tests {
         // The guardrail has no column yet: the form says so.
         assert_eq!(f.to_config().unwrap_err().field, "kpis[1].column");
     }
+
+    #[test]
+    fn the_days_so_far_are_kept_in_the_session_and_old_sessions_still_read() {
+        let f = EvalForm { days_run: "14 days".into(), ..EvalForm::default() };
+        let back: EvalForm = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        assert_eq!(back.days_run, "14 days");
+        let old: EvalForm = serde_json::from_str(r#"{"variant_column":"variant"}"#).unwrap();
+        assert_eq!((old.variant_column.as_str(), old.days_run.as_str()), ("variant", ""));
+    }
 }
