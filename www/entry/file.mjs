@@ -51,6 +51,9 @@ export function makeEvaluateFile(raw, check, module) {
 
     const size = file.size;
     const jobs = [];
+    // One worker and no slice size asked for: the whole file on CsvEvaluator
+    // (no slice state to build and merge; the same result).
+    if (split && workers === 1 && sliceBytes === undefined) split = false;
     if (!split) {
       jobs.push({ id: 0, whole: true, start: 0, end: size });
     } else {

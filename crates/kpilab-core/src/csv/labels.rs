@@ -132,6 +132,24 @@ impl UserIds {
         &self.ends
     }
 
+    /// Takes over a slice's keys at once (`key_bytes`, `key_ends` of another
+    /// table), ids in their order, the table sized once. `None`: a key repeats.
+    pub fn from_keys(arena: Vec<u8>, ends: Vec<usize>) -> Option<UserIds> {
+        let mut table = HashTable::with_capacity(ends.len());
+        for id in 0..ends.len() as u32 {
+            let user = key(&arena, &ends, id);
+            let hash = hash32(user);
+            let same = |&(other, tag): &(u32, u32)| tag == hash && key(&arena, &ends, other) == user;
+            match table.entry(spread(hash), same, |&(_, tag)| spread(tag)) {
+                hashbrown::hash_table::Entry::Occupied(_) => return None,
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert((id, hash));
+                }
+            }
+        }
+        Some(UserIds { arena, ends, table })
+    }
+
     /// Adds the user `find` just reported missing; returns their id.
     pub fn insert_at(&mut self, vacant: Vacant, user: &[u8]) -> u32 {
         let id = self.ends.len() as u32;

@@ -23,6 +23,7 @@ use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
 use super::{Rows, SliceTrack, Users};
+use crate::csv::labels::UserIds;
 use crate::csv::Record;
 use crate::error::{KpilabError, Result};
 use crate::evaluate::bytes::Bytes;
@@ -114,16 +115,11 @@ impl Rows {
                 Err(_) => bad.push(RowError { line: row.line, message: row.message.clone() }),
             }
         }
-        // A local group id → (segment column, value).
-        let mut group_names: Vec<Option<(usize, &str)>> = Vec::new();
-        for (j, values) in segments.iter().enumerate() {
-            for (value, group) in values {
-                let g = *group as usize;
-                if group_names.len() <= g {
-                    group_names.resize(g + 1, None);
-                }
-                group_names[g] = Some((j, value.as_str()));
-            }
+        let mut labels = LabelMap::new(variants, segments);
+        if users.variant.is_empty() && self.variants.names().is_empty() {
+            // No users yet (the first slice): its table becomes ours as it is.
+            *users = self.adopt_table(table, &mut labels, users.switched_variant)?;
+            return Ok(bad);
         }
         let mut others_of = vec![0u64; table.len()];
         for (&(u, _), &count) in &table.others {
@@ -131,12 +127,8 @@ impl Rows {
         }
         let mut groups = vec![0u32; self.segments.len() + 1];
         let mut values = vec![0.0; n];
-        // Local label ids → ours, set on a label's first user (the order one pass registers it in).
-        let mut our_variant: Vec<Option<u32>> = vec![None; variants.len()];
-        let mut our_group: Vec<Option<u32>> = vec![None; group_names.len()];
         for (u, &others) in others_of.iter().enumerate() {
-            let local = table.variant(u) as usize;
-            let local_first = variants.get(local).ok_or_else(|| mismatch("a variant id"))?;
+            let local_first = labels.first_variant(table, u)?;
             let key = table.key(u);
             match users.ids.find(key) {
                 Ok(id) => {
@@ -154,23 +146,7 @@ impl Rows {
                     }
                 }
                 Err(vacant) => {
-                    let variant = match our_variant[local] {
-                        Some(v) => v,
-                        None => *our_variant[local].insert(self.global_variant(local_first)),
-                    };
-                    for (j, g) in table.groups(u).enumerate() {
-                        let g = g as usize;
-                        let Some(&Some((column, value))) = group_names.get(g) else {
-                            return Err(mismatch("a segment group id"));
-                        };
-                        if column != j {
-                            return Err(mismatch("a segment group of another column"));
-                        }
-                        groups[j + 1] = match our_group[g] {
-                            Some(ours) => ours,
-                            None => *our_group[g].insert(self.global_group(j, value)),
-                        };
-                    }
+                    let variant = labels.register(self, table, u, &mut groups)?;
                     values.iter_mut().zip(table.values(u)).for_each(|(v, x)| *v = x);
                     users.insert(vacant, key, variant, &groups, &values);
                     users.switched_variant += others;
@@ -178,6 +154,84 @@ impl Rows {
             }
         }
         Ok(bad)
+    }
+
+    /// The first slice's table as our users, without a lookup per user: the
+    /// same users, labels and sums `absorb_table` would insert one by one.
+    fn adopt_table(&mut self, table: &Table, labels: &mut LabelMap, switched_variant: u64) -> Result<Users> {
+        let (count, s, n) = (table.len(), self.segments.len(), self.values.len());
+        let ends: Vec<usize> = (0..count).map(|u| table.key_end(u)).collect();
+        let keys = table.keys[..ends.last().copied().unwrap_or(0)].to_vec();
+        let ids = UserIds::from_keys(keys, ends).ok_or_else(|| mismatch("a user appears twice in the table"))?;
+        let mut variant = Vec::with_capacity(count);
+        let mut groups = Vec::with_capacity(count * s);
+        let mut values = Vec::with_capacity(count * n);
+        let mut user_groups = vec![0u32; s + 1];
+        for u in 0..count {
+            variant.push(labels.register(self, table, u, &mut user_groups)?);
+            groups.extend_from_slice(&user_groups[1..]);
+            values.extend(table.values(u));
+        }
+        let others: u64 = table.others.values().sum();
+        Ok(Users { ids, variant, groups, values, switched_variant: switched_variant + others, track: None })
+    }
+}
+
+/// A slice's label ids → ours, each registered on its first user (the order
+/// one pass registers it in).
+struct LabelMap<'a> {
+    variants: &'a [String],
+    /// A local group id → (segment column, value).
+    group_names: Vec<Option<(usize, &'a str)>>,
+    our_variant: Vec<Option<u32>>,
+    our_group: Vec<Option<u32>>,
+}
+
+impl<'a> LabelMap<'a> {
+    fn new(variants: &'a [String], segments: &'a [Vec<(String, u32)>]) -> Self {
+        let mut group_names: Vec<Option<(usize, &str)>> = Vec::new();
+        for (j, values) in segments.iter().enumerate() {
+            for (value, group) in values {
+                let g = *group as usize;
+                if group_names.len() <= g {
+                    group_names.resize(g + 1, None);
+                }
+                group_names[g] = Some((j, value.as_str()));
+            }
+        }
+        let our_group = vec![None; group_names.len()];
+        LabelMap { variants, group_names, our_variant: vec![None; variants.len()], our_group }
+    }
+
+    /// The variant of user `u`'s first row in the slice.
+    fn first_variant(&self, table: &Table, u: usize) -> Result<&'a str> {
+        let variants = self.variants;
+        variants.get(table.variant(u) as usize).map(String::as_str).ok_or_else(|| mismatch("a variant id"))
+    }
+
+    /// User `u`'s variant and groups (`groups[1..]`) in our ids, registering
+    /// labels new to us now.
+    fn register(&mut self, rows: &mut Rows, table: &Table, u: usize, groups: &mut [u32]) -> Result<u32> {
+        let local = table.variant(u) as usize;
+        let name = self.first_variant(table, u)?;
+        let variant = match self.our_variant[local] {
+            Some(v) => v,
+            None => *self.our_variant[local].insert(rows.global_variant(name)),
+        };
+        for (j, g) in table.groups(u).enumerate() {
+            let g = g as usize;
+            let Some(&Some((column, value))) = self.group_names.get(g) else {
+                return Err(mismatch("a segment group id"));
+            };
+            if column != j {
+                return Err(mismatch("a segment group of another column"));
+            }
+            groups[j + 1] = match self.our_group[g] {
+                Some(ours) => ours,
+                None => *self.our_group[g].insert(rows.global_group(j, value)),
+            };
+        }
+        Ok(variant)
     }
 }
 
@@ -312,8 +366,11 @@ impl<'a> Table<'a> {
         self.count
     }
     fn key(&self, u: usize) -> &'a [u8] {
-        let start = if u == 0 { 0 } else { le32(self.ends, u - 1) as usize };
-        &self.keys[start..le32(self.ends, u) as usize]
+        let start = if u == 0 { 0 } else { self.key_end(u - 1) };
+        &self.keys[start..self.key_end(u)]
+    }
+    fn key_end(&self, u: usize) -> usize {
+        le32(self.ends, u) as usize
     }
     fn variant(&self, u: usize) -> u32 {
         le32(self.variants, u)
