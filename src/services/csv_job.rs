@@ -100,7 +100,7 @@ impl CsvJob {
     /// Starts one worker per core on `data`; every report goes to `on_report`.
     pub fn start(data: Blob, config: &EvalConfig, on_report: Callback<WorkerReport>) -> Result<CsvJob, String> {
         let config = serde_wasm_bindgen::to_value(config).map_err(|e| format!("Unreadable settings: {e}"))?;
-        let count = worker_count();
+        let count = worker_count(data.size());
         let mut workers = Vec::with_capacity(count);
         for _ in 0..count {
             match Worker::new(WORKER_SCRIPT) {
@@ -144,8 +144,16 @@ impl CsvJob {
     }
 }
 
-/// One worker per core (`navigator.hardwareConcurrency`), 1 to `MAX_WORKERS`.
-fn worker_count() -> usize {
+/// Below this size one worker reads the file whole: slices and their merge would
+/// cost more than a second core saves.
+const SPLIT_FROM_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// One worker per core (`navigator.hardwareConcurrency`), 1 to `MAX_WORKERS`;
+/// one for a file under `SPLIT_FROM_BYTES`.
+fn worker_count(size: f64) -> usize {
+    if size < SPLIT_FROM_BYTES {
+        return 1;
+    }
     let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
     (cores as u32).clamp(1, MAX_WORKERS) as usize
 }

@@ -77,7 +77,8 @@ impl SliceJob {
     async fn run(self) -> Result<Posted, WorkerReport> {
         let head = read_header(&self.blob, &self.config).await?;
         let split = can_split(&self.config).map_err(core_failed)?;
-        if !split {
+        // One worker (a small file, or one core) reads the file whole: no slice state, no merge.
+        if !split || self.count == 1 {
             // One worker reads the whole file; the others have nothing to do.
             if self.index > 0 {
                 post_slice(self.index, &JsValue::NULL);
