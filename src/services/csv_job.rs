@@ -1,5 +1,6 @@
 //! One CSV evaluation running in parallel workers (src/bin/worker.rs, one per
-//! core): each evaluates a slice of the file, the page collects their states and
+//! core): each evaluates a slice of the file (with `userColumn`: the whole file
+//! for its share of the users), the page collects their states and
 //! hands them, in file order, to worker 0, which merges them (worker::run). The
 //! page only routes messages (no CSV code in its wasm). Progress is the sum over
 //! the workers. Dropping the job terminates every worker: that is how Cancel

@@ -8,9 +8,12 @@
 //! the core's `SliceEvaluator` and posts its state; the page (services::csv_job)
 //! hands every state, in file order, to worker 0, which merges them with
 //! `SliceMerger` (re-reading a slice whose guessed first record missed) and posts
-//! `Done` with the run's aggregates (for a shared link). A config that cannot be
-//! split (event-level rules, a time to convert) is read whole by worker 0 with
-//! `CsvEvaluator`. `protocol` holds the messages; `aggregates` answers the jobs
+//! `Done` with the run's aggregates (for a shared link). With `userColumn` the
+//! users are partitioned instead (`evaluate::partition`): worker `i` reads the
+//! whole file for the users that hash to it and posts its moments, which worker
+//! 0 adds up with `PartitionMerger` (the per-user work is shared out, no
+//! per-user table crosses). A config that cannot be split (event-level rules, a
+//! time to convert) is read whole by worker 0 with `CsvEvaluator`. `protocol` holds the messages; `aggregates` answers the jobs
 //! without a file (SDK.md §6).
 
 pub mod aggregates;
@@ -18,6 +21,7 @@ pub mod protocol;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use kpilab_core::evaluate::aggregates::Finished;
+use kpilab_core::evaluate::partition::{can_partition, PartitionMerger, PartitionState};
 use kpilab_core::evaluate::slice::{can_split, header_len, SliceEvaluator, SliceMerger, SliceState};
 use kpilab_core::evaluate::EvalConfig;
 use kpilab_core::{CsvEvaluator, KpilabError};
@@ -77,8 +81,9 @@ impl SliceJob {
     async fn run(self) -> Result<Posted, WorkerReport> {
         let head = read_header(&self.blob, &self.config).await?;
         let split = can_split(&self.config).map_err(core_failed)?;
+        let partitioned = can_partition(&self.config).map_err(core_failed)?;
         // One worker (a small file, or one core) reads the file whole: no slice state, no merge.
-        if !split || self.count == 1 {
+        if !(split || partitioned) || self.count == 1 {
             // One worker reads the whole file; the others have nothing to do.
             if self.index > 0 {
                 post_slice(self.index, &JsValue::NULL);
@@ -87,6 +92,15 @@ impl SliceJob {
             return evaluate_whole(&self.blob, self.config).await.map(|e| Posted::Evaluation(Box::new(e)));
         }
         match self.states.clone() {
+            None if partitioned => {
+                let state = self.evaluate_partition().await?;
+                let state = serde_wasm_bindgen::to_value(&state).map_err(|e| failed("", &format!("{e}")))?;
+                post_slice(self.index, &state);
+                Ok(Posted::Slice)
+            }
+            Some(states) if partitioned => {
+                self.merge_partitions(&head, states).map(|e| Posted::Evaluation(Box::new(e)))
+            }
             None => {
                 let state = self.evaluate_slice(&head).await?;
                 let state = serde_wasm_bindgen::to_value(&state).map_err(|e| failed("", &format!("{e}")))?;
@@ -122,6 +136,34 @@ impl SliceJob {
         })
         .await?;
         slice.finish().map_err(core_failed)
+    }
+
+    /// The whole file for partition `index` of the users. Progress counts
+    /// `1 / count` of the bytes, so that the page's sum is the file's progress.
+    async fn evaluate_partition(&self) -> Result<PartitionState, WorkerReport> {
+        let mut evaluator = CsvEvaluator::for_partition(&self.config, self.index, self.count).map_err(core_failed)?;
+        let share = f64::from(self.count);
+        stream(&self.blob, |chunk, report| {
+            evaluator.push(chunk)?;
+            if report {
+                let p = evaluator.progress();
+                post(&WorkerReport::Progress { bytes: p.bytes / share, rows: p.rows });
+            }
+            Ok(())
+        })
+        .await?;
+        evaluator.finish_partition().map_err(core_failed)
+    }
+
+    /// Worker 0, after every partition: their states into one evaluation.
+    fn merge_partitions(&self, head: &[u8], states: Array) -> Result<Finished, WorkerReport> {
+        let mut merger = PartitionMerger::new(self.config.clone(), head).map_err(core_failed)?;
+        for state in states.iter() {
+            let state: PartitionState = serde_wasm_bindgen::from_value(state)
+                .map_err(|e| failed("", &format!("A partition came back unreadable: {e}")))?;
+            merger.absorb(state).map_err(core_failed)?;
+        }
+        merger.end().map_err(core_failed)
     }
 
     /// Worker 0, after every slice: the states in file order into one evaluation.
@@ -211,23 +253,14 @@ pub(crate) fn failed(field: &str, message: &str) -> WorkerReport {
     WorkerReport::Failed { field: field.into(), message: message.into() }
 }
 
-/// `{ type: "slice", index, state }`; its per-user table (one buffer) is moved, not copied.
+/// `{ type: "slice", index, state }`.
 fn post_slice(index: u32, state: &JsValue) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let message = Object::new();
     let _ = Reflect::set(&message, &"type".into(), &SLICE.into());
     let _ = Reflect::set(&message, &"index".into(), &index.into());
     let _ = Reflect::set(&message, &"state".into(), state);
-    let table = Reflect::get(state, &"rows".into())
-        .and_then(|rows| Reflect::get(&rows, &"users".into()))
-        .and_then(|users| Reflect::get(&users, &"table".into()))
-        .ok()
-        .filter(|t| t.is_instance_of::<Uint8Array>());
-    let transfer = Array::new();
-    if let Some(table) = table {
-        transfer.push(&table.unchecked_into::<Uint8Array>().buffer());
-    }
-    if scope.post_message_with_transfer(&message, &transfer).is_err() {
+    if scope.post_message(&message).is_err() {
         post(&failed("", "A slice could not be handed back to the page."));
     }
 }

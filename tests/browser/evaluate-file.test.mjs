@@ -4,9 +4,10 @@
 // and delimiters, inside CRLF pairs and on bad rows; the row errors keep their
 // line numbers. Numbers agree within 1e-12 relative (absolute under 1: a lift is
 // a difference of means, its last digits are rounding noise), everything else
-// exactly (the core's slice_tests say the same). Also: userColumn (per-user
-// tables merged), event-level rules with exposure, windows and caps (read on one
-// worker), a KpilabError from a worker, and abort.
+// exactly (the core's slice_tests say the same). Also: userColumn (the users
+// partitioned: every worker reads the whole file for its share of them; the
+// core's partition_tests), event-level rules with exposure, windows and caps
+// (read on one worker), a KpilabError from a worker, and abort.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -152,7 +153,7 @@ for (const [name, nl] of [["LF", "\n"], ["CRLF", "\r\n"]]) {
 }
 
 for (const [name, nl] of [["LF", "\n"], ["CRLF", "\r\n"]]) {
-  test(`evaluateFile with userColumn and 1, 2 and 4 workers equals evaluateCsv (${name}, users across slices)`, async () => {
+  test(`evaluateFile with userColumn and 1, 2 and 4 workers equals evaluateCsv (${name}, users in partitions)`, async () => {
     const page = await site.browser.context.newPage();
     await page.goto(`${site.server.origin}/`);
     const blob = new Blob(userCsv(500, nl));

@@ -1,7 +1,7 @@
 // The module worker of evaluateFile (web build): evaluates one byte range of
-// the file with the same .wasm (the page posts its compiled WebAssembly.Module)
+// the file, or the whole file for one partition of its users, with the same .wasm (the page posts its compiled WebAssembly.Module)
 // and posts the slice's state back; a KpilabError crosses as toJSON().
-import init, { CsvEvaluator, CsvSliceEvaluator } from "./web/kpilab_wasm.js";
+import init, { CsvEvaluator, CsvPartitionEvaluator, CsvSliceEvaluator } from "./web/kpilab_wasm.js";
 
 /** Bytes between two progress messages. */
 const PROGRESS_EVERY = 4 << 20;
@@ -20,7 +20,11 @@ self.onmessage = async ({ data: job }) => {
   let evaluator;
   try {
     await ready;
-    evaluator = job.whole ? new CsvEvaluator(job.config) : new CsvSliceEvaluator(job.config, job.header, job.atRecordStart);
+    evaluator = job.whole
+      ? new CsvEvaluator(job.config)
+      : job.partition
+        ? new CsvPartitionEvaluator(job.config, job.partition.index, job.partition.count)
+        : new CsvSliceEvaluator(job.config, job.header, job.atRecordStart);
     const reader = job.file.slice(job.start, job.end).stream().getReader();
     let bytes = 0;
     let reported = 0;
@@ -36,9 +40,7 @@ self.onmessage = async ({ data: job }) => {
     }
     const rows = evaluator.progress().rows;
     const result = evaluator.finish();
-    // A slice's per-user table (userColumn) is one buffer: moved, not copied.
-    const table = result?.rows?.users?.table;
-    self.postMessage({ type: "done", id: job.id, bytes, rows, result }, table?.buffer ? [table.buffer] : []);
+    self.postMessage({ type: "done", id: job.id, bytes, rows, result });
   } catch (e) {
     self.postMessage({ type: "error", id: job.id, error: plain(e) });
   } finally {

@@ -2,10 +2,12 @@
 // read here; the bytes after it are cut into slices that module workers
 // (file-worker.mjs, the same .wasm) evaluate in parallel; the slice states are
 // merged here in file order (SliceMerger), so the result is evaluateCsv's on the
-// whole file, row numbers included. With userColumn each slice's per-user table
-// (one byte buffer) is merged too; a config with event-level rules (§4) or a
-// timeToEvent KPI is read by one worker (a user's exposure and windows depend on
-// their rows in earlier slices; the result is the same).
+// whole file, row numbers included. With userColumn the users are partitioned
+// instead: every worker reads the whole file for the users whose id hashes to
+// it and posts its moments (PartitionMerger adds them up; no per-user table
+// crosses), so the per-user work is shared out. A config with event-level rules
+// (§4) or a timeToEvent KPI is read by one worker (a user's exposure and windows
+// depend on their rows in earlier slices; the result is the same).
 import { KpilabError } from "./error.mjs";
 
 const HEAD_BYTES = 1 << 16;
@@ -33,9 +35,11 @@ export function makeEvaluateFile(raw, check, module) {
     }
     signal?.throwIfAborted();
     let split;
+    let partitioned;
     let head;
     try {
       split = raw.canSplit(config);
+      partitioned = workers > 1 && raw.canPartition(config);
       for (let n = HEAD_BYTES; ; n *= 4) {
         const bytes = new Uint8Array(await file.slice(0, n).arrayBuffer());
         const len = raw.csvHeaderLength(bytes, config, n >= file.size);
@@ -54,7 +58,9 @@ export function makeEvaluateFile(raw, check, module) {
     // One worker and no slice size asked for: the whole file on CsvEvaluator
     // (no slice state to build and merge; the same result).
     if (split && workers === 1 && sliceBytes === undefined) split = false;
-    if (!split) {
+    if (partitioned) {
+      for (let index = 0; index < workers; index++) jobs.push({ id: index, partition: { index, count: workers }, start: 0, end: size });
+    } else if (!split) {
       jobs.push({ id: 0, whole: true, start: 0, end: size });
     } else {
       const step = sliceBytes ?? Math.max(1, Math.ceil((size - head.length) / workers));
@@ -64,7 +70,8 @@ export function makeEvaluateFile(raw, check, module) {
     }
     let merger = null;
     try {
-      if (split) merger = new raw.SliceMerger(config, head);
+      if (partitioned) merger = new raw.PartitionMerger(config, head);
+      else if (split) merger = new raw.SliceMerger(config, head);
     } catch (e) {
       throw rethrow(e);
     }
@@ -88,12 +95,15 @@ export function makeEvaluateFile(raw, check, module) {
         const rows = new Array(jobs.length).fill(0);
         const progress = () => {
           if (!onProgress) return;
-          let b = split ? head.length : 0;
+          let b = 0;
           let r = 0;
           for (let i = 0; i < jobs.length; i++) {
             b += bytes[i];
             r += rows[i];
           }
+          // Every partition reads the whole file: their mean is the file's progress.
+          if (partitioned) b /= jobs.length;
+          else if (split) b += head.length;
           onProgress({ bytes: b, rows: r });
         };
 
@@ -101,7 +111,13 @@ export function makeEvaluateFile(raw, check, module) {
         const states = new Array(jobs.length);
         let next = 0;
         let merging = Promise.resolve();
+        let received = 0;
         const merge = async () => {
+          if (partitioned) {
+            if (received < jobs.length || failed) return;
+            for (const state of states) merger.absorb(state);
+            return done(merger.finish());
+          }
           while (next < jobs.length && states[next] !== undefined && !failed) {
             const job = jobs[next];
             const state = states[next];
@@ -143,6 +159,7 @@ export function makeEvaluateFile(raw, check, module) {
             progress();
             if (data.type === "done") {
               states[data.id] = data.result;
+              received++;
               give(worker);
               merging = merging.then(merge).catch((e) => fail(rethrow(e)));
             }

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { wrapAll } from "./wrap.mjs";
 const require = createRequire(import.meta.url);
 const wasm = require("./node/kpilab_wasm.js");
-export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets, canSplit, csvHeaderLength, CsvSliceEvaluator, SliceMerger } = wrapAll(wasm);
+export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets, canSplit, csvHeaderLength, CsvSliceEvaluator, SliceMerger, canPartition, CsvPartitionEvaluator, PartitionMerger } = wrapAll(wasm);
 export { KpilabError } from "./error.mjs";
 import { KpilabError } from "./error.mjs";
 /** A path or a Blob, streamed on this thread (SDK.md §7): evaluateCsv's result on the whole file. */

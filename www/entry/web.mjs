@@ -40,7 +40,7 @@ export function initSync(options) {
   return exports;
 }
 
-export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets, canSplit, csvHeaderLength, CsvSliceEvaluator, SliceMerger } = wrapAll(raw, check);
+export const { planSampleSize, planMde, planPower, planDuration, powerCurve, analyze, analyzeTimeToEvent, kpis, evaluateCsv, evaluateAggregates, toSql, CsvEvaluator, kpiPreset, kpiPresets, canSplit, csvHeaderLength, CsvSliceEvaluator, SliceMerger, canPartition, CsvPartitionEvaluator, PartitionMerger } = wrapAll(raw, check);
 export { KpilabError };
 
 /**

@@ -70,9 +70,8 @@ export function wrapAll(api, check) {
   out.evaluateAggregates = { evaluateAggregates: (aggregates, config) => evaluateAggregates(rowsToCsv(aggregates), config) }.evaluateAggregates;
   out.CsvEvaluator = wrapClass(api.CsvEvaluator, check);
   // The parts of evaluateFile (SDK.md §7), for callers that run their own workers.
-  for (const name of ["canSplit", "csvHeaderLength"]) out[name] = wrapFunction(api[name], check);
-  out.CsvSliceEvaluator = wrapClass(api.CsvSliceEvaluator, check);
-  out.SliceMerger = wrapClass(api.SliceMerger, check);
+  for (const name of ["canSplit", "csvHeaderLength", "canPartition"]) out[name] = wrapFunction(api[name], check);
+  for (const name of ["CsvSliceEvaluator", "SliceMerger", "CsvPartitionEvaluator", "PartitionMerger"]) out[name] = wrapClass(api[name], check);
   out.kpiPreset = wrapFunction(api.kpiPreset, check);
   out.kpiPresets = Object.freeze(Object.fromEntries(PRESETS.map((name) => [name, (options) => out.kpiPreset(name, options)])));
   return out;

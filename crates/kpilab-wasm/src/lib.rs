@@ -230,6 +230,11 @@ const TS_SLICES: &str = r#"
  * slice skipped before its first record (through its first line feed).
  */
 export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: string]: unknown };
+/**
+ * One user partition's partial evaluation (`CsvPartitionEvaluator.finish()`):
+ * plain data that survives `postMessage`, for `PartitionMerger.absorb`.
+ */
+export type PartitionState = { readonly index: number; readonly count: number; readonly [key: string]: unknown };
 "#;
 
 /// Whether `evaluateFile` may read this config's file in parallel slices (not
@@ -238,6 +243,15 @@ export type SliceState = { readonly prefix: ArrayLike<number>; readonly [key: st
 pub fn can_split(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
     let config = from_js::<EvalConfig>(config, "config")?;
     kpilab_core::evaluate::slice::can_split(&config).map_err(to_js_error)
+}
+
+/// Whether `evaluateFile` may read this config's file in user partitions
+/// (`userColumn`, no event-level rules, no `timeToEvent` KPI): every worker
+/// reads the whole file for its share of the users.
+#[wasm_bindgen(js_name = canPartition)]
+pub fn can_partition(#[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue) -> Result<bool, JsValue> {
+    let config = from_js::<EvalConfig>(config, "config")?;
+    kpilab_core::evaluate::partition::can_partition(&config).map_err(to_js_error)
 }
 
 /// Bytes of the header record (with a BOM, blank lines before it and its line
@@ -348,6 +362,99 @@ impl SliceMerger {
     fn live(&mut self) -> Result<&mut kpilab_core::evaluate::slice::SliceMerger, JsValue> {
         self.inner.as_mut().ok_or_else(|| {
             to_js_error(kpilab_core::KpilabError::invalid("", "this SliceMerger has finished; create a new one"))
+        })
+    }
+}
+
+/// Reads a whole file for one partition of its users (a worker's part of
+/// `evaluateFile` with `userColumn`).
+#[wasm_bindgen]
+pub struct CsvPartitionEvaluator {
+    inner: Option<kpilab_core::CsvEvaluator>,
+}
+
+#[wasm_bindgen]
+impl CsvPartitionEvaluator {
+    /// Partition `index` (0 to `count - 1`) of `count`; push the whole file, header included.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        index: u32,
+        count: u32,
+    ) -> Result<CsvPartitionEvaluator, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner = kpilab_core::CsvEvaluator::for_partition(&config, index, count).map_err(to_js_error)?;
+        Ok(CsvPartitionEvaluator { inner: Some(inner) })
+    }
+
+    /// Feeds the file's next bytes.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.live()?.push(chunk).map_err(to_js_error)
+    }
+
+    /// Bytes read, and rows of this partition's users, so far.
+    #[wasm_bindgen(unchecked_return_type = "Progress")]
+    pub fn progress(&mut self) -> Result<JsValue, JsValue> {
+        let p = self.live()?.progress();
+        output(Ok(p))
+    }
+
+    /// The partition's state, for `PartitionMerger.absorb`; the evaluator cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "PartitionState")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        let state = self.inner.take().expect("checked by live()").finish_partition().map_err(to_js_error)?;
+        to_js(&state)
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::CsvEvaluator, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid(
+                "",
+                "this CsvPartitionEvaluator has finished; create a new one",
+            ))
+        })
+    }
+}
+
+/// Adds the user partitions of one file up into the `Evaluation` of the whole file.
+#[wasm_bindgen]
+pub struct PartitionMerger {
+    inner: Option<kpilab_core::evaluate::partition::PartitionMerger>,
+}
+
+#[wasm_bindgen]
+impl PartitionMerger {
+    /// `header`: the file's first `csvHeaderLength` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EvalConfig")] config: JsValue,
+        header: &[u8],
+    ) -> Result<PartitionMerger, JsValue> {
+        let config = from_js::<EvalConfig>(config, "config")?;
+        let inner = kpilab_core::evaluate::partition::PartitionMerger::new(config, header).map_err(to_js_error)?;
+        Ok(PartitionMerger { inner: Some(inner) })
+    }
+
+    /// Adds one partition's state, in any order.
+    pub fn absorb(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "PartitionState")] state: JsValue,
+    ) -> Result<(), JsValue> {
+        let state = from_js::<kpilab_core::evaluate::partition::PartitionState>(state, "state")?;
+        self.live()?.absorb(state).map_err(to_js_error)
+    }
+
+    /// The whole file's evaluation, once every partition is in; the merger cannot be used afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        self.live()?;
+        output(self.inner.take().expect("checked by live()").finish())
+    }
+
+    fn live(&mut self) -> Result<&mut kpilab_core::evaluate::partition::PartitionMerger, JsValue> {
+        self.inner.as_mut().ok_or_else(|| {
+            to_js_error(kpilab_core::KpilabError::invalid("", "this PartitionMerger has finished; create a new one"))
         })
     }
 }

@@ -85,6 +85,14 @@ fn hash32(key: &[u8]) -> u32 {
     (h >> 32) as u32 ^ h as u32
 }
 
+/// Which of `count` partitions owns `user` (SDK.md §7: workers that each keep
+/// their share of the users). From the hash's high bits (`hash · count >> 32`):
+/// the table's bucket index comes from the low ones, so a partition's own table
+/// still fills every bucket.
+pub(crate) fn partition_of(user: &[u8], count: u32) -> u32 {
+    ((u64::from(hash32(user)) * u64::from(count)) >> 32) as u32
+}
+
 /// The table's 64-bit hash of a stored `hash32` (a bijection: it spreads the bits
 /// over the high ones hashbrown takes its control bytes from).
 fn spread(hash: u32) -> u64 {
@@ -120,34 +128,6 @@ impl UserIds {
     pub fn insert(&mut self, user: &[u8]) -> u32 {
         let vacant = self.find(user).expect_err("new user");
         self.insert_at(vacant, user)
-    }
-
-    /// Every key's bytes, end to end, in id order (a slice's users, SDK.md §7).
-    pub fn key_bytes(&self) -> &[u8] {
-        &self.arena
-    }
-
-    /// Per user: the end of their key in `key_bytes` (the start is the previous end).
-    pub fn key_ends(&self) -> &[usize] {
-        &self.ends
-    }
-
-    /// Takes over a slice's keys at once (`key_bytes`, `key_ends` of another
-    /// table), ids in their order, the table sized once. `None`: a key repeats.
-    pub fn from_keys(arena: Vec<u8>, ends: Vec<usize>) -> Option<UserIds> {
-        let mut table = HashTable::with_capacity(ends.len());
-        for id in 0..ends.len() as u32 {
-            let user = key(&arena, &ends, id);
-            let hash = hash32(user);
-            let same = |&(other, tag): &(u32, u32)| tag == hash && key(&arena, &ends, other) == user;
-            match table.entry(spread(hash), same, |&(_, tag)| spread(tag)) {
-                hashbrown::hash_table::Entry::Occupied(_) => return None,
-                hashbrown::hash_table::Entry::Vacant(slot) => {
-                    slot.insert((id, hash));
-                }
-            }
-        }
-        Some(UserIds { arena, ends, table })
     }
 
     /// Adds the user `find` just reported missing; returns their id.

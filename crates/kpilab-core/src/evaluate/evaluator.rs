@@ -29,12 +29,12 @@ const MANY_SEGMENT_COMPARISONS: usize = 10;
 /// Streaming evaluator: push chunks split anywhere; memory bounded by variants ×
 /// segments × KPIs (plus distinct users with `userColumn`), never by file size.
 pub struct CsvEvaluator {
-    config: EvalConfig,
-    reader: RecordReader,
-    rows: Rows,
+    pub(super) config: EvalConfig,
+    pub(super) reader: RecordReader,
+    pub(super) rows: Rows,
     bytes: u64,
     /// After an error the stream is unusable; later calls repeat the error.
-    failed: Option<KpilabError>,
+    pub(super) failed: Option<KpilabError>,
 }
 
 /// Per KPI: a funnel's step inputs (empty for other kinds).
@@ -126,6 +126,8 @@ impl CsvEvaluator {
     }
 }
 
+// Not inlined: its callers (a whole file, slices, partitions) share one copy in the wasm.
+#[inline(never)]
 pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if rows.columns.is_none() {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));

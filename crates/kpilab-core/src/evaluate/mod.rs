@@ -12,6 +12,8 @@
 //! - `decision`: the SDK decision rule (ship policy)
 //! - `evaluator`: `CsvEvaluator`, glue to `analyze`
 //! - `slice`: one file in parallel slices, merged in file order (§7 `evaluateFile`)
+//! - `partition`: one file with `userColumn` read by several workers, each for
+//!   its share of the users (§7 `evaluateFile`)
 //! - `aggregates`: the sufficient statistics as rows (SDK.md §6) and back
 //! - event level (§4): `filter` (row filters), `event_types` (their config and
 //!   result types), `event_plan` (measures per KPI), `events` (exposure, windows,
@@ -22,7 +24,6 @@ mod accumulate;
 pub mod aggregates;
 #[cfg(test)]
 mod aggregates_tests;
-mod bytes;
 mod decision;
 mod evaluator;
 pub(crate) mod event_plan;
@@ -32,6 +33,9 @@ pub mod event_types;
 pub(crate) mod events;
 pub mod filter;
 mod layout;
+pub mod partition;
+#[cfg(test)]
+mod partition_tests;
 mod percentile;
 pub mod presets;
 mod rows;

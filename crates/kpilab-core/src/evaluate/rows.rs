@@ -4,7 +4,7 @@
 //! parsed values land in a reused buffer.
 
 mod merge;
-mod slice_users;
+mod partition;
 
 use super::accumulate::Accumulator;
 use super::layout::{Columns, KpiTerms, Layout};
@@ -17,7 +17,8 @@ use crate::csv::{Record, RecordReader};
 use crate::error::{KpilabError, Result};
 use crate::evaluate::events::{Events, RowOutcome};
 pub(crate) use merge::RowsState;
-use slice_users::UnsureRow;
+use partition::Partition;
+pub use partition::PartitionState;
 
 /// Bad rows listed in `rows.errors`; the rest are only counted (bounded memory).
 pub const MAX_ROW_ERRORS: usize = 1000;
@@ -79,41 +80,24 @@ pub(crate) struct Users {
     values: Vec<f64>,
     /// Users whose later rows name another variant than their first row.
     pub switched_variant: u64,
-    /// In a slice of a file (SDK.md §7): what the merger needs to count
-    /// `switched_variant` against each user's first row in the whole file.
-    track: Option<SliceTrack>,
-}
-
-/// Per user of a slice: rows added, and the rows naming another variant than
-/// the user's first row in the slice, by that variant's bytes (rare).
-#[derive(Default)]
-struct SliceTrack {
-    rows: Vec<u64>,
-    others: hashbrown::HashMap<(u32, Vec<u8>), u64, rustc_hash::FxBuildHasher>,
 }
 
 impl Users {
     /// A row of `user`: a new user takes the row's variant and groups (0 first);
     /// a known one keeps those of their first row and adds up the values.
     #[inline(always)]
-    fn add(&mut self, user: &[u8], variant: u32, variant_bytes: &[u8], groups: &[u32], values: &[f64]) {
+    fn add(&mut self, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
         match self.ids.find(user) {
-            Ok(id) => self.add_to(id, self.variant[id as usize] == variant, variant_bytes, values),
+            Ok(id) => self.add_to(id, self.variant[id as usize] == variant, values),
             Err(vacant) => self.insert(vacant, user, variant, groups, values),
         }
     }
 
     /// A later row of user `id`; `same_variant` is whether it names their first
-    /// row's variant (`variant_bytes`).
-    fn add_to(&mut self, id: u32, same_variant: bool, variant_bytes: &[u8], values: &[f64]) {
+    /// row's variant.
+    fn add_to(&mut self, id: u32, same_variant: bool, values: &[f64]) {
         if !same_variant {
             self.switched_variant += 1;
-        }
-        if let Some(track) = &mut self.track {
-            track.rows[id as usize] += 1;
-            if !same_variant {
-                *track.others.entry((id, variant_bytes.to_vec())).or_insert(0) += 1;
-            }
         }
         let u = id as usize;
         let n = values.len();
@@ -124,9 +108,6 @@ impl Users {
 
     fn insert(&mut self, vacant: Vacant, user: &[u8], variant: u32, groups: &[u32], values: &[f64]) {
         self.ids.insert_at(vacant, user);
-        if let Some(track) = &mut self.track {
-            track.rows.push(1);
-        }
         self.variant.push(variant);
         self.groups.extend_from_slice(&groups[1..]);
         self.values.extend_from_slice(values);
@@ -149,9 +130,8 @@ pub(crate) struct Rows {
     /// Time-to-event KPIs: counts per time (fed wherever `acc` is).
     pub survival: SurvivalAcc,
     pub users: Option<Users>,
-    /// In a slice with `userColumn`: rows of users new to the slice with a label
-    /// that is not UTF-8, bad only if the user is new to the file (`slice_users`).
-    unsure: Option<Vec<UnsureRow>>,
+    /// Reading as one partition of the users (`partition`): rows of other users are passed over.
+    partition: Option<Partition>,
     /// Event-level rules (SDK.md §4), instead of `users`.
     pub events: Option<Events>,
     /// Scratch: parsed value columns and the row's groups (0, the whole test, first).
@@ -188,7 +168,7 @@ impl Rows {
             segment_groups: vec![Vec::new(); segments],
             group_count: 1,
             users: config.user_column.as_ref().filter(|_| layout_is_plain).map(|_| Users::default()),
-            unsure: None,
+            partition: None,
             groups: vec![0; segments + 1],
             value_fields: Vec::new(),
             segment_ids: vec![None; segments],
@@ -213,12 +193,17 @@ impl Rows {
     /// and message.
     #[inline(always)]
     pub fn handle(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        if let (Some(part), Some(cols)) = (&self.partition, &self.columns) {
+            if !part.owns(rec, cols) {
+                return Ok(());
+            }
+        }
         if let Some(variant) = self.common_row(rec) {
             self.tally.read += 1;
             match (&mut self.users, self.columns.as_ref()) {
                 (Some(users), Some(cols)) if cols.user.is_some() => {
                     let user = rec.field(cols.user.expect("checked"));
-                    users.add(user, variant, rec.field(cols.variant), &self.groups, &self.values)
+                    users.add(user, variant, &self.groups, &self.values)
                 }
                 _ => {
                     self.acc.add(variant, &self.groups, &self.values);
@@ -250,6 +235,14 @@ impl Rows {
     #[cold]
     #[inline(never)]
     fn handle_any(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        let outcome = self.handle_slow(rec, config);
+        if let Some(part) = &mut self.partition {
+            part.note(rec.line, &self.variants, &self.excluded, &self.segments);
+        }
+        outcome
+    }
+
+    fn handle_slow(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         if self.columns.is_none() {
             return self.header(rec, config);
         }
@@ -275,25 +268,14 @@ impl Rows {
                 Err(v) => vacant = Some(v),
                 Ok(user) => {
                     let first_variant = &self.variants.names()[users.variant[user as usize] as usize];
-                    let variant_bytes = rec.field(cols.variant);
-                    users.add_to(user, first_variant.as_bytes() == variant_bytes, variant_bytes, &self.values);
+                    users.add_to(user, first_variant.as_bytes() == rec.field(cols.variant), &self.values);
                     return Ok(());
                 }
             }
         }
 
-        let variant = match self.try_labels(rec, config) {
-            Ok(variant) => variant,
-            Err(message) => {
-                let cols = self.columns.as_ref().expect("header read");
-                return match (&mut self.unsure, cols.user) {
-                    (Some(unsure), Some(user)) => {
-                        unsure.push(UnsureRow::new(rec, user, cols.variant, message, &self.values));
-                        Ok(())
-                    }
-                    _ => self.tally.bad(rec.line, message),
-                };
-            }
+        let Some(variant) = self.labels(rec, config)? else {
+            return Ok(());
         };
         let cols = self.columns.as_ref().expect("header read");
 

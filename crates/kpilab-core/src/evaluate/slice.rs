@@ -15,13 +15,12 @@
 //! caller feeds that slice's bytes after its prefix to [`SliceMerger::push`],
 //! which reads them in order: correct in every case, slower only on a miss.
 //!
-//! With `userColumn` each slice keeps its per-user table (first-appearance
-//! order, first-row variants and segments, sums) and the merger adds it to the
-//! users before it, as a single pass would have met them (`rows::slice_users`).
-//! Not split ([`can_split`]): the event-level rules of §4 (a user's exposure,
-//! windows and contamination depend on their rows in earlier slices) and
-//! time-to-event KPIs (their counts per time are not merged); those files are
-//! read on one worker (`CsvEvaluator`), which gives the same result.
+//! Not split ([`can_split`]): `userColumn` files, read in user partitions
+//! instead (`partition`: a user's rows lie anywhere in the file, and partitions
+//! share the per-user work out where merging slices' users would redo it on one
+//! worker); the event-level rules of §4 (a user's exposure, windows and
+//! contamination depend on their rows in earlier slices) and time-to-event KPIs
+//! (their counts per time are not merged), read on one worker (`CsvEvaluator`).
 
 use memchr::memchr;
 use serde::{Deserialize, Serialize};
@@ -34,11 +33,13 @@ use super::types::{EvalConfig, Evaluation, KpiKind, OnBadRow, Progress};
 use crate::csv::RecordReader;
 use crate::error::{KpilabError, Result};
 
-/// Whether `evaluateFile` may split this config's file into slices: no
-/// event-level rule and no time-to-event KPI. Errors are the config's own.
+/// Whether `evaluateFile` may split this config's file into byte slices: no
+/// `userColumn`, no event-level rule, no time-to-event KPI. Errors are the config's own.
 pub fn can_split(config: &EvalConfig) -> Result<bool> {
     let layout = Layout::from_config(config)?;
-    Ok(layout.events.is_none() && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
+    Ok(config.user_column.is_none()
+        && layout.events.is_none()
+        && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
 }
 
 /// Byte length of the file's header record with what precedes it (a BOM, blank
@@ -86,9 +87,10 @@ impl SliceEvaluator {
     /// slice starts right after the header (the first slice); otherwise anywhere.
     pub fn new(config: &EvalConfig, header: &[u8], at_record_start: bool) -> Result<Self> {
         if !can_split(config)? {
+            let field = if config.user_column.is_some() { "userColumn" } else { "kpis" };
             return Err(KpilabError::unsupported(
-                "kpis",
-                "a config with event-level rules or a timeToEvent KPI is evaluated on one worker: use CsvEvaluator on the whole file",
+                field,
+                "a config with userColumn is read in user partitions (CsvPartitionEvaluator), one with event-level rules or a timeToEvent KPI on one worker (CsvEvaluator on the whole file)",
             ));
         }
         // Bad rows are collected; the merger turns the first into the error of onBadRow "fail".
@@ -99,7 +101,6 @@ impl SliceEvaluator {
         let mut head = RecordReader::new(delimiter);
         rows.read_plain(&mut head, header, &config)?;
         rows.finish_plain(&mut head, &config)?;
-        rows.track_slice_users();
         Ok(SliceEvaluator {
             config,
             reader: RecordReader::mid_file(delimiter),
@@ -210,7 +211,6 @@ impl SliceMerger {
             return Err(e);
         }
         self.rows.finish_plain(&mut self.reader, &self.config)?;
-        self.rows.fold_users();
         let prepared = prepare(&self.rows, &self.config)?;
         Ok(Finished { prepared, config: self.config })
     }

@@ -13,12 +13,12 @@ use super::types::{EvalConfig, Evaluation};
 use super::{evaluate_csv, MAX_ROW_ERRORS};
 use crate::error::Result;
 
-const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
+pub(super) const CONFIG: &str = r#"{"variantColumn":"variant","segmentColumns":["device"],"kpis":[
     {"name":"conversion","role":"primary","kind":"conversion","column":"converted"},
     {"name":"revenue","role":"secondary","kind":"mean","column":"revenue","covariate":"pre"},
     {"name":"aov","role":"secondary","kind":"ratio","numerator":"revenue","denominator":"orders"}]}"#;
 
-fn config(json: &str) -> EvalConfig {
+pub(super) fn config(json: &str) -> EvalConfig {
     serde_json::from_str(json).unwrap()
 }
 
@@ -48,7 +48,7 @@ fn sliced(data: &[u8], config: &EvalConfig, cuts: &[usize], chunk: usize) -> Res
 }
 
 /// Equal JSON, numbers within 1e-12 relative (absolute under 1).
-fn assert_close(a: &Value, b: &Value, path: &str) {
+pub(super) fn assert_close(a: &Value, b: &Value, path: &str) {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
@@ -127,18 +127,18 @@ fn file_of(seed: u64, rows: usize, crlf: bool, exact: bool) -> Vec<u8> {
 }
 
 /// `CONFIG` with `userColumn: "user"` (and `extra` before the KPIs).
-fn user_config(extra: &str) -> EvalConfig {
+pub(super) fn user_config(extra: &str) -> EvalConfig {
     config(&CONFIG.replace("\"kpis\"", &format!("\"userColumn\":\"user\",{extra}\"kpis\"")))
 }
 
-/// `file` with a user column first: users from a pool of `pool` (so they come
-/// back in later slices), now and then in another variant than before, quoted
+/// `file` with a user column first (for `partition_tests`): users from a pool
+/// of `pool` (so they come back later in the file), now and then in another variant than before, quoted
 /// ids with line breaks, and labels that are not UTF-8 (bad only on a user's
 /// first row in the file). Values are exact (`file_of`): a user's rows in two
 /// slices are added in another order than in one pass, and the standard
 /// deviation of equal sums is ill-conditioned (0 against the square root of a
 /// few ulps), so inexact sums would differ by more than rounding noise.
-fn user_file(seed: u64, rows: usize, crlf: bool, pool: u64) -> Vec<u8> {
+pub(super) fn user_file(seed: u64, rows: usize, crlf: bool, pool: u64) -> Vec<u8> {
     let mut s = seed | 1;
     let mut next = move |n: u64| {
         s ^= s << 13;
@@ -185,39 +185,6 @@ fn user_file(seed: u64, rows: usize, crlf: bool, pool: u64) -> Vec<u8> {
         }
     }
     out
-}
-
-#[test]
-fn user_slices_at_many_offsets_equal_one_pass() {
-    let cfg = user_config("");
-    assert!(can_split(&cfg).unwrap());
-    for crlf in [false, true] {
-        let data = user_file(5, 120, crlf, 25);
-        let whole = evaluate_csv(&data, &cfg).unwrap();
-        let codes: Vec<&str> = whole.warnings.iter().map(|w| w.code.as_str()).collect();
-        assert!(codes.contains(&"USER_IN_SEVERAL_VARIANTS"), "{codes:?}");
-        assert!(
-            whole.rows.errors.iter().any(|e| e.message.contains("UTF-8")),
-            "a label that is not UTF-8 on a user's first row: {:?}",
-            whole.rows.errors
-        );
-        let mut misses = 0;
-        for cut in (0..data.len()).step_by(5) {
-            misses += assert_same(&data, &cfg, &[cut, cut + 3 + cut % 89, cut + 200], 1 + cut % 11);
-        }
-        assert!(misses > 0);
-    }
-}
-
-#[test]
-fn user_slices_with_fail_and_chosen_arms_equal_one_pass() {
-    let data = user_file(9, 90, false, 12);
-    for extra in [r#""onBadRow":"fail","#, r#""analysis":{"variants":["control","treatment"]},"#] {
-        let cfg = user_config(extra);
-        for cut in (0..data.len()).step_by(11) {
-            assert_same(&data, &cfg, &[cut, cut + 40], 32);
-        }
-    }
 }
 
 #[test]
@@ -275,8 +242,9 @@ fn header_len_waits_for_the_whole_header() {
     assert_eq!(header_len(&cfg, data, false).unwrap(), Some(18));
     assert_eq!(header_len(&cfg, b"a,b", true).unwrap(), Some(3));
     assert_eq!(header_len(&cfg, b"", true).unwrap(), Some(0));
-    // userColumn: split; event-level rules and time to convert: one worker.
-    assert!(can_split(&user_config("")).unwrap());
+    // userColumn: user partitions (`partition_tests`); event-level rules and time to convert: one worker.
+    assert!(!can_split(&user_config("")).unwrap());
+    assert_eq!(SliceEvaluator::new(&user_config(""), b"user\n", true).err().unwrap().field, "userColumn");
     let events = config(
         r#"{"variantColumn":"variant","userColumn":"user","exposure":{"where":{"column":"event","equals":"view"}},
         "kpis":[{"name":"c","role":"primary","kind":"conversion","where":{"column":"event","equals":"buy"}}]}"#,
@@ -304,17 +272,4 @@ proptest! {
         assert_same(&data, &config(CONFIG), &cuts, chunk);
     }
 
-    #[test]
-    fn random_user_slices_equal_one_pass(
-        seed in any::<u64>(),
-        rows in 0usize..300,
-        crlf in any::<bool>(),
-        pool in 1u64..80,
-        cuts in proptest::collection::vec(0usize..30_000, 0..8),
-        chunk in 1usize..700,
-    ) {
-        let data = user_file(seed, rows, crlf, pool);
-        let cuts: Vec<usize> = cuts.iter().map(|c| c % (data.len() + 1)).collect();
-        assert_same(&data, &user_config(""), &cuts, chunk);
-    }
 }

@@ -49,6 +49,20 @@ impl Accumulator {
         MomentsState { shift: self.shift.clone(), cells: cells.into_iter().map(|(_, c)| c).collect() }
     }
 
+    /// Whether `state` has this accumulator's terms, and cells of `variants`
+    /// variants and `groups` groups at most (a state from elsewhere must not panic `absorb`).
+    pub fn fits(&self, state: &MomentsState, variants: usize, groups: usize) -> bool {
+        let shift_fits = state.shift.as_ref().is_none_or(|s| s.len() == self.shiftable.len());
+        shift_fits
+            && state.cells.iter().all(|c| {
+                c.sums.len() == self.factors.len()
+                    && (c.variant as usize) < variants
+                    && (c.group as usize) < groups
+                    && c.users >= 0.0
+                    && c.users.is_finite()
+            })
+    }
+
     /// Adds a later slice's cells; `variants[v]` and `groups[g]` map its ids to ours.
     pub fn absorb(&mut self, state: &MomentsState, variants: &[u32], groups: &[u32]) {
         let Some(theirs) = &state.shift else {

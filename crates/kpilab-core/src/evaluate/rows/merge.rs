@@ -2,18 +2,17 @@
 //! added, in file order, into the rows read so far. Labels keep first-appearance
 //! order (a later slice's new labels come after ours, in its order), row errors
 //! keep file order with the slice's line numbers moved by its first line, and
-//! `MAX_ROW_ERRORS` caps the merged list as it caps a single pass. With
-//! `userColumn` the labels come with the users (`slice_users`).
+//! `MAX_ROW_ERRORS` caps the merged list as it caps a single pass. (With
+//! `userColumn` a file is read in user partitions instead: `partition`.)
 
 use serde::{Deserialize, Serialize};
 
-use super::slice_users::{UnsureRow, UsersState};
 use super::{failure, Rows, MAX_ROW_ERRORS};
 use crate::error::{KpilabError, Result};
 use crate::evaluate::accumulate::MomentsState;
 use crate::evaluate::types::RowError;
 
-/// A slice's rows (slices of an event-level config are not merged: `evaluate::slice`).
+/// A slice's rows (slices of an event-level or `userColumn` config are not merged: `evaluate::slice`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RowsState {
@@ -28,21 +27,12 @@ pub struct RowsState {
     /// Per segment column: its values with their group ids.
     pub segments: Vec<Vec<(String, u32)>>,
     pub moments: MomentsState,
-    /// With `userColumn`: the slice's users (then `moments` is empty: users are
-    /// added to the moments at the end) and its unsure rows.
-    #[serde(default)]
-    pub users: Option<UsersState>,
-    #[serde(default)]
-    pub unsure: Vec<UnsureRow>,
 }
 
 impl Rows {
     pub fn export(&self) -> RowsState {
         let t = &self.tally;
-        let (users, unsure) = self.export_users();
         RowsState {
-            users,
-            unsure,
             read: t.read as f64,
             skipped: t.skipped as f64,
             excluded: t.excluded as f64,
@@ -69,30 +59,12 @@ impl Rows {
                 "the slice state has other segment columns than this merger; merge states of the same config",
             ));
         }
-        let unsure_bad = match (&slice.users, self.users.is_some()) {
-            (Some(users), true) => self.absorb_users(users, &slice.unsure, &slice.variants, &slice.segments)?,
-            (None, false) => {
-                self.absorb_labels_and_moments(slice);
-                Vec::new()
-            }
-            _ => {
-                return Err(KpilabError::invalid(
-                    "state",
-                    "the slice state does not fit this merger (userColumn in one config, not the other); merge states of the same config",
-                ))
-            }
-        };
-        let moved = |e: &RowError| RowError { line: e.line + (first_line - 1) as f64, message: e.message.clone() };
-        // The slice's bad rows and its unsure rows that are bad, in file order.
-        let mut errors = Vec::with_capacity(slice.errors.len() + unsure_bad.len());
-        let (mut a, mut b) = (slice.errors.iter().peekable(), unsure_bad.iter().peekable());
-        while let Some(e) = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if y.line < x.line => b.next(),
-            (Some(_), _) => a.next(),
-            (None, _) => b.next(),
-        } {
-            errors.push(moved(e));
-        }
+        self.absorb_labels_and_moments(slice)?;
+        let errors: Vec<RowError> = slice
+            .errors
+            .iter()
+            .map(|e| RowError { line: e.line + (first_line - 1) as f64, message: e.message.clone() })
+            .collect();
         if self.tally.fail {
             if let Some(e) = errors.first() {
                 return Err(failure(e.line as u64, &e.message));
@@ -100,7 +72,7 @@ impl Rows {
         }
         let t = &mut self.tally;
         t.read += slice.read as u64;
-        t.skipped += slice.skipped as u64 + unsure_bad.len() as u64;
+        t.skipped += slice.skipped as u64;
         t.excluded += slice.excluded as u64;
         for e in errors {
             if t.errors.len() < MAX_ROW_ERRORS {
@@ -118,8 +90,8 @@ impl Rows {
         Ok(())
     }
 
-    /// Without `userColumn`: the slice's labels in its first-appearance order, and its moments.
-    fn absorb_labels_and_moments(&mut self, slice: &RowsState) {
+    /// A state's labels (ours registered now if new, in its order) and its moments.
+    pub(super) fn absorb_labels_and_moments(&mut self, slice: &RowsState) -> Result<()> {
         let variants: Vec<u32> = slice.variants.iter().map(|name| self.global_variant(name)).collect();
         let mut groups = vec![0u32];
         for (j, values) in slice.segments.iter().enumerate() {
@@ -131,7 +103,14 @@ impl Rows {
                 groups[g] = self.global_group(j, value);
             }
         }
+        if !self.acc.fits(&slice.moments, variants.len(), groups.len()) {
+            return Err(KpilabError::invalid(
+                "state",
+                "the state's moments do not fit this merger (other KPIs or labels); merge states of the same config",
+            ));
+        }
         self.acc.absorb(&slice.moments, &variants, &groups);
+        Ok(())
     }
 
     /// Our id of variant `name`, registered now if new.
