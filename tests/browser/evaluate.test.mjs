@@ -120,23 +120,31 @@ test("a 1 GB file is evaluated in the worker while the page keeps answering; Can
     await page.getByTestId("csv-preview").waitFor();
     // Rows are users here; skip the per-user table to keep memory small.
     await page.locator("#userColumn").selectOption("");
-    await page.getByTestId("evaluate").click();
-    await page.getByTestId("csv-progress").waitFor();
+    // While the workers parse, the page keeps drawing frames: the longest gap
+    // between two animation frames, timed in the page (a round trip from here
+    // would also time this process and the DevTools pipe on a busy machine),
+    // up to the frame that shows the decision card (its render is the result).
+    await page.evaluate(() => {
+      const watch = { slowest: 0, frames: 0, done: false };
+      window.frameWatch = watch;
+      let last = performance.now();
+      const tick = (now) => {
+        if (document.querySelector('[data-testid="decision-card"]')) return void (watch.done = true);
+        watch.slowest = Math.max(watch.slowest, now - last);
+        watch.frames += 1;
+        last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
     const runStarted = Date.now();
-    // While the worker parses, the main thread keeps drawing frames: the slowest
-    // round trip to the next animation frame over the whole run.
-    let slowest = 0;
-    let frames = 0;
-    while ((await page.getByTestId("decision-card").count()) === 0) {
-      const started = Date.now();
-      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(ok)));
-      slowest = Math.max(slowest, Date.now() - started);
-      frames += 1;
-      assert.ok(frames < 20000, "the 1 GB evaluation never finished");
-    }
-    t.diagnostic(`1 GB in ${(Date.now() - runStarted) / 1000} s; slowest of ${frames} frames: ${slowest} ms`);
-    assert.ok(frames >= 3, `only ${frames} frames sampled during the run`);
-    assert.ok(slowest < 500, `the page stalled for ${slowest} ms while the worker parsed`);
+    await page.getByTestId("evaluate").click();
+    await page.getByTestId("decision-card").waitFor({ timeout: 120_000 });
+    await page.waitForFunction(() => window.frameWatch.done);
+    const { slowest, frames } = await page.evaluate(() => window.frameWatch);
+    t.diagnostic(`1 GB in ${(Date.now() - runStarted) / 1000} s; slowest of ${frames} frames: ${slowest.toFixed(0)} ms`);
+    assert.ok(frames >= 3, `only ${frames} frames drawn during the run`);
+    assert.ok(slowest < 500, `the page stalled for ${slowest.toFixed(0)} ms while the workers parsed`);
     const used = rows.toLocaleString("en-US");
     assert.equal(await page.getByTestId("row-counts").textContent(), `Read ${used}, used ${used}, skipped 0.`);
 
