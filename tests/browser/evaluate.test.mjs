@@ -91,6 +91,54 @@ test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
   assert.deepEqual(problems, []);
 });
 
+test("a 70 MB file with a user column is read by every worker, each for its share of the users, and matches the SDK", async () => {
+  // Over 64 MiB, so the app starts one worker per core; with the user column
+  // they partition the users (SDK.md §7). Users come back every 7th copy of the
+  // block (their rows summed), and two bad rows sit in the middle of the file.
+  const block = sampleCsv({ rows: 20000, seed: 5, lift: 0 }).split("\n").slice(1).filter(Boolean);
+  const chunks = ["user_id,variant,device,channel,converted,revenue,orders,pre_revenue\n"];
+  let size = 0;
+  for (let copy = 0; size < 70e6; copy++) {
+    const text = block.map((line) => line.replace(/^u(\d+),/, `u$1-${copy % 7},`)).join("\n") + "\n";
+    chunks.push(text);
+    size += text.length;
+    if (copy === 40) chunks.push(BAD_LINES.join("\n") + "\n");
+  }
+  const bytes = Buffer.from(chunks.join(""));
+  const file = join(tmpdir(), `kpilab-users-${process.pid}.csv`);
+  writeFileSync(file, bytes);
+  try {
+    const { page, foreign, workers } = await openEvaluate();
+    await page.getByTestId("csv-file").setInputFiles(file);
+    await page.getByTestId("csv-preview").waitFor();
+    assert.equal(await page.locator("#userColumn").inputValue(), "user_id");
+    await page.getByTestId("evaluate").click();
+    const sdk = await expectMatchesSdk(page, bytes);
+    assert.equal(sdk.kpis[0].result.variants.reduce((n, v) => n + v.users, 0), 7 * 20000, "users, not rows");
+    const { read, used, skipped } = sdk.rows;
+    const count = (n) => n.toLocaleString("en-US");
+    assert.equal((await page.getByTestId("row-counts").textContent()).trim(), `Read ${count(read)}, used ${count(used)}, skipped ${count(skipped)}.`);
+    assert.equal(skipped, 2);
+    const errors = await page.getByTestId("row-errors").textContent();
+    for (const e of sdk.rows.errors) assert.match(errors, new RegExp(`Line ${count(e.line)}`));
+    // Per arm, conversions / users as the SDK counts them (a user converts once).
+    const row = page.getByTestId("kpi-row").first();
+    const shown = async (id) => (await row.getByTestId(id).textContent()).replace(/\s/g, " ");
+    const arms = sdk.kpis[0].result.variants;
+    const counts = (a) => `${count(Math.round(a.mean * a.users))} / ${count(a.users)}`;
+    const control = counts(arms.find((a) => a.name === sdk.control.name));
+    const variant = counts(arms.find((a) => a.name !== sdk.control.name));
+    assert.equal(await shown("control-counts"), control);
+    assert.equal(await shown("variant-counts"), variant);
+    assert.ok(workers.filter((url) => url.endsWith("/worker_loader.js")).length >= 2, `one worker per core (${workers})`);
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(await closePage(page), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
 test("Try sample data gives a verdict in one click", async () => {
   const { page, foreign } = await openEvaluate();
   await page.getByTestId("try-sample").click();
