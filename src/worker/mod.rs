@@ -13,8 +13,8 @@
 //! whole file for the users that hash to it and posts its moments, which worker
 //! 0 adds up with `PartitionMerger` (the per-user work is shared out, no
 //! per-user table crosses). A config that cannot be split (event-level rules, a
-//! time to convert) is read whole by worker 0 with `CsvEvaluator`. `protocol` holds the messages; `aggregates` answers the jobs
-//! without a file (SDK.md §6).
+//! time to convert) is read whole by worker 0 with `CsvEvaluator`. `protocol`
+//! holds the messages; `aggregates` answers the jobs without a file (SDK.md §6).
 
 pub mod aggregates;
 pub mod protocol;
@@ -142,16 +142,7 @@ impl SliceJob {
     /// `1 / count` of the bytes, so that the page's sum is the file's progress.
     async fn evaluate_partition(&self) -> Result<PartitionState, WorkerReport> {
         let mut evaluator = CsvEvaluator::for_partition(&self.config, self.index, self.count).map_err(core_failed)?;
-        let share = f64::from(self.count);
-        stream(&self.blob, |chunk, report| {
-            evaluator.push(chunk)?;
-            if report {
-                let p = evaluator.progress();
-                post(&WorkerReport::Progress { bytes: p.bytes / share, rows: p.rows });
-            }
-            Ok(())
-        })
-        .await?;
+        read_whole(&self.blob, &mut evaluator, f64::from(self.count)).await?;
         evaluator.finish_partition().map_err(core_failed)
     }
 
@@ -201,16 +192,21 @@ async fn read_header(blob: &Blob, config: &EvalConfig) -> Result<Vec<u8>, Worker
 
 async fn evaluate_whole(blob: &Blob, config: EvalConfig) -> Result<Finished, WorkerReport> {
     let mut evaluator = CsvEvaluator::new(config).map_err(core_failed)?;
+    read_whole(blob, &mut evaluator, 1.0).await?;
+    evaluator.end().map_err(core_failed)
+}
+
+/// The whole of `blob` into `evaluator`, posting progress with `1 / share` of its bytes.
+async fn read_whole(blob: &Blob, evaluator: &mut CsvEvaluator, share: f64) -> Result<(), WorkerReport> {
     stream(blob, |chunk, report| {
         evaluator.push(chunk)?;
         if report {
             let p = evaluator.progress();
-            post(&WorkerReport::Progress { bytes: p.bytes, rows: p.rows });
+            post(&WorkerReport::Progress { bytes: p.bytes / share, rows: p.rows });
         }
         Ok(())
     })
-    .await?;
-    evaluator.end().map_err(core_failed)
+    .await
 }
 
 /// Streams `blob` into `step(chunk, report)`; `report` is true at most every

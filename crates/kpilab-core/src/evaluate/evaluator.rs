@@ -126,8 +126,6 @@ impl CsvEvaluator {
     }
 }
 
-// Not inlined: its callers (a whole file, slices, partitions) share one copy in the wasm.
-#[inline(never)]
 pub(super) fn prepare(rows: &Rows, config: &EvalConfig) -> Result<Prepared> {
     if rows.columns.is_none() {
         return Err(KpilabError::csv("", "the CSV is empty: it has no header row"));

@@ -15,19 +15,15 @@
 
 use super::aggregates::Finished;
 use super::evaluator::{prepare, CsvEvaluator};
-use super::layout::Layout;
 pub use super::rows::PartitionState;
 use super::rows::Rows;
-use super::types::{EvalConfig, Evaluation, KpiKind, OnBadRow};
-use crate::csv::RecordReader;
+use super::slice::rows_stand_alone;
+use super::types::{EvalConfig, Evaluation, OnBadRow};
 use crate::error::{KpilabError, Result};
 
 /// Whether `evaluateFile` may read this config's file in user partitions.
 pub fn can_partition(config: &EvalConfig) -> Result<bool> {
-    let layout = Layout::from_config(config)?;
-    Ok(config.user_column.is_some()
-        && layout.events.is_none()
-        && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
+    Ok(config.user_column.is_some() && rows_stand_alone(config)?)
 }
 
 impl CsvEvaluator {
@@ -75,10 +71,7 @@ pub struct PartitionMerger {
 impl PartitionMerger {
     /// `header`: the file's first `slice::header_len` bytes.
     pub fn new(config: EvalConfig, header: &[u8]) -> Result<Self> {
-        let layout = Layout::from_config(&config)?;
-        let mut reader = RecordReader::new(layout.delimiter);
-        let mut rows = Rows::new(layout, &config);
-        rows.read_plain(&mut reader, header, &config)?;
+        let (mut rows, mut reader) = Rows::after_header(&config, header)?;
         rows.finish_plain(&mut reader, &config)?;
         Ok(PartitionMerger { config, rows, parts: Vec::new() })
     }

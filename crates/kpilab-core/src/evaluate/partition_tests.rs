@@ -123,8 +123,7 @@ fn only_user_configs_are_partitioned_and_states_are_checked() {
     assert_eq!(merger.absorb(state(1, 3)).unwrap_err().field, "state");
     assert_eq!(merger.finish().unwrap_err().field, "state");
     // A state of another config (no segment column) does not fit.
-    let other = user_config("").clone();
-    let other = EvalConfig { segment_columns: vec![], ..other };
+    let other = EvalConfig { segment_columns: vec![], ..user_config("") };
     let mut part = CsvEvaluator::for_partition(&other, 0, 1).unwrap();
     part.push(&data).unwrap();
     let mut merger = PartitionMerger::new(cfg.clone(), &data[..head]).unwrap();

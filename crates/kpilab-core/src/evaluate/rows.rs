@@ -175,6 +175,17 @@ impl Rows {
         }
     }
 
+    /// Rows that have read a file's header (`header`: its first
+    /// `slice::header_len` bytes), and the reader to go on with: where a part of
+    /// a file is read or merged apart from its start (`slice`, `partition`).
+    pub fn after_header(config: &EvalConfig, header: &[u8]) -> Result<(Rows, RecordReader)> {
+        let layout = Layout::from_config(config)?;
+        let mut reader = RecordReader::new(layout.delimiter);
+        let mut rows = Rows::new(layout, config);
+        rows.read_plain(&mut reader, header, config)?;
+        Ok((rows, reader))
+    }
+
     /// `chunk` through `reader` into `handle`: the one copy of the inlined scan
     /// loop for plain rows, whoever reads (`CsvEvaluator`, a slice, the merger).
     #[inline(never)]

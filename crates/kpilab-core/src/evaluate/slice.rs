@@ -36,10 +36,15 @@ use crate::error::{KpilabError, Result};
 /// Whether `evaluateFile` may split this config's file into byte slices: no
 /// `userColumn`, no event-level rule, no time-to-event KPI. Errors are the config's own.
 pub fn can_split(config: &EvalConfig) -> Result<bool> {
+    Ok(config.user_column.is_none() && rows_stand_alone(config)?)
+}
+
+/// No event-level rule and no time-to-event KPI: each row (or user) adds to
+/// moments on its own, so parts of a file can be read apart and added up
+/// (byte slices here, user partitions in `partition`).
+pub(super) fn rows_stand_alone(config: &EvalConfig) -> Result<bool> {
     let layout = Layout::from_config(config)?;
-    Ok(config.user_column.is_none()
-        && layout.events.is_none()
-        && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
+    Ok(layout.events.is_none() && !config.kpis.iter().any(|k| k.kind == KpiKind::TimeToEvent))
 }
 
 /// Byte length of the file's header record with what precedes it (a BOM, blank
@@ -95,15 +100,11 @@ impl SliceEvaluator {
         }
         // Bad rows are collected; the merger turns the first into the error of onBadRow "fail".
         let config = EvalConfig { on_bad_row: OnBadRow::Skip, ..config.clone() };
-        let layout = Layout::from_config(&config)?;
-        let delimiter = layout.delimiter;
-        let mut rows = Rows::new(layout, &config);
-        let mut head = RecordReader::new(delimiter);
-        rows.read_plain(&mut head, header, &config)?;
+        let (mut rows, mut head) = Rows::after_header(&config, header)?;
         rows.finish_plain(&mut head, &config)?;
         Ok(SliceEvaluator {
+            reader: RecordReader::mid_file(rows.layout.delimiter),
             config,
-            reader: RecordReader::mid_file(delimiter),
             rows,
             prefix: Vec::new(),
             in_prefix: !at_record_start,
@@ -163,10 +164,7 @@ pub struct SliceMerger {
 impl SliceMerger {
     /// `header`: the file's first `header_len` bytes.
     pub fn new(config: EvalConfig, header: &[u8]) -> Result<Self> {
-        let layout = Layout::from_config(&config)?;
-        let mut reader = RecordReader::new(layout.delimiter);
-        let mut rows = Rows::new(layout, &config);
-        rows.read_plain(&mut reader, header, &config)?;
+        let (rows, reader) = Rows::after_header(&config, header)?;
         Ok(SliceMerger { config, reader, rows, failed: None })
     }
 
