@@ -12,7 +12,7 @@
 set -euo pipefail
 dir=${1:-dist}
 declare -A budget=([first]=512000 [csv]=307200 [xlsx]=409600)   # 500, 300, 400 KB gzipped
-declare -A title=([first]="first load" [csv]="CSV worker (on demand, when data is evaluated)" [xlsx]="xlsx worker (on demand, when an .xlsx is chosen)")
+declare -A title=([first]="first load" [csv]="CSV worker (on demand, when a CSV is chosen)" [xlsx]="xlsx worker (on demand, when an .xlsx is chosen)")
 declare -A raw=([first]=0 [csv]=0 [xlsx]=0) gz=([first]=0 [csv]=0 [xlsx]=0) lines=([first]="" [csv]="" [xlsx]="")
 while IFS= read -r -d '' f; do
   r=$(stat -c %s "$f"); g=$(gzip -9 -c "$f" | wc -c)

@@ -27,7 +27,7 @@ use crate::models::file_kind::{self, FileKind};
 use crate::models::plan_file::PlanFile;
 use crate::models::result_context::ResultContext;
 use crate::pages::warehouse::Warehouse;
-use crate::services::csv_job::CsvJob;
+use crate::services::csv_job::{self, CsvJob};
 use crate::services::files::{self, SAMPLE_URL};
 use crate::services::session;
 use crate::services::share::SharedResult;
@@ -119,6 +119,8 @@ pub fn evaluate() -> Html {
                         }
                     }
                 }
+                // Its workers start while the person maps the columns.
+                csv_job::warm_up(source.size);
                 let previewed = head.and_then(|bytes| csv_preview::preview(&bytes, source.size <= PREVIEW_BYTES));
                 let form = previewed.as_ref().ok().map(auto_map::guess);
                 dispatcher.dispatch(Action::Previewed(previewed));
