@@ -208,7 +208,28 @@ impl Rows {
             if !part.owns(rec, cols) {
                 return Ok(());
             }
+            if part.first_user_line.is_none() {
+                return self.handle_before_first_user(rec, config);
+            }
         }
+        self.handle_owned(rec, config)
+    }
+
+    /// A partition's rows until its first user: the line of that user is kept
+    /// (`Partition::first_user_line`).
+    #[cold]
+    fn handle_before_first_user(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        let handled = self.handle_owned(rec, config);
+        if let (Some(part), Some(users)) = (&mut self.partition, &self.users) {
+            if !users.variant.is_empty() {
+                part.first_user_line = Some(rec.line as f64);
+            }
+        }
+        handled
+    }
+
+    #[inline(always)]
+    fn handle_owned(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
         if let Some(variant) = self.common_row(rec) {
             self.tally.read += 1;
             match (&mut self.users, self.columns.as_ref()) {

@@ -26,6 +26,8 @@ pub(crate) struct Partition {
     index: u32,
     count: u32,
     lines: LabelLines,
+    /// The line of the partition's first user (`None` before it).
+    pub(super) first_user_line: Option<f64>,
 }
 
 /// The line that registered each label, by id: variants, arms left out by
@@ -47,6 +49,9 @@ pub struct PartitionState {
     pub count: u32,
     rows: RowsState,
     lines: LabelLines,
+    /// Its first user's line: the moments' shift is that user's values, and the
+    /// merger takes the shift of the file's first user, as one pass does.
+    first_user_line: Option<f64>,
     switched_variant: f64,
 }
 
@@ -87,7 +92,7 @@ enum Registry {
 impl Rows {
     /// Reads as partition `index` of `count` (0 <= index < count).
     pub fn partition(&mut self, index: u32, count: u32) {
-        self.partition = Some(Partition { index, count, lines: LabelLines::default() });
+        self.partition = Some(Partition { index, count, lines: LabelLines::default(), first_user_line: None });
     }
 
     /// The partition's state; call after `fold_users`.
@@ -98,6 +103,7 @@ impl Rows {
             count: p.count,
             rows: self.export(),
             lines: p.lines.clone(),
+            first_user_line: p.first_user_line,
             switched_variant: self.users.as_ref().map_or(0, |u| u.switched_variant) as f64,
         })
     }
@@ -149,7 +155,12 @@ impl Rows {
                 }
             }
         }
-        for part in parts {
+        // The partition of the file's first user first: its shift is one pass's
+        // (the others are re-shifted onto it), so only summation order differs.
+        let line = |p: &PartitionState| p.first_user_line.unwrap_or(f64::INFINITY);
+        let first = (0..parts.len()).min_by(|&a, &b| line(&parts[a]).total_cmp(&line(&parts[b]))).unwrap_or(0);
+        let rest = (0..parts.len()).filter(|&i| i != first);
+        for part in std::iter::once(first).chain(rest).filter_map(|i| parts.get(i)) {
             self.absorb_labels_and_moments(&part.rows)?;
         }
 
