@@ -36,6 +36,14 @@ async function closePage(page) {
   return violations;
 }
 
+/** Polls `done` (a check on what the page has reported) for up to 10 s. */
+async function waitUntil(done, what) {
+  for (const start = Date.now(); !done(); ) {
+    assert.ok(Date.now() - start < 10_000, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The number in "+6.0 %" / "-2.5 %". */
 const number = (text) => Number(text.replace(/[^0-9eE.+-]/g, ""));
 
@@ -68,9 +76,16 @@ test("an uploaded CSV is mapped on its own and matches the SDK", async () => {
   assert.equal(await page.locator("#userColumn").inputValue(), "user_id");
   assert.equal(await page.locator("#kpi-0-column").inputValue(), "converted");
   assert.equal(await page.locator("#kpi-1-covariate").inputValue(), "pre_revenue");
+  // Choosing the file starts its worker, so Evaluate does not wait for one to compile.
+  const csvWorkers = () => workers.filter((url) => url.endsWith("/worker_loader.js")).length;
+  await waitUntil(() => csvWorkers() === 1, "a spare worker once the file is chosen");
 
   await page.getByTestId("evaluate").click();
   const sdk = await expectMatchesSdk(page, readFileSync(file));
+  // The run took the spare (no second worker for it) and a fresh spare replaces it.
+  await waitUntil(() => csvWorkers() === 2, "a fresh spare after the run");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(csvWorkers(), 2, `one spare, then one fresh spare (${workers})`);
 
   // Bad rows are counted and named by line (header = line 1).
   assert.equal(sdk.rows.skipped, 2);

@@ -208,24 +208,24 @@ impl Rows {
             if !part.owns(rec, cols) {
                 return Ok(());
             }
-            if part.first_user_line.is_none() {
-                return self.handle_before_first_user(rec, config);
-            }
         }
-        self.handle_owned(rec, config)
-    }
-
-    /// A partition's rows until its first user: the line of that user is kept
-    /// (`Partition::first_user_line`).
-    #[cold]
-    fn handle_before_first_user(&mut self, rec: &Record, config: &EvalConfig) -> Result<()> {
+        // Until a partition's first user, its line is kept (`Partition::first_user_line`).
+        let before_first_user = self.partition.as_ref().is_some_and(|p| p.first_user_line.is_none());
         let handled = self.handle_owned(rec, config);
-        if let (Some(part), Some(users)) = (&mut self.partition, &self.users) {
-            if !users.variant.is_empty() {
-                part.first_user_line = Some(rec.line as f64);
-            }
+        if before_first_user {
+            self.note_first_user(rec.line);
         }
         handled
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn note_first_user(&mut self, line: u64) {
+        if let (Some(part), Some(users)) = (&mut self.partition, &self.users) {
+            if !users.variant.is_empty() {
+                part.first_user_line = Some(line as f64);
+            }
+        }
     }
 
     #[inline(always)]
