@@ -17,8 +17,10 @@
 //! holds the messages; `aggregates` answers the jobs without a file (SDK.md §6).
 
 pub mod aggregates;
+mod chunks;
 pub mod protocol;
 
+use chunks::Chunks;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use kpilab_core::evaluate::aggregates::Finished;
 use kpilab_core::evaluate::partition::{can_partition, PartitionMerger, PartitionState};
@@ -29,7 +31,7 @@ use protocol::{SliceJob, WorkerReport, SLICE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefaultReader};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 /// Progress messages at most this often (ms): enough for a smooth bar, cheap for the page.
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -212,21 +214,10 @@ async fn read_whole(blob: &Blob, evaluator: &mut CsvEvaluator, share: f64) -> Re
 /// Streams `blob` into `step(chunk, report)`; `report` is true at most every
 /// `PROGRESS_EVERY_MS`, and on the last call (an empty chunk).
 async fn stream(blob: &Blob, mut step: impl FnMut(&[u8], bool) -> Result<(), KpilabError>) -> Result<(), WorkerReport> {
-    let reader: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
+    let mut chunks = Chunks::new(blob);
     let mut buffer = Vec::new();
     let mut last_report = 0.0;
-    let mut next = JsFuture::from(reader.read());
-    loop {
-        let read = next.await.map_err(|e| failed("", &format!("Reading the file failed: {e:?}")))?;
-        if Reflect::get(&read, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
-            break;
-        }
-        let chunk: Uint8Array = Reflect::get(&read, &"value".into()).unwrap_or_default().unchecked_into();
-        // The browser reads the next chunk while this one is parsed.
-        next = JsFuture::from(reader.read());
-        // Reuse one buffer: a copy into wasm memory per chunk, no allocation.
-        buffer.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buffer);
+    while chunks.next_into(&mut buffer).await.map_err(js_failed)? {
         let now = js_sys::Date::now();
         let report = now - last_report >= PROGRESS_EVERY_MS;
         if report {

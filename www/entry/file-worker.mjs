@@ -2,6 +2,7 @@
 // the file, or the whole file for one partition of its users, with the same .wasm (the page posts its compiled WebAssembly.Module)
 // and posts the slice's state back; a KpilabError crosses as toJSON().
 import init, { CsvEvaluator, CsvPartitionEvaluator, CsvSliceEvaluator } from "./web/kpilab_wasm.js";
+import { chunks } from "./chunks.mjs";
 
 /** Bytes between two progress messages. */
 const PROGRESS_EVERY = 4 << 20;
@@ -25,12 +26,9 @@ self.onmessage = async ({ data: job }) => {
       : job.partition
         ? new CsvPartitionEvaluator(job.config, job.partition.index, job.partition.count)
         : new CsvSliceEvaluator(job.config, job.header, job.atRecordStart);
-    const reader = job.file.slice(job.start, job.end).stream().getReader();
     let bytes = 0;
     let reported = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of chunks(job.file.slice(job.start, job.end))) {
       evaluator.push(value);
       bytes += value.length;
       if (bytes - reported >= PROGRESS_EVERY) {
