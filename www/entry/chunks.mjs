@@ -1,4 +1,5 @@
-// Internal: a Blob's bytes chunk by chunk for the module worker of evaluateFile.
+// Internal: a Blob's bytes chunk by chunk for evaluateFile: its module workers,
+// and the page re-reading a slice whose guessed first record missed.
 
 /** Bytes a BYOB read asks for at most. */
 export const CHUNK_BYTES = 1 << 20;

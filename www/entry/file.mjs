@@ -8,6 +8,7 @@
 // crosses), so the per-user work is shared out. A config with event-level rules
 // (§4) or a timeToEvent KPI is read by one worker (a user's exposure and windows
 // depend on their rows in earlier slices; the result is the same).
+import { chunks } from "./chunks.mjs";
 import { KpilabError } from "./error.mjs";
 
 const HEAD_BYTES = 1 << 16;
@@ -125,10 +126,8 @@ export function makeEvaluateFile(raw, check, module) {
             next++;
             if (job.whole) return done(state);
             if (!merger.absorb(state)) {
-              const rest = file.slice(job.start + state.prefix.length, job.end).stream().getReader();
-              for (;;) {
-                const { done: end, value } = await rest.read();
-                if (end || failed) break;
+              for await (const value of chunks(file.slice(job.start + state.prefix.length, job.end))) {
+                if (failed) break;
                 merger.push(value);
               }
             }
