@@ -33,7 +33,7 @@ impl Chunks {
             Err(_) => Reader::Default(stream.get_reader().unchecked_into()),
         };
         // A small slice gets a buffer of its size (a BYOB view may not be empty).
-        let next = reader.read(ArrayBuffer::new((blob.size() as u32).clamp(1, CHUNK_BYTES)));
+        let next = reader.read(|| ArrayBuffer::new((blob.size() as u32).clamp(1, CHUNK_BYTES)));
         Chunks { reader, next: JsFuture::from(next) }
     }
 
@@ -47,15 +47,16 @@ impl Chunks {
         buffer.resize(chunk.length() as usize, 0);
         chunk.copy_to(buffer);
         // Copied: its JS buffer takes the next read while this chunk is parsed.
-        self.next = JsFuture::from(self.reader.read(chunk.buffer()));
+        self.next = JsFuture::from(self.reader.read(|| chunk.buffer()));
         Ok(true)
     }
 }
 
 impl Reader {
-    fn read(&self, buffer: ArrayBuffer) -> Promise {
+    /// The next read; a BYOB reader fills `buffer()` (the default reader brings its own).
+    fn read(&self, buffer: impl FnOnce() -> ArrayBuffer) -> Promise {
         match self {
-            Reader::Byob(byob) => byob.read_with_array_buffer_view(&Uint8Array::new(&buffer)),
+            Reader::Byob(byob) => byob.read_with_array_buffer_view(&Uint8Array::new(&buffer())),
             Reader::Default(reader) => reader.read(),
         }
     }
