@@ -11,10 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
+use super::csv_worker;
 use crate::worker::protocol::{WorkerReport, EVALUATE_AGGREGATES, TO_SQL};
-
-/// The loader Trunk writes for the worker binary (as services::csv_job).
-const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// Requests waiting for the worker's `Ready` (None once it is ready).
 type Waiting = Rc<RefCell<Option<Vec<JsValue>>>>;
@@ -30,7 +28,7 @@ pub struct AggregatesJob {
 impl AggregatesJob {
     /// Starts the worker; every answer (never `Ready` or `Progress`) goes to `on_report`.
     pub fn start(on_report: Callback<WorkerReport>) -> Result<AggregatesJob, String> {
-        let worker = Worker::new(WORKER_SCRIPT).map_err(|e| format!("The background worker could not start: {e:?}"))?;
+        let worker = csv_worker::start().map_err(|e| format!("The background worker could not start: {e:?}"))?;
         let waiting: Waiting = Rc::new(RefCell::new(Some(Vec::new())));
         let on_message = {
             let (worker, waiting, on_report) = (worker.clone(), waiting.clone(), on_report.clone());

@@ -21,10 +21,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
+use super::csv_worker;
 use crate::worker::protocol::{job_message, WorkerReport, SLICE};
-
-/// The loader Trunk writes for the worker binary (`data-loader-shim`), next to index.html.
-const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// Workers at most, whatever `navigator.hardwareConcurrency` says (each holds a wasm instance).
 const MAX_WORKERS: u32 = 8;
@@ -113,7 +111,7 @@ impl CsvJob {
         let spares = take_spares(count);
         let mut workers: Vec<Worker> = spares.iter().map(|s| s.worker.clone()).collect();
         while workers.len() < count {
-            match Worker::new(WORKER_SCRIPT) {
+            match csv_worker::start() {
                 Ok(w) => workers.push(w),
                 Err(e) => {
                     workers.iter().for_each(Worker::terminate);
@@ -186,7 +184,7 @@ thread_local! {
 
 impl Spare {
     fn start() -> Option<Spare> {
-        let worker = Worker::new(WORKER_SCRIPT).ok()?;
+        let worker = csv_worker::start().ok()?;
         let warmth = Rc::new(Cell::new(Warmth::Starting));
         let on_message = {
             let warmth = warmth.clone();

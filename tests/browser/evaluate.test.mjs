@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, rmSync, openSync, writeSync, closeSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluateCsv } from "kpilab";
-import { AUTO_CONFIG, OUT_DIR, ROOT, cspViolations, recordForeignRequests, useBuiltSite, watchProblems } from "./harness.mjs";
+import { AUTO_CONFIG, DIST, OUT_DIR, ROOT, cspViolations, recordForeignRequests, serveStatic, useBuiltSite, watchProblems } from "./harness.mjs";
 import { sampleCsv } from "../../scripts/sample-data.mjs";
 
 // Two bad rows: a non-numeric KPI value and a short record.
@@ -161,6 +161,37 @@ test("Try sample data gives a verdict in one click", async () => {
   assert.equal(sdk.decision.verdict, "ship");
   assert.deepEqual(foreign, []);
   assert.deepEqual(await closePage(page), []);
+  assert.deepEqual(problems, []);
+});
+
+test("the CSV workers share the module the page compiled, and load their own wasm where the host serves it without its MIME type", async () => {
+  for (const wasmType of ["application/wasm", "application/octet-stream"]) {
+    const server = await serveStatic(DIST, {}, { ".wasm": wasmType });
+    const page = await site.browser.context.newPage();
+    const fetched = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/worker_bg.wasm")) fetched.push(r.url());
+    });
+    await watchProblems(page, problems);
+    await page.goto(`${server.origin}/?view=evaluate`);
+    await page.getByTestId("try-sample").click();
+    await expectMatchesSdk(page, readFileSync(join(ROOT, "assets/sample.csv")));
+    // A second run's fresh worker takes the same module: the wasm is not fetched again.
+    const before = fetched.length;
+    const card = await page.getByTestId("decision-card").elementHandle();
+    await page.getByTestId("evaluate").click();
+    await page.waitForFunction((old) => {
+      const now = document.querySelector('[data-testid="decision-card"]');
+      return now && now !== old;
+    }, card);
+    await expectMatchesSdk(page, readFileSync(join(ROOT, "assets/sample.csv")));
+    await page.close();
+    await server.close();
+    // Compiled once by the page; where it could not be, every worker fetched its own.
+    if (wasmType === "application/wasm") assert.equal(before, 1, `worker_bg.wasm fetched ${before} times`);
+    else assert.ok(before >= 2, `worker_bg.wasm fetched ${before} times: the workers did not fetch their own`);
+    if (wasmType === "application/wasm") assert.equal(fetched.length, 1, "a second run fetched the wasm again");
+  }
   assert.deepEqual(problems, []);
 });
 

@@ -29,10 +29,11 @@ const MIME = {
 };
 
 /**
- * Serves `root` (and optional extra mounts {"/pkg/": dir}) on a free loopback port.
+ * Serves `root` (and optional extra mounts {"/pkg/": dir}) on a free loopback port;
+ * `types` overrides content types by extension ({".wasm": "application/octet-stream"}).
  * `setDown(true)` makes it answer every request with 503 (a site that is gone: offline tests).
  */
-export async function serveStatic(root, mounts = {}) {
+export async function serveStatic(root, mounts = {}, types = {}) {
   let down = false;
   const server = createServer((req, res) => {
     if (down) {
@@ -56,7 +57,7 @@ export async function serveStatic(root, mounts = {}) {
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
       const body = readFileSync(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, { "content-type": types[extname(file)] ?? MIME[extname(file)] ?? "application/octet-stream" });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");
